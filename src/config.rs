@@ -1,0 +1,31 @@
+//! Typed settings from the command line and environment. Secrets (database passwords) are
+//! never printed: use `DatabaseUrl::redacted`.
+
+use crate::db::DatabaseUrl;
+use crate::drafting::stock_phrases::StockPhrases;
+use crate::intake::profile::{self, Profile};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseUrl,
+    /// Editable text: `stock_phrases.toml`, mail bodies.
+    pub templates_dir: PathBuf,
+    /// Import profiles, one `*.toml` per layout.
+    pub profiles_dir: PathBuf,
+}
+
+impl Settings {
+    /// The import profiles from `profiles_dir`, or the built-in ones when the folder is absent.
+    pub fn profiles(&self) -> anyhow::Result<Vec<Profile>> {
+        if self.profiles_dir.is_dir() {
+            profile::load_dir(&self.profiles_dir)
+        } else {
+            Ok(profile::builtin())
+        }
+    }
+
+    pub fn stock_phrases(&self) -> anyhow::Result<StockPhrases> {
+        StockPhrases::load(&self.templates_dir)
+    }
+}

@@ -1,0 +1,283 @@
+//! Diesel table definitions, written by hand to match both `migrations/sqlite` and
+//! `migrations/postgres` (ids are BIGINT on both; times are UTC `TIMESTAMP`).
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clauses (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        label -> Text,
+        heading -> Text,
+        body -> Text,
+        depth -> Integer,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        name -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    submitters (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        attribute -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        address -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    import_batches (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        file_name -> Text,
+        sha256 -> Text,
+        format -> Text,
+        encoding -> Text,
+        profile -> Text,
+        rows_read -> Integer,
+        comments_added -> Integer,
+        imported_by -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        submitter_id -> Nullable<BigInt>,
+        import_batch_id -> Nullable<BigInt>,
+        source_row -> Nullable<Integer>,
+        channel -> Text,
+        body -> Text,
+        received_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    duplicate_groups (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        representative_comment_id -> Nullable<BigInt>,
+        status -> Text,
+        method -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        submission_id -> BigInt,
+        number -> Integer,
+        part -> Integer,
+        body -> Text,
+        volume -> Nullable<Text>,
+        chapter -> Nullable<Text>,
+        page -> Nullable<Text>,
+        category_id -> Nullable<BigInt>,
+        clause_id -> Nullable<BigInt>,
+        duplicate_group_id -> Nullable<BigInt>,
+        split_from_id -> Nullable<BigInt>,
+        match_key -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comment_clause_refs (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        source -> Text,
+        raw -> Text,
+        clause_path -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        page_from -> Nullable<Integer>,
+        page_to -> Nullable<Integer>,
+        clause_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        login -> Text,
+        display_name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        can_view_personal -> Bool,
+        disabled -> Bool,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_members (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    assignments (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        drafter_id -> BigInt,
+        assigned_by -> Nullable<BigInt>,
+        due_on -> Nullable<Date>,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        clause_prefix -> Nullable<Text>,
+        category_id -> Nullable<BigInt>,
+        drafter_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        disposition -> Text,
+        body -> Text,
+        state -> Text,
+        version -> Integer,
+        reviewer_remark -> Nullable<Text>,
+        updated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revisions (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        clause_id -> Nullable<BigInt>,
+        clause_label -> Text,
+        original_text -> Text,
+        revised_text -> Text,
+        reason -> Text,
+        state -> Text,
+        version -> Integer,
+        updated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revision_comments (revision_id, comment_id) {
+        revision_id -> BigInt,
+        comment_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    stock_phrases (id) {
+        id -> BigInt,
+        consultation_id -> Nullable<BigInt>,
+        disposition -> Text,
+        body -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor -> Text,
+        user_id -> Nullable<BigInt>,
+        consultation_id -> Nullable<BigInt>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<BigInt>,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(comments -> consultations (consultation_id));
+diesel::joinable!(comments -> submissions (submission_id));
+diesel::joinable!(comments -> categories (category_id));
+diesel::joinable!(submissions -> submitters (submitter_id));
+diesel::joinable!(responses -> comments (comment_id));
+diesel::joinable!(comment_clause_refs -> comments (comment_id));
+diesel::joinable!(assignments -> comments (comment_id));
+diesel::joinable!(clauses -> consultations (consultation_id));
+diesel::joinable!(revision_comments -> revisions (revision_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    consultations,
+    clauses,
+    categories,
+    submitters,
+    import_batches,
+    submissions,
+    duplicate_groups,
+    comments,
+    comment_clause_refs,
+    users,
+    consultation_members,
+    assignments,
+    routing_rules,
+    responses,
+    revisions,
+    revision_comments,
+    stock_phrases,
+    mail_outbox,
+    audit_events,
+);

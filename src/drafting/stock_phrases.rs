@@ -1,0 +1,111 @@
+//! 定型文 from `templates/stock_phrases.toml`, and inferring a disposition from answer text.
+
+use crate::domain::Disposition;
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StockPhrase {
+    pub disposition: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct InferenceRule {
+    disposition: String,
+    contains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct PhraseFile {
+    #[serde(default)]
+    phrases: Vec<StockPhrase>,
+    #[serde(default)]
+    inference: Vec<InferenceRule>,
+}
+
+/// The stock phrases and inference rules, with dispositions already parsed.
+#[derive(Debug, Clone)]
+pub struct StockPhrases {
+    pub phrases: Vec<(Disposition, String)>,
+    rules: Vec<(Disposition, Vec<String>)>,
+}
+
+const BUILTIN: &str = include_str!("../../templates/stock_phrases.toml");
+
+impl StockPhrases {
+    pub fn parse(text: &str, origin: &str) -> anyhow::Result<Self> {
+        let file: PhraseFile =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{origin} の書式が誤っています: {e}"))?;
+        let disposition = |s: &str| {
+            s.parse::<Disposition>()
+                .map_err(|e| anyhow::anyhow!("{origin}: {e}（修正/原案どおり/参考/今後検討/説明/謝意 のいずれか）"))
+        };
+        Ok(StockPhrases {
+            phrases: file
+                .phrases
+                .iter()
+                .map(|p| Ok((disposition(&p.disposition)?, p.text.clone())))
+                .collect::<anyhow::Result<_>>()?,
+            rules: file
+                .inference
+                .iter()
+                .map(|r| Ok((disposition(&r.disposition)?, r.contains.clone())))
+                .collect::<anyhow::Result<_>>()?,
+        })
+    }
+
+    /// `templates/stock_phrases.toml` under `dir` when it exists, else the copy built in.
+    pub fn load(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join("stock_phrases.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(_) => Self::builtin(),
+        }
+    }
+
+    pub fn builtin() -> anyhow::Result<Self> {
+        Self::parse(BUILTIN, "templates/stock_phrases.toml")
+    }
+
+    /// The disposition an existing answer most likely has: an exact stock phrase first,
+    /// then the first rule whose words occur, else 説明.
+    pub fn infer_disposition(&self, answer: &str) -> Disposition {
+        let key = crate::text::match_key(answer);
+        if let Some((d, _)) = self.phrases.iter().find(|(_, p)| crate::text::match_key(p) == key) {
+            return *d;
+        }
+        self.rules
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| answer.contains(w.as_str())))
+            .map_or(Disposition::Explained, |(d, _)| *d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_of_the_sample_get_the_expected_dispositions() {
+        let s = StockPhrases::builtin().unwrap();
+        assert_eq!(s.infer_disposition("御意見として参考にさせていただきます。"), Disposition::Noted);
+        assert_eq!(s.infer_disposition("ご指摘を踏まえ修正いたしました。"), Disposition::Revise);
+        assert_eq!(
+            s.infer_disposition("②についてはご指摘を踏まえ修正いたします。①、③、④については、今後の検討にあたっての参考とさせていただきます。"),
+            Disposition::Revise
+        );
+        assert_eq!(s.infer_disposition("今後の検討事項とさせていただきます。"), Disposition::FutureWork);
+        assert_eq!(s.infer_disposition("御意見ありがとうございます。"), Disposition::Thanks);
+        assert_eq!(
+            s.infer_disposition("表3-2において、企画管理者及びシステム運用管理者が参照すべき項目について示しています。"),
+            Disposition::Explained
+        );
+    }
+
+    #[test]
+    fn an_unknown_disposition_in_the_file_is_reported() {
+        let err = StockPhrases::parse("[[phrases]]\ndisposition = \"採用\"\ntext = \"x\"\n", "t.toml").unwrap_err();
+        assert!(err.to_string().contains("t.toml"));
+    }
+}

@@ -1,0 +1,36 @@
+//! One error type for the web layer. Causes are logged; users see a Japanese message.
+
+use actix_web::{http::StatusCode, HttpResponse, ResponseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("見つかりません")]
+    NotFound,
+    #[error("データベースの処理に失敗しました")]
+    Database(#[from] diesel::result::Error),
+    #[error("データベースに接続できません")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("処理が中断されました")]
+    Blocking(#[from] actix_web::error::BlockingError),
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Database(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let message = if status == StatusCode::NOT_FOUND { "ページが見つかりません".to_string() } else { self.to_string() };
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(crate::web::layout::page(&message, maud::html! { p { (message) } }).into_string())
+    }
+}

@@ -1,0 +1,267 @@
+//! Clause references as people write them — `3.2.1(2)(ア)②`, `1.1.1(5) 脚注3`,
+//! `3.2.2(2)(ウ)表題`, `6.5 C.10`, `3. 2. 2`, `１４．１`, `PP47-52`, `P42` — parsed into a
+//! canonical clause path plus detail, or a page range.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One reference to the draft found in a cell or in comment text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ClauseRef {
+    /// The reference as matched, after width and spacing were normalised.
+    pub raw: String,
+    /// Canonical numbering: `3.2.1(2)(ア)②`; `None` for a pure page reference.
+    pub path: Option<String>,
+    /// What follows the numbering: `脚注3`, `表題`, `C.10`.
+    pub detail: Option<String>,
+    pub pages: Option<(u32, u32)>,
+}
+
+impl ClauseRef {
+    /// The path and detail as one label, e.g. `6.5 C.10` or `1.1.1(5) 脚注3`.
+    pub fn label(&self) -> Option<String> {
+        match (&self.path, &self.detail) {
+            (Some(p), Some(d)) => Some(format!("{p} {d}")),
+            (Some(p), None) => Some(p.clone()),
+            (None, _) => None,
+        }
+    }
+}
+
+static SPACED_DOTS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d)[ \t]*\.[ \t]*(\d)").expect("static regex"));
+static SPLIT_LEADING_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d) (\d)\.").expect("static regex"));
+static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?:第[ ]?(?P<chap>\d{1,2})[ ]?章)
+        |
+        (?P<num>\d{1,2}(?:\.\d{1,2}){0,5})(?P<dot>\.)?
+        (?P<items>(?:[ ]?\((?:\d{1,2}|[ア-ン]|[a-z])\))*)
+        (?P<tail>(?:[①-⑳]|\d{1,2}\.)*)
+        (?:[ ]?(?P<detail>脚注[ ]?\d{1,2}|表題|[CD]\.[ ]?\d{1,3}|\((?:挿入|削除|新設|追加|移動)\)))?",
+    )
+    .expect("static regex")
+});
+static PAGES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?:(?-u:\b)[Pp]{1,2}\.?[ ]?(?P<from>\d{1,4})(?:[ ]?[-~〜～−–][ ]?(?:[Pp]{1,2}\.?[ ]?)?(?P<to>\d{1,4}))?)
+        |
+        (?:(?P<jfrom>\d{1,4})(?:[ ]?[-~〜～−–][ ]?(?P<jto>\d{1,4}))?[ ]?(?:頁|ページ))",
+    )
+    .expect("static regex")
+});
+
+/// Words after a number that make it a version, date or quantity rather than a clause.
+const NOT_A_CLAUSE_AFTER: &[&str] = &[
+    "版", "年", "月", "日", "%", "倍", "万", "円", "件", "歳", "時", "分", "秒", "回", "名", "人",
+    "ヶ", "か月", "箇", "点", "つ", "GB", "MB", "bit",
+];
+
+/// Full-width digits, letters, dots, parentheses and spaces to ASCII; circled numbers and
+/// katakana are kept, since `②` and `(ア)` are part of a clause's name.
+pub fn normalize_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '（' => '(',
+            '）' => ')',
+            '．' => '.',
+            '　' => ' ',
+            '－' => '-',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Collapses the spaces printed inside numbers: `3. 2. 2` → `3.2.2`, `14. 1 法令` → `14.1 法令`.
+fn join_spaced_numbers(s: &str) -> String {
+    let mut out = s.to_string();
+    // Twice, because each match consumes the digit the next one would start from.
+    for _ in 0..2 {
+        out = SPACED_DOTS.replace_all(&out, "$1.$2").into_owned();
+    }
+    out
+}
+
+/// References in the 章・該当箇所 or パート cell of a table row. The cell usually starts with
+/// the clause number (even a single level like `3. 責任分界`), and may name several.
+pub fn parse_cell(cell: &str) -> Vec<ClauseRef> {
+    let mut text = join_spaced_numbers(&normalize_width(cell.trim()));
+    // `1 0. 医療…` is `10.` printed with a space inside the number.
+    text = SPLIT_LEADING_NUMBER.replace(&text, "$1$2.").into_owned();
+    let mut refs = find_clauses(&text, true);
+    refs.extend(parse_pages(&text));
+    refs
+}
+
+/// References inside free comment text: only multi-level numbers (`3.1.1`) or numbers with
+/// items (`3(2)`) count, so that `第5.2版` or `令和9年` are not taken for clauses.
+pub fn parse_text(text: &str) -> Vec<ClauseRef> {
+    let text = join_spaced_numbers(&normalize_width(text));
+    find_clauses(&text, false)
+}
+
+/// Page references: `P42`, `PP47-52`, `p.12`, `12頁`, `47～52ページ`.
+pub fn parse_pages(text: &str) -> Vec<ClauseRef> {
+    let text = normalize_width(text);
+    PAGES
+        .captures_iter(&text)
+        .filter_map(|c| {
+            let from: u32 = c.name("from").or(c.name("jfrom"))?.as_str().parse().ok()?;
+            let to: u32 = match c.name("to").or(c.name("jto")) {
+                Some(m) => m.as_str().parse().ok()?,
+                None => from,
+            };
+            Some(ClauseRef {
+                raw: c.get(0)?.as_str().trim().to_string(),
+                path: None,
+                detail: None,
+                pages: Some((from.min(to), from.max(to))),
+            })
+        })
+        .collect()
+}
+
+fn find_clauses(text: &str, first_may_be_single: bool) -> Vec<ClauseRef> {
+    let mut refs = Vec::new();
+    for caps in CLAUSE.captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        if let Some(chap) = caps.name("chap") {
+            refs.push(ClauseRef {
+                raw: whole.as_str().to_string(),
+                path: Some(chap.as_str().trim_start_matches('0').to_string()),
+                detail: None,
+                pages: None,
+            });
+            continue;
+        }
+        let Some(num) = caps.name("num") else { continue };
+        let before = text[..whole.start()].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '/') {
+            continue;
+        }
+        let after = &text[whole.end()..];
+        if NOT_A_CLAUSE_AFTER.iter().any(|w| after.starts_with(w)) || before == Some('第') {
+            continue;
+        }
+        let items: String = caps
+            .name("items")
+            .map(|m| m.as_str().replace(' ', ""))
+            .unwrap_or_default();
+        let tail = caps.name("tail").map(|m| m.as_str()).unwrap_or("");
+        // `1.` after an item is a list number inside it; directly after the number it is not.
+        let tail: String = if items.is_empty() {
+            tail.chars().take_while(|c| ('①'..='⑳').contains(c)).collect()
+        } else {
+            tail.to_string()
+        };
+        let multi_level = num.as_str().contains('.');
+        let has_items = !items.is_empty() || !tail.is_empty();
+        let single_ok = first_may_be_single
+            && refs.is_empty()
+            && whole.start() == 0
+            && (caps.name("dot").is_some() || after.starts_with(' ') || after.is_empty());
+        if !(multi_level || has_items || single_ok) {
+            continue;
+        }
+        let detail = caps.name("detail").map(|m| m.as_str().replace(' ', ""));
+        refs.push(ClauseRef {
+            raw: whole.as_str().trim().to_string(),
+            path: Some(format!("{}{items}{tail}", num.as_str())),
+            detail,
+            pages: None,
+        });
+    }
+    refs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(refs: &[ClauseRef]) -> Vec<String> {
+        refs.iter().filter_map(ClauseRef::label).collect()
+    }
+
+    fn pages(refs: &[ClauseRef]) -> Vec<(u32, u32)> {
+        refs.iter().filter_map(|r| r.pages).collect()
+    }
+
+    #[test]
+    fn items_circled_numbers_footnotes_and_titles_are_part_of_the_path() {
+        let r = parse_text("3.2.1(2)(ア)②について");
+        assert_eq!(r[0].path.as_deref(), Some("3.2.1(2)(ア)②"));
+        let r = parse_text("1.1.1(5) 脚注3 の記載");
+        assert_eq!(r[0].path.as_deref(), Some("1.1.1(5)"));
+        assert_eq!(r[0].detail.as_deref(), Some("脚注3"));
+        let r = parse_text("3.2.2(2)(ウ)表題");
+        assert_eq!(r[0].path.as_deref(), Some("3.2.2(2)(ウ)"));
+        assert_eq!(r[0].detail.as_deref(), Some("表題"));
+        assert_eq!(paths(&parse_text("6.5 C.10 について")), vec!["6.5 C.10"]);
+    }
+
+    #[test]
+    fn cells_of_the_mhlw_sample_give_their_clause_number() {
+        assert_eq!(
+            paths(&parse_cell("3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所")),
+            vec!["3.2.2"]
+        );
+        assert_eq!(
+            paths(&parse_cell("14. 1 法令で定められた記名・押印のための電子署名の要件")),
+            vec!["14.1"]
+        );
+        assert_eq!(paths(&parse_cell("3. 責任分界")), vec!["3"]);
+        assert_eq!(paths(&parse_cell("3.1各編の目的・概要")), vec!["3.1"]);
+        assert_eq!(paths(&parse_cell("1 0. 医療情報システム・サービス事業者による保守対応等")), vec!["10"]);
+        assert_eq!(
+            paths(&parse_cell("13. ネットワークに関する安全管理措置 13.3.1 ネットワーク回線の暗号化")),
+            vec!["13", "13.3.1"]
+        );
+        assert_eq!(
+            paths(&parse_cell("11. 1 非常時における対応方針の策定 11. 2 非常時に備えた通常時からの対応")),
+            vec!["11.1", "11.2"]
+        );
+        assert_eq!(paths(&parse_cell("3.3第5.2版との関係")), vec!["3.3"]);
+        assert!(parse_cell("—").is_empty());
+        assert!(parse_cell("【特集】医療機関等におけるサイバーセキュリティ(案)").is_empty());
+    }
+
+    #[test]
+    fn full_width_digits_and_spaces_inside_numbers_are_read() {
+        assert_eq!(paths(&parse_text("３．２．１（２）（ア）②")), vec!["3.2.1(2)(ア)②"]);
+        assert_eq!(paths(&parse_text("企画管理編3. 1. 1の文末に")), vec!["3.1.1"]);
+    }
+
+    #[test]
+    fn the_mic_sample_part_column_is_parsed() {
+        assert_eq!(paths(&parse_cell("3.2.2(2)(イ)1.")), vec!["3.2.2(2)(イ)1."]);
+        assert_eq!(paths(&parse_cell("3.2.2(2)1.②")), vec!["3.2.2(2)1.②"]);
+        assert_eq!(paths(&parse_cell("1.1.1")), vec!["1.1.1"]);
+        assert_eq!(pages(&parse_cell("PP47")), vec![(47, 47)]);
+        let inserted = parse_text("3.2.2(2)(ア)⑤（挿入）\n「サービスに供す");
+        assert_eq!(inserted[0].path.as_deref(), Some("3.2.2(2)(ア)⑤"));
+        assert_eq!(inserted[0].detail.as_deref(), Some("(挿入)"));
+        assert!(paths(&parse_cell("全般")).is_empty());
+    }
+
+    #[test]
+    fn versions_dates_and_quantities_in_text_are_not_clauses() {
+        assert!(parse_text("第6.0版の改定にあたり令和9年度時点で2.5倍").is_empty());
+        assert!(parse_text("ISO27001 と v1.2 の関係").is_empty());
+        assert_eq!(paths(&parse_text("第3章を参照")), vec!["3"]);
+    }
+
+    #[test]
+    fn page_references_become_ranges() {
+        assert_eq!(pages(&parse_cell("P42")), vec![(42, 42)]);
+        assert_eq!(pages(&parse_cell("PP47-52")), vec![(47, 52)]);
+        assert_eq!(pages(&parse_pages("ｐ．１２")), vec![(12, 12)]);
+        assert_eq!(pages(&parse_pages("47～52ページ")), vec![(47, 52)]);
+        assert!(parse_pages("全般").is_empty());
+    }
+}

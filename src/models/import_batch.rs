@@ -1,0 +1,49 @@
+use super::{Conn, QueryResult};
+use crate::db::{now, schema::import_batches};
+use crate::domain::ConsultationId;
+use diesel::prelude::*;
+
+pub struct NewBatch<'a> {
+    pub consultation: ConsultationId,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub format: &'a str,
+    pub encoding: &'a str,
+    pub profile: &'a str,
+    pub rows_read: i32,
+    pub imported_by: &'a str,
+}
+
+/// The earlier import of the same bytes into this consultation, if any: (id, when).
+pub fn find_same_file(conn: &mut Conn, consultation: ConsultationId, sha256: &str) -> QueryResult<Option<(i64, chrono::NaiveDateTime)>> {
+    import_batches::table
+        .filter(import_batches::consultation_id.eq(consultation.0))
+        .filter(import_batches::sha256.eq(sha256))
+        .select((import_batches::id, import_batches::imported_at))
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut Conn, b: &NewBatch) -> QueryResult<i64> {
+    diesel::insert_into(import_batches::table)
+        .values((
+            import_batches::consultation_id.eq(b.consultation.0),
+            import_batches::file_name.eq(b.file_name),
+            import_batches::sha256.eq(b.sha256),
+            import_batches::format.eq(b.format),
+            import_batches::encoding.eq(b.encoding),
+            import_batches::profile.eq(b.profile),
+            import_batches::rows_read.eq(b.rows_read),
+            import_batches::comments_added.eq(0),
+            import_batches::imported_by.eq(b.imported_by),
+            import_batches::imported_at.eq(now()),
+        ))
+        .returning(import_batches::id)
+        .get_result(conn)
+}
+
+pub fn set_added(conn: &mut Conn, id: i64, added: i32) -> QueryResult<usize> {
+    diesel::update(import_batches::table.find(id))
+        .set(import_batches::comments_added.eq(added))
+        .execute(conn)
+}

@@ -1,0 +1,16 @@
+//! One file per entity: its row struct, insert/update forms, and its queries.
+//! All SQL for a concept lives in its file.
+
+pub mod audit;
+pub mod category;
+pub mod clause_ref;
+pub mod comment;
+pub mod consultation;
+pub mod import_batch;
+pub mod response;
+pub mod revision;
+pub mod submission;
+pub mod submitter;
+
+pub use crate::db::DbConnection as Conn;
+pub type QueryResult<T> = diesel::QueryResult<T>;

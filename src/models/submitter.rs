@@ -1,0 +1,64 @@
+//! Submitters. Their names (of individuals), e-mail, phone and address are personal
+//! information: only `public_name` may leave the system.
+
+use super::{Conn, QueryResult};
+use crate::db::{now, schema::submitters};
+use crate::domain::{ConsultationId, SubmitterId, SubmitterKind};
+use crate::intake::rows::SubmitterRow;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = submitters)]
+pub struct Submitter {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub attribute: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl Submitter {
+    pub fn kind(&self) -> SubmitterKind {
+        self.kind.parse().unwrap_or(SubmitterKind::Individual)
+    }
+}
+
+/// The same person or organisation (by kind and name) within a consultation is one submitter.
+pub fn find_or_create(conn: &mut Conn, consultation: ConsultationId, row: &SubmitterRow) -> QueryResult<SubmitterId> {
+    let existing = submitters::table
+        .filter(submitters::consultation_id.eq(consultation.0))
+        .filter(submitters::kind.eq(row.kind.code()))
+        .filter(submitters::name.eq(&row.name))
+        .select(submitters::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(SubmitterId(id));
+    }
+    diesel::insert_into(submitters::table)
+        .values((
+            submitters::consultation_id.eq(consultation.0),
+            submitters::kind.eq(row.kind.code()),
+            submitters::name.eq(&row.name),
+            submitters::attribute.eq(&row.attribute),
+            submitters::email.eq(&row.email),
+            submitters::phone.eq(&row.phone),
+            submitters::address.eq(&row.address),
+            submitters::created_at.eq(now()),
+        ))
+        .returning(submitters::id)
+        .get_result::<i64>(conn)
+        .map(SubmitterId)
+}
+
+pub fn for_consultation(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Submitter>> {
+    submitters::table
+        .filter(submitters::consultation_id.eq(consultation.0))
+        .order(submitters::id)
+        .select(Submitter::as_select())
+        .load(conn)
+}

@@ -1,0 +1,6 @@
+//! Publishing: the result table (意見募集の結果) in the mhlw and mic layouts, as CSV or XLSX,
+//! with submitters anonymised.
+
+pub mod anonymize;
+pub mod results;
+pub mod writers;

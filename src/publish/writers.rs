@@ -1,0 +1,71 @@
+//! File writers for the result table: CSV (UTF-8 with BOM, so Excel opens it as UTF-8) and
+//! XLSX laid out for A4 landscape printing.
+
+use super::results::ResultTable;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Xlsx,
+    Csv,
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading `'`; the importer removes it again.
+pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+pub fn csv_bytes(table: &ResultTable) -> anyhow::Result<Vec<u8>> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        w.write_record(table.layout.headers())?;
+        for row in &table.rows {
+            w.write_record(row.iter().map(|c| neutralize_formula(c).into_owned()))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+pub fn xlsx_bytes(table: &ResultTable) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("意見募集の結果")?;
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_border(FormatBorder::Thin);
+    let cell = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    for (col, (title, width)) in table.layout.columns().iter().enumerate() {
+        let col = col as u16;
+        sheet.set_column_width(col, *width)?;
+        sheet.write_string_with_format(0, col, *title, &header)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            // Written as strings: a spreadsheet never evaluates them as formulas.
+            sheet.write_string_with_format(r as u32 + 1, c as u16, value, &cell)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9); // A4
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    sheet.set_header(format!("&L{}", table.title.replace('&', "&&")));
+    sheet.set_footer("&C&P / &N");
+    Ok(workbook.save_to_buffer()?)
+}

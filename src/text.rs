@@ -1,0 +1,69 @@
+//! Text helpers shared by intake, triage and publish: normalisation for matching keys.
+//! Originals are always stored as written; these forms are only for comparing and searching.
+
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC: full-width digits and letters to ASCII, ① to 1, half-width kana to full-width.
+pub fn nfkc(s: &str) -> String {
+    s.nfkc().collect()
+}
+
+/// The key two comments share when they say exactly the same thing: NFKC, no spaces,
+/// no punctuation, lower case.
+pub fn match_key(s: &str) -> String {
+    let folded: String = nfkc(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    let digest = Sha256::digest(folded.as_bytes());
+    hex::encode(&digest[..16])
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '、' | '。' | '，' | '．' | '・' | '「' | '」' | '『' | '』' | '（' | '）' | '【' | '】'
+                | '〔' | '〕' | '〈' | '〉' | '《' | '》' | '！' | '？' | '：' | '；' | '…' | '‥'
+                | '〜' | '～' | '―' | '—' | '－' | 'ー'
+        )
+}
+
+/// The first `max_lines` lines of a text, each cut at `max_chars` characters, for list views.
+pub fn excerpt(s: &str, max_lines: usize, max_chars: usize) -> String {
+    let mut out = Vec::new();
+    let mut lines = s.lines().filter(|l| !l.trim().is_empty());
+    for line in lines.by_ref().take(max_lines) {
+        let cut: String = line.chars().take(max_chars).collect();
+        if cut.chars().count() < line.chars().count() {
+            out.push(format!("{cut}…"));
+        } else {
+            out.push(cut);
+        }
+    }
+    let mut text = out.join("\n");
+    if lines.next().is_some() && !text.ends_with('…') {
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_keys_ignore_width_spaces_and_punctuation() {
+        assert_eq!(match_key("ＩＴ 化を、進める。"), match_key("IT化を進める"));
+        assert_ne!(match_key("IT化を進める"), match_key("IT化を止める"));
+    }
+
+    #[test]
+    fn excerpts_keep_the_first_lines_and_mark_the_cut() {
+        assert_eq!(excerpt("一行目\n\n二行目\n三行目", 2, 10), "一行目\n二行目…");
+        assert_eq!(excerpt("あいうえお", 2, 3), "あいう…");
+        assert_eq!(excerpt("短い", 2, 10), "短い");
+    }
+}
