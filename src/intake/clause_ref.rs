@@ -28,28 +28,26 @@ impl ClauseRef {
     }
 }
 
-static SPACED_DOTS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d)[ \t]*\.[ \t]*(\d)").expect("static regex"));
 static SPLIT_LEADING_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d) (\d)\.").expect("static regex"));
 static CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?:第[ ]?(?P<chap>\d{1,2})[ ]?章)
+        (?:第\x20?(?P<chap>\d{1,2})\x20?章)
         |
         (?P<num>\d{1,2}(?:\.\d{1,2}){0,5})(?P<dot>\.)?
-        (?P<items>(?:[ ]?\((?:\d{1,2}|[ア-ン]|[a-z])\))*)
+        (?P<items>(?:\x20?\((?:\d{1,2}|[ア-ン]|[a-z])\))*)
         (?P<tail>(?:[①-⑳]|\d{1,2}\.)*)
-        (?:[ ]?(?P<detail>脚注[ ]?\d{1,2}|表題|[CD]\.[ ]?\d{1,3}|\((?:挿入|削除|新設|追加|移動)\)))?",
+        (?:\x20?(?P<detail>脚注\x20?\d{1,2}|表題|[CD]\.\x20?\d{1,3}|\((?:挿入|削除|新設|追加|移動)\)))?",
     )
     .expect("static regex")
 });
 static PAGES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?:(?-u:\b)[Pp]{1,2}\.?[ ]?(?P<from>\d{1,4})(?:[ ]?[-~〜～−–][ ]?(?:[Pp]{1,2}\.?[ ]?)?(?P<to>\d{1,4}))?)
+        (?:(?-u:\b)[Pp]{1,2}\.?\x20?(?P<from>\d{1,4})(?:\x20?[-~〜～−–]\x20?(?:[Pp]{1,2}\.?\x20?)?(?P<to>\d{1,4}))?)
         |
-        (?:(?P<jfrom>\d{1,4})(?:[ ]?[-~〜～−–][ ]?(?P<jto>\d{1,4}))?[ ]?(?:頁|ページ))",
+        (?:(?P<jfrom>\d{1,4})(?:\x20?[-~〜～−–]\x20?(?P<jto>\d{1,4}))?\x20?(?:頁|ページ))",
     )
     .expect("static regex")
 });
@@ -80,10 +78,29 @@ pub fn normalize_width(s: &str) -> String {
 
 /// Collapses the spaces printed inside numbers: `3. 2. 2` → `3.2.2`, `14. 1 法令` → `14.1 法令`.
 fn join_spaced_numbers(s: &str) -> String {
-    let mut out = s.to_string();
-    // Twice, because each match consumes the digit the next one would start from.
-    for _ in 0..2 {
-        out = SPACED_DOTS.replace_all(&out, "$1.$2").into_owned();
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '.' || c == ' ' || c == '\t' {
+            // A run of spaces with exactly one dot, between two digits, is a number's dot.
+            let mut j = i;
+            let mut dots = 0;
+            while j < chars.len() && matches!(chars[j], '.' | ' ' | '\t') {
+                dots += usize::from(chars[j] == '.');
+                j += 1;
+            }
+            let before_digit = out.chars().next_back().is_some_and(|p| p.is_ascii_digit());
+            let after_digit = chars.get(j).is_some_and(|n| n.is_ascii_digit());
+            if dots == 1 && before_digit && after_digit && chars[i..j].iter().any(|c| *c == '.') {
+                out.push('.');
+                i = j;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
     }
     out
 }

@@ -192,3 +192,33 @@ pub fn detect(file: &str, rows: &[RawRow], profiles: &[Profile], forced: Option<
         fields,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: usize, cells: &[&str]) -> RawRow {
+        RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }
+    }
+
+    #[test]
+    fn the_shipped_profiles_parse_and_the_header_row_is_found_after_title_lines() {
+        let profiles = builtin();
+        let rows = vec![
+            row(1, &["「…」に関する御意見募集の結果について"]),
+            row(2, &[""]),
+            row(3, &["No.", "分類", "編", "章", "頁", "御意見", "回答（考え方）"]),
+        ];
+        let layout = detect("a.tsv", &rows, &profiles, None).unwrap();
+        assert_eq!((layout.profile.name.as_str(), layout.header_line), ("mhlw", 3));
+        assert_eq!(layout.position(Field::Page), Some(4));
+    }
+
+    #[test]
+    fn an_unknown_header_is_refused_with_its_column() {
+        let rows = vec![row(1, &["No.", "御意見", "謎の列"])];
+        let err = detect("a.csv", &rows, &builtin(), None).unwrap_err();
+        assert_eq!((err.row, err.column), (Some(1), Some(3)));
+        assert!(err.message.contains("謎の列"));
+    }
+}

@@ -95,13 +95,23 @@ fn read_delimited(file: &str, text: &str, delimiter: u8, quoting: bool) -> Resul
         .delimiter(delimiter)
         .quoting(quoting)
         .from_reader(text.as_bytes());
+    let bytes = text.as_bytes();
+    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
+    // The reader reports a record after a blank line at the blank line: count from its first byte.
+    let line_at = |offset: usize| {
+        let mut start = offset;
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        newlines.partition_point(|&n| n < start) + 1
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
             ImportError::at(file, line, None, format!("読み取れません: {e}"))
         })?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record.position().map_or(0, |p| line_at(p.byte() as usize));
         let cells = record.iter().map(|c| c.replace("\r\n", "\n")).collect();
         rows.push(RawRow { line, cells });
     }
@@ -204,6 +214,9 @@ mod tests {
         let t = read("a.csv", "a,b\n1,\"x, \"\"y\"\"\nz\"\n2,w\n".as_bytes(), None, None).unwrap();
         assert_eq!(t.rows[1].cells, vec!["1", "x, \"y\"\nz"]);
         assert_eq!(t.rows[2].line, 4);
+        let t = read("a.tsv", "\n\nNo.\tx\n1\ta\n\n2\tb\n".as_bytes(), None, None).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![3, 4, 6]);
     }
 
     #[test]
