@@ -129,10 +129,10 @@ pub fn list(conn: &mut Conn, consultation: ConsultationId, offset: i64, limit: O
             (responses::disposition, responses::body, responses::state).nullable(),
             (submitters::id, submitters::kind, submitters::name, submitters::attribute).nullable(),
         ))
-        .offset(offset)
         .into_boxed();
+    // SQLite accepts OFFSET only after LIMIT.
     if let Some(limit) = limit {
-        query = query.limit(limit);
+        query = query.limit(limit).offset(offset);
     }
     let rows: Vec<RowTuple> = query.load(conn)?;
     Ok(rows

@@ -1,0 +1,8 @@
+//! The one integration test binary: every test gets its own database (SQLite by default,
+//! PostgreSQL when PUBCOM_TEST_DATABASE_URL is set) and, where needed, its own app.
+
+mod helpers;
+
+mod export;
+mod import;
+mod web;
