@@ -19,10 +19,20 @@ pub struct Cli {
     #[arg(long, global = true, env = "DATABASE_URL")]
     pub database: Option<String>,
     /// 編集できる文面（定型文・メール本文）のフォルダ
-    #[arg(long, global = true, env = "PUBCOM_TEMPLATES", default_value = "templates")]
+    #[arg(
+        long,
+        global = true,
+        env = "PUBCOM_TEMPLATES",
+        default_value = "templates"
+    )]
     pub templates: PathBuf,
     /// 取込プロファイルのフォルダ
-    #[arg(long, global = true, env = "PUBCOM_PROFILES", default_value = "import/profiles")]
+    #[arg(
+        long,
+        global = true,
+        env = "PUBCOM_PROFILES",
+        default_value = "import/profiles"
+    )]
     pub profiles: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -116,7 +126,9 @@ impl Cli {
 
 /// Who runs a command, for the audit log.
 fn cli_actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }
 
@@ -138,13 +150,32 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(&settings, &bind)
             }
         }
-        Command::Import(ImportCommand::Comments { file, consultation, format, encoding, profile, renumber }) => {
-            let opts = ImportOptions { consultation, format, encoding, profile, renumber, actor: cli_actor() };
+        Command::Import(ImportCommand::Comments {
+            file,
+            consultation,
+            format,
+            encoding,
+            profile,
+            renumber,
+        }) => {
+            let opts = ImportOptions {
+                consultation,
+                format,
+                encoding,
+                profile,
+                renumber,
+                actor: cli_actor(),
+            };
             let report = import_file(&settings, &file, &opts)?;
             print_report(&report);
             Ok(())
         }
-        Command::Export(ExportCommand::Results { consultation, format, layout, output }) => {
+        Command::Export(ExportCommand::Results {
+            consultation,
+            format,
+            layout,
+            output,
+        }) => {
             let pool = db::connect(&settings.database, 2)?;
             let mut conn = pool.get()?;
             let c = consultation::find_by_slug(&mut conn, &consultation)?
@@ -154,7 +185,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 writers::OutputFormat::Csv => writers::csv_bytes(&table)?,
                 writers::OutputFormat::Xlsx => writers::xlsx_bytes(&table)?,
             };
-            std::fs::write(&output, bytes).with_context(|| format!("{} に書き込めません", output.display()))?;
+            std::fs::write(&output, bytes)
+                .with_context(|| format!("{} に書き込めません", output.display()))?;
             crate::models::audit::record(
                 &mut conn,
                 &crate::models::audit::Event {
@@ -165,10 +197,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     entity: "result_table",
                     entity_id: None,
                     before: None,
-                    after: Some(serde_json::json!({"file": output.display().to_string(), "rows": table.rows.len(), "layout": format!("{layout:?}")})),
+                    after: Some(
+                        serde_json::json!({"file": output.display().to_string(), "rows": table.rows.len(), "layout": format!("{layout:?}")}),
+                    ),
                 },
             )?;
-            println!("{} 件を {} に書き出しました", table.rows.len(), output.display());
+            println!(
+                "{} 件を {} に書き出しました",
+                table.rows.len(),
+                output.display()
+            );
             Ok(())
         }
         Command::Consultations(cmd) => {
@@ -182,7 +220,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
                 ConsultationCommand::SetTitle { slug, title } => {
-                    let c = consultation::find_by_slug(&mut conn, &slug)?.with_context(|| format!("案件「{slug}」はありません"))?;
+                    let c = consultation::find_by_slug(&mut conn, &slug)?
+                        .with_context(|| format!("案件「{slug}」はありません"))?;
                     consultation::set_title(&mut conn, c.id(), &title)?;
                     println!("{slug} の題名を「{title}」にしました");
                 }
@@ -197,15 +236,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-pub fn import_file(settings: &Settings, file: &std::path::Path, opts: &ImportOptions) -> anyhow::Result<ImportReport> {
+pub fn import_file(
+    settings: &Settings,
+    file: &std::path::Path,
+    opts: &ImportOptions,
+) -> anyhow::Result<ImportReport> {
     let bytes = std::fs::read(file).with_context(|| format!("{} を読めません", file.display()))?;
     let pool = db::connect(&settings.database, 2)?;
     let mut conn = pool.get()?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} 取込中 [{bar:40}] {pos}/{len} 行 ({eta})")
-            .expect("static template")
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} 取込中 [{bar:40}] {pos}/{len} 行 ({eta})",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
     );
     let name = file.display().to_string();
     let report = import::import_comments(
@@ -242,19 +287,33 @@ fn print_report(r: &ImportReport) {
     }
     println!(
         "読んだ行: {} / 追加した意見: {} 件（既にあったもの {} 件）/ 回答: {} 件 / 修正内容: {} 件",
-        r.rows_read, r.comments_added, r.comments_already_present, r.responses_added, r.revisions_added
+        r.rows_read,
+        r.comments_added,
+        r.comments_already_present,
+        r.responses_added,
+        r.revisions_added
     );
 }
 
 fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
     let pool = db::connect(&settings.database, 8)?;
-    let listener = std::net::TcpListener::bind(bind).with_context(|| format!("{bind} で待ち受けできません"))?;
-    println!("pubcom: http://{} で待ち受けています（{}）", listener.local_addr()?, settings.database.redacted());
-    actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, pool)?.await })?;
+    let listener = std::net::TcpListener::bind(bind)
+        .with_context(|| format!("{bind} で待ち受けできません"))?;
+    println!(
+        "pubcom: http://{} で待ち受けています（{}）",
+        listener.local_addr()?,
+        settings.database.redacted()
+    );
+    actix_web::rt::System::new()
+        .block_on(async move { crate::startup::run(listener, pool)?.await })?;
     Ok(())
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,actix_web=info".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,actix_web=info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

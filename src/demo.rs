@@ -7,7 +7,8 @@ use crate::intake::import::{self, ImportOptions};
 use crate::models::consultation;
 
 pub const MHLW_SAMPLE: &[u8] = include_bytes!("../import/samples/mhlw-gl6-draft-comments.tsv");
-pub const MIC_SAMPLE: &[u8] = include_bytes!("../import/samples/mic-cloud-gl-published-excerpt.csv");
+pub const MIC_SAMPLE: &[u8] =
+    include_bytes!("../import/samples/mic-cloud-gl-published-excerpt.csv");
 
 /// Imports both samples (idempotent) and returns what was done, line by line.
 pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<String>> {
@@ -29,13 +30,29 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<
     ];
     let mut lines = Vec::new();
     for (slug, title, file, bytes) in samples {
-        let opts = ImportOptions { consultation: slug.into(), actor: "demo".into(), ..Default::default() };
-        let report = import::import_comments(conn, file, bytes, &opts, &profiles, &phrases, &mut |_, _| {})?;
+        let opts = ImportOptions {
+            consultation: slug.into(),
+            actor: "demo".into(),
+            ..Default::default()
+        };
+        let report = import::import_comments(
+            conn,
+            file,
+            bytes,
+            &opts,
+            &profiles,
+            &phrases,
+            &mut |_, _| {},
+        )?;
         if report.consultation_created {
-            let c = consultation::find_by_slug(conn, slug)?.ok_or_else(|| anyhow::anyhow!("{slug} missing"))?;
+            let c = consultation::find_by_slug(conn, slug)?
+                .ok_or_else(|| anyhow::anyhow!("{slug} missing"))?;
             consultation::set_title(conn, c.id(), title)?;
         }
-        lines.push(format!("{slug}: {file} から {} 件を取り込みました", report.comments_added));
+        lines.push(format!(
+            "{slug}: {file} から {} 件を取り込みました",
+            report.comments_added
+        ));
     }
     Ok(lines)
 }

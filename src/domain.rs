@@ -13,7 +13,15 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(ConsultationId, CommentId, SubmissionId, SubmitterId, ClauseId, CategoryId, UserId);
+id_type!(
+    ConsultationId,
+    CommentId,
+    SubmissionId,
+    SubmitterId,
+    ClauseId,
+    CategoryId,
+    UserId
+);
 
 /// An enum stored as a short English code and shown in Japanese.
 macro_rules! coded_enum {
@@ -129,7 +137,10 @@ impl FromStr for CommentNo {
     type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t: String = crate::text::nfkc(s).split_whitespace().collect();
-        let bad = || UnknownValue { kind: "No.", value: s.trim().to_string() };
+        let bad = || UnknownValue {
+            kind: "No.",
+            value: s.trim().to_string(),
+        };
         let (n, p) = match t.split_once('-') {
             Some((n, p)) => (n, p.parse::<i32>().map_err(|_| bad())?),
             None => (t.as_str(), 0),
@@ -149,21 +160,36 @@ mod tests {
     #[test]
     fn dispositions_parse_from_code_and_japanese_label() {
         assert_eq!("修正".parse::<Disposition>().unwrap(), Disposition::Revise);
-        assert_eq!("future_work".parse::<Disposition>().unwrap(), Disposition::FutureWork);
+        assert_eq!(
+            "future_work".parse::<Disposition>().unwrap(),
+            Disposition::FutureWork
+        );
         assert!("採用".parse::<Disposition>().is_err());
     }
 
     #[test]
     fn comment_numbers_read_full_width_and_split_parts() {
-        assert_eq!("１２".parse::<CommentNo>().unwrap(), CommentNo { number: 12, part: 0 });
+        assert_eq!(
+            "１２".parse::<CommentNo>().unwrap(),
+            CommentNo {
+                number: 12,
+                part: 0
+            }
+        );
         assert_eq!("52-2".parse::<CommentNo>().unwrap().to_string(), "52-2");
         assert!("abc".parse::<CommentNo>().is_err());
     }
 
     #[test]
     fn attribute_cells_map_to_submitter_kinds() {
-        assert_eq!(SubmitterKind::from_attribute("個人"), Some(SubmitterKind::Individual));
-        assert_eq!(SubmitterKind::from_attribute("法人"), Some(SubmitterKind::Organization));
+        assert_eq!(
+            SubmitterKind::from_attribute("個人"),
+            Some(SubmitterKind::Individual)
+        );
+        assert_eq!(
+            SubmitterKind::from_attribute("法人"),
+            Some(SubmitterKind::Organization)
+        );
         assert_eq!(SubmitterKind::from_attribute(" "), None);
     }
 }

@@ -28,7 +28,11 @@ impl ResponseError for AppError {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
-        let message = if status == StatusCode::NOT_FOUND { "ページが見つかりません".to_string() } else { self.to_string() };
+        let message = if status == StatusCode::NOT_FOUND {
+            "ページが見つかりません".to_string()
+        } else {
+            self.to_string()
+        };
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
             .body(crate::web::layout::page(&message, maud::html! { p { (message) } }).into_string())

@@ -35,11 +35,14 @@ const BUILTIN: &str = include_str!("../../templates/stock_phrases.toml");
 
 impl StockPhrases {
     pub fn parse(text: &str, origin: &str) -> anyhow::Result<Self> {
-        let file: PhraseFile =
-            toml::from_str(text).map_err(|e| anyhow::anyhow!("{origin} の書式が誤っています: {e}"))?;
+        let file: PhraseFile = toml::from_str(text)
+            .map_err(|e| anyhow::anyhow!("{origin} の書式が誤っています: {e}"))?;
         let disposition = |s: &str| {
-            s.parse::<Disposition>()
-                .map_err(|e| anyhow::anyhow!("{origin}: {e}（修正/原案どおり/参考/今後検討/説明/謝意 のいずれか）"))
+            s.parse::<Disposition>().map_err(|e| {
+                anyhow::anyhow!(
+                    "{origin}: {e}（修正/原案どおり/参考/今後検討/説明/謝意 のいずれか）"
+                )
+            })
         };
         Ok(StockPhrases {
             phrases: file
@@ -72,7 +75,11 @@ impl StockPhrases {
     /// then the first rule whose words occur, else 説明.
     pub fn infer_disposition(&self, answer: &str) -> Disposition {
         let key = crate::text::match_key(answer);
-        if let Some((d, _)) = self.phrases.iter().find(|(_, p)| crate::text::match_key(p) == key) {
+        if let Some((d, _)) = self
+            .phrases
+            .iter()
+            .find(|(_, p)| crate::text::match_key(p) == key)
+        {
             return *d;
         }
         self.rules
@@ -89,14 +96,26 @@ mod tests {
     #[test]
     fn answers_of_the_sample_get_the_expected_dispositions() {
         let s = StockPhrases::builtin().unwrap();
-        assert_eq!(s.infer_disposition("御意見として参考にさせていただきます。"), Disposition::Noted);
-        assert_eq!(s.infer_disposition("ご指摘を踏まえ修正いたしました。"), Disposition::Revise);
+        assert_eq!(
+            s.infer_disposition("御意見として参考にさせていただきます。"),
+            Disposition::Noted
+        );
+        assert_eq!(
+            s.infer_disposition("ご指摘を踏まえ修正いたしました。"),
+            Disposition::Revise
+        );
         assert_eq!(
             s.infer_disposition("②についてはご指摘を踏まえ修正いたします。①、③、④については、今後の検討にあたっての参考とさせていただきます。"),
             Disposition::Revise
         );
-        assert_eq!(s.infer_disposition("今後の検討事項とさせていただきます。"), Disposition::FutureWork);
-        assert_eq!(s.infer_disposition("御意見ありがとうございます。"), Disposition::Thanks);
+        assert_eq!(
+            s.infer_disposition("今後の検討事項とさせていただきます。"),
+            Disposition::FutureWork
+        );
+        assert_eq!(
+            s.infer_disposition("御意見ありがとうございます。"),
+            Disposition::Thanks
+        );
         assert_eq!(
             s.infer_disposition("表3-2において、企画管理者及びシステム運用管理者が参照すべき項目について示しています。"),
             Disposition::Explained
@@ -105,7 +124,11 @@ mod tests {
 
     #[test]
     fn an_unknown_disposition_in_the_file_is_reported() {
-        let err = StockPhrases::parse("[[phrases]]\ndisposition = \"採用\"\ntext = \"x\"\n", "t.toml").unwrap_err();
+        let err = StockPhrases::parse(
+            "[[phrases]]\ndisposition = \"採用\"\ntext = \"x\"\n",
+            "t.toml",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("t.toml"));
     }
 }

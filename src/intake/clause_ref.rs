@@ -93,7 +93,7 @@ fn join_spaced_numbers(s: &str) -> String {
             }
             let before_digit = out.chars().next_back().is_some_and(|p| p.is_ascii_digit());
             let after_digit = chars.get(j).is_some_and(|n| n.is_ascii_digit());
-            if dots == 1 && before_digit && after_digit && chars[i..j].iter().any(|c| *c == '.') {
+            if dots == 1 && before_digit && after_digit {
                 out.push('.');
                 i = j;
                 continue;
@@ -157,7 +157,9 @@ fn find_clauses(text: &str, first_may_be_single: bool) -> Vec<ClauseRef> {
             });
             continue;
         }
-        let Some(num) = caps.name("num") else { continue };
+        let Some(num) = caps.name("num") else {
+            continue;
+        };
         let before = text[..whole.start()].chars().next_back();
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '/') {
             continue;
@@ -173,7 +175,9 @@ fn find_clauses(text: &str, first_may_be_single: bool) -> Vec<ClauseRef> {
         let tail = caps.name("tail").map(|m| m.as_str()).unwrap_or("");
         // `1.` after an item is a list number inside it; directly after the number it is not.
         let tail: String = if items.is_empty() {
-            tail.chars().take_while(|c| ('①'..='⑳').contains(c)).collect()
+            tail.chars()
+                .take_while(|c| ('①'..='⑳').contains(c))
+                .collect()
         } else {
             tail.to_string()
         };
@@ -225,22 +229,35 @@ mod tests {
     #[test]
     fn cells_of_the_mhlw_sample_give_their_clause_number() {
         assert_eq!(
-            paths(&parse_cell("3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所")),
+            paths(&parse_cell(
+                "3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所"
+            )),
             vec!["3.2.2"]
         );
         assert_eq!(
-            paths(&parse_cell("14. 1 法令で定められた記名・押印のための電子署名の要件")),
+            paths(&parse_cell(
+                "14. 1 法令で定められた記名・押印のための電子署名の要件"
+            )),
             vec!["14.1"]
         );
         assert_eq!(paths(&parse_cell("3. 責任分界")), vec!["3"]);
         assert_eq!(paths(&parse_cell("3.1各編の目的・概要")), vec!["3.1"]);
-        assert_eq!(paths(&parse_cell("1 0. 医療情報システム・サービス事業者による保守対応等")), vec!["10"]);
         assert_eq!(
-            paths(&parse_cell("13. ネットワークに関する安全管理措置 13.3.1 ネットワーク回線の暗号化")),
+            paths(&parse_cell(
+                "1 0. 医療情報システム・サービス事業者による保守対応等"
+            )),
+            vec!["10"]
+        );
+        assert_eq!(
+            paths(&parse_cell(
+                "13. ネットワークに関する安全管理措置 13.3.1 ネットワーク回線の暗号化"
+            )),
             vec!["13", "13.3.1"]
         );
         assert_eq!(
-            paths(&parse_cell("11. 1 非常時における対応方針の策定 11. 2 非常時に備えた通常時からの対応")),
+            paths(&parse_cell(
+                "11. 1 非常時における対応方針の策定 11. 2 非常時に備えた通常時からの対応"
+            )),
             vec!["11.1", "11.2"]
         );
         assert_eq!(paths(&parse_cell("3.3第5.2版との関係")), vec!["3.3"]);
@@ -250,8 +267,14 @@ mod tests {
 
     #[test]
     fn full_width_digits_and_spaces_inside_numbers_are_read() {
-        assert_eq!(paths(&parse_text("３．２．１（２）（ア）②")), vec!["3.2.1(2)(ア)②"]);
-        assert_eq!(paths(&parse_text("企画管理編3. 1. 1の文末に")), vec!["3.1.1"]);
+        assert_eq!(
+            paths(&parse_text("３．２．１（２）（ア）②")),
+            vec!["3.2.1(2)(ア)②"]
+        );
+        assert_eq!(
+            paths(&parse_text("企画管理編3. 1. 1の文末に")),
+            vec!["3.1.1"]
+        );
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub struct DecodeError {
 }
 
 /// Decodes `bytes`, returning the text and the name of the encoding used.
-pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Result<(String, &'static str), DecodeError> {
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<TextEncoding>,
+) -> Result<(String, &'static str), DecodeError> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         if forced.is_none() || enc == UTF_8 {
             return strict(enc, &bytes[bom_len..]);
@@ -54,8 +57,15 @@ pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Result<(String, &'s
     strict(encoding, bytes)
 }
 
-fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<(String, &'static str), DecodeError> {
-    let name = if encoding == SHIFT_JIS { "shift_jis" } else { encoding.name() };
+fn strict(
+    encoding: &'static Encoding,
+    bytes: &[u8],
+) -> Result<(String, &'static str), DecodeError> {
+    let name = if encoding == SHIFT_JIS {
+        "shift_jis"
+    } else {
+        encoding.name()
+    };
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok((text.into_owned(), leak_name(name))),
         None => {
@@ -64,7 +74,10 @@ fn strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<(String, &'static
                 .split('\n')
                 .position(|l| l.contains('\u{FFFD}'))
                 .map_or(1, |i| i + 1);
-            Err(DecodeError { encoding: leak_name(name), line })
+            Err(DecodeError {
+                encoding: leak_name(name),
+                line,
+            })
         }
     }
 }
@@ -93,11 +106,17 @@ mod tests {
     #[test]
     fn utf8_with_and_without_bom_and_shift_jis_are_detected() {
         let text = "No.\t御意見\n1\t①髙橋～について\n";
-        assert_eq!(decode(text.as_bytes(), None).unwrap(), (text.to_string(), "utf-8"));
+        assert_eq!(
+            decode(text.as_bytes(), None).unwrap(),
+            (text.to_string(), "utf-8")
+        );
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
         assert_eq!(decode(&with_bom, None).unwrap().0, text);
         let sjis = encode_shift_jis(text);
-        assert_eq!(decode(&sjis, None).unwrap(), (text.to_string(), "shift_jis"));
+        assert_eq!(
+            decode(&sjis, None).unwrap(),
+            (text.to_string(), "shift_jis")
+        );
         assert_eq!(decode(&sjis, Some(TextEncoding::ShiftJis)).unwrap().0, text);
     }
 

@@ -17,9 +17,43 @@ static BLANK_LINES: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\n{2,}").expect("static regex"));
 
 const HTML_TAGS: &[&str] = &[
-    "p", "br", "ul", "ol", "li", "div", "span", "b", "i", "u", "em", "strong", "font", "a",
-    "table", "tr", "td", "th", "tbody", "thead", "sup", "sub", "hr", "h1", "h2", "h3", "h4",
-    "small", "s", "del", "ins", "blockquote", "pre", "code", "dl", "dt", "dd",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "div",
+    "span",
+    "b",
+    "i",
+    "u",
+    "em",
+    "strong",
+    "font",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "sup",
+    "sub",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "small",
+    "s",
+    "del",
+    "ins",
+    "blockquote",
+    "pre",
+    "code",
+    "dl",
+    "dt",
+    "dd",
 ];
 
 /// Whether a cell holds any HTML tag worth converting.
@@ -46,13 +80,18 @@ pub fn to_text(cell: &str) -> String {
         match (name.as_str(), closing) {
             ("br", _) => "\n".to_string(),
             ("li", false) => "\n・".to_string(),
-            ("p" | "div" | "ul" | "ol" | "tr" | "table" | "blockquote" | "pre" | "h1" | "h2"
-            | "h3" | "h4" | "dl" | "dt" | "dd", _) => "\n".to_string(),
+            (
+                "p" | "div" | "ul" | "ol" | "tr" | "table" | "blockquote" | "pre" | "h1" | "h2"
+                | "h3" | "h4" | "dl" | "dt" | "dd",
+                _,
+            ) => "\n".to_string(),
             ("td" | "th", true) => "\t".to_string(),
             _ => String::new(),
         }
     });
-    let decoded = ENTITY.replace_all(&replaced, |c: &regex::Captures| decode_entity(&c[1]).unwrap_or_else(|| c[0].to_string()));
+    let decoded = ENTITY.replace_all(&replaced, |c: &regex::Captures| {
+        decode_entity(&c[1]).unwrap_or_else(|| c[0].to_string())
+    });
     let tidy = SPACE_RUNS.replace_all(decoded.trim(), "\n");
     BLANK_LINES.replace_all(&tidy, "\n").trim().to_string()
 }

@@ -9,7 +9,10 @@ use super::ImportError;
 use crate::db::DbConnection;
 use crate::domain::{CommentId, CommentNo, ConsultationId, ResponseState};
 use crate::drafting::stock_phrases::StockPhrases;
-use crate::models::{self, audit, category, comment, consultation, import_batch, response, revision, submission, submitter};
+use crate::models::{
+    self, audit, category, comment, consultation, import_batch, response, revision, submission,
+    submitter,
+};
 use diesel::Connection;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -152,11 +155,20 @@ impl RowWriter {
         }
     }
 
-    fn write(&mut self, conn: &mut models::Conn, file: &str, row: &ImportRow, report: &mut ImportReport) -> anyhow::Result<()> {
+    fn write(
+        &mut self,
+        conn: &mut models::Conn,
+        file: &str,
+        row: &ImportRow,
+        report: &mut ImportReport,
+    ) -> anyhow::Result<()> {
         let no = match row.number {
             Some(no) if !self.renumber => no,
             _ => {
-                let no = CommentNo { number: self.next_number, part: 0 };
+                let no = CommentNo {
+                    number: self.next_number,
+                    part: 0,
+                };
                 self.next_number += 1;
                 no
             }
@@ -239,7 +251,12 @@ impl RowWriter {
     }
 }
 
-fn insert_revision(conn: &mut models::Conn, consultation: ConsultationId, comment: CommentId, rev: &rows::RevisionRow) -> diesel::QueryResult<i64> {
+fn insert_revision(
+    conn: &mut models::Conn,
+    consultation: ConsultationId,
+    comment: CommentId,
+    rev: &rows::RevisionRow,
+) -> diesel::QueryResult<i64> {
     revision::insert(
         conn,
         &revision::NewRevision {

@@ -24,11 +24,23 @@ pub struct ImportError {
 
 impl ImportError {
     pub fn whole(file: &str, message: String) -> Self {
-        ImportError { file: file.to_string(), row: None, column: None, header: None, message }
+        ImportError {
+            file: file.to_string(),
+            row: None,
+            column: None,
+            header: None,
+            message,
+        }
     }
 
     pub fn at(file: &str, row: usize, column: Option<usize>, message: String) -> Self {
-        ImportError { file: file.to_string(), row: Some(row), column, header: None, message }
+        ImportError {
+            file: file.to_string(),
+            row: Some(row),
+            column,
+            header: None,
+            message,
+        }
     }
 
     /// An error in one cell: `index` is the 0-based cell index, `header` the column's name.
@@ -79,7 +91,10 @@ mod tests {
     #[test]
     fn errors_name_file_row_and_column() {
         let e = ImportError::cell("a.csv", 12, 4, "頁", "数字ではありません".into());
-        assert_eq!(e.to_string(), "a.csv: 12 行目 5 列目（E列）「頁」: 数字ではありません");
+        assert_eq!(
+            e.to_string(),
+            "a.csv: 12 行目 5 列目（E列）「頁」: 数字ではありません"
+        );
         assert_eq!(column_letter(27), "AA");
     }
 }

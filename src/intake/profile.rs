@@ -1,8 +1,8 @@
 //! Import profiles: which header names mean which field, read from `import/profiles/*.toml`.
 //! The profile whose required headers appear in a row of the file decides the layout.
 
-use super::ImportError;
 use super::table::RawRow;
+use super::ImportError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -95,7 +95,10 @@ impl Profile {
     /// How many of this profile's required fields the row names, if it names them all.
     fn matches(&self, row: &RawRow) -> Option<usize> {
         let found: Vec<Field> = row.cells.iter().filter_map(|c| self.field_for(c)).collect();
-        self.required.iter().all(|f| found.contains(f)).then_some(found.len())
+        self.required
+            .iter()
+            .all(|f| found.contains(f))
+            .then_some(found.len())
     }
 
     pub fn is_none_marker(&self, cell: &str) -> bool {
@@ -107,7 +110,12 @@ impl Profile {
 /// Loads every `*.toml` in a folder, sorted by file name.
 pub fn load_dir(dir: &Path) -> anyhow::Result<Vec<Profile>> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| anyhow::anyhow!("取込プロファイルのフォルダ {} を読めません: {e}", dir.display()))?
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "取込プロファイルのフォルダ {} を読めません: {e}",
+                dir.display()
+            )
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
@@ -116,8 +124,9 @@ pub fn load_dir(dir: &Path) -> anyhow::Result<Vec<Profile>> {
         .iter()
         .map(|p| {
             let text = std::fs::read_to_string(p)?;
-            toml::from_str::<Profile>(&text)
-                .map_err(|e| anyhow::anyhow!("取込プロファイル {} の書式が誤っています: {e}", p.display()))
+            toml::from_str::<Profile>(&text).map_err(|e| {
+                anyhow::anyhow!("取込プロファイル {} の書式が誤っています: {e}", p.display())
+            })
         })
         .collect()
 }
@@ -136,12 +145,23 @@ pub fn builtin() -> Vec<Profile> {
 /// Finds the header row (title lines may come before it) and the profile it fits best.
 /// Any other non-empty header the profile does not know is an error, so that no column
 /// of the file is silently dropped.
-pub fn detect(file: &str, rows: &[RawRow], profiles: &[Profile], forced: Option<&str>) -> Result<Layout, ImportError> {
+pub fn detect(
+    file: &str,
+    rows: &[RawRow],
+    profiles: &[Profile],
+    forced: Option<&str>,
+) -> Result<Layout, ImportError> {
     let candidates: Vec<&Profile> = match forced {
         Some(name) => {
             let p = profiles.iter().find(|p| p.name == name).ok_or_else(|| {
                 let names: Vec<_> = profiles.iter().map(|p| p.name.as_str()).collect();
-                ImportError::whole(file, format!("取込プロファイル「{name}」はありません（あるもの: {}）", names.join(", ")))
+                ImportError::whole(
+                    file,
+                    format!(
+                        "取込プロファイル「{name}」はありません（あるもの: {}）",
+                        names.join(", ")
+                    ),
+                )
             })?;
             vec![p]
         }
@@ -151,19 +171,30 @@ pub fn detect(file: &str, rows: &[RawRow], profiles: &[Profile], forced: Option<
         .iter()
         .enumerate()
         .take(50)
-        .flat_map(|(i, row)| candidates.iter().filter_map(move |p| p.matches(row).map(|n| (n, i, *p))))
+        .flat_map(|(i, row)| {
+            candidates
+                .iter()
+                .filter_map(move |p| p.matches(row).map(|n| (n, i, *p)))
+        })
         .max_by_key(|(n, i, _)| (*n, std::cmp::Reverse(*i)));
     let Some((_, index, profile)) = best else {
         let wanted: Vec<String> = candidates
             .iter()
             .map(|p| {
-                let heads: Vec<&str> = p.required.iter().filter_map(|f| p.columns.get(f).and_then(|n| n.first()).map(String::as_str)).collect();
+                let heads: Vec<&str> = p
+                    .required
+                    .iter()
+                    .filter_map(|f| p.columns.get(f).and_then(|n| n.first()).map(String::as_str))
+                    .collect();
                 format!("{}: {}", p.name, heads.join(" / "))
             })
             .collect();
         return Err(ImportError::whole(
             file,
-            format!("見出し行が見つかりません。どれかの取込プロファイルの列名が必要です（{}）", wanted.join("; ")),
+            format!(
+                "見出し行が見つかりません。どれかの取込プロファイルの列名が必要です（{}）",
+                wanted.join("; ")
+            ),
         ));
     };
     let header = &rows[index];
@@ -180,7 +211,13 @@ pub fn detect(file: &str, rows: &[RawRow], profiles: &[Profile], forced: Option<
             ));
         }
         if field.is_some() && fields.contains(&field) {
-            return Err(ImportError::cell(file, header.line, col, cell.trim(), "同じ意味の列が二つあります".to_string()));
+            return Err(ImportError::cell(
+                file,
+                header.line,
+                col,
+                cell.trim(),
+                "同じ意味の列が二つあります".to_string(),
+            ));
         }
         fields.push(field);
     }
@@ -198,7 +235,10 @@ mod tests {
     use super::*;
 
     fn row(line: usize, cells: &[&str]) -> RawRow {
-        RawRow { line, cells: cells.iter().map(|c| c.to_string()).collect() }
+        RawRow {
+            line,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }
     }
 
     #[test]
@@ -207,10 +247,16 @@ mod tests {
         let rows = vec![
             row(1, &["「…」に関する御意見募集の結果について"]),
             row(2, &[""]),
-            row(3, &["No.", "分類", "編", "章", "頁", "御意見", "回答（考え方）"]),
+            row(
+                3,
+                &["No.", "分類", "編", "章", "頁", "御意見", "回答（考え方）"],
+            ),
         ];
         let layout = detect("a.tsv", &rows, &profiles, None).unwrap();
-        assert_eq!((layout.profile.name.as_str(), layout.header_line), ("mhlw", 3));
+        assert_eq!(
+            (layout.profile.name.as_str(), layout.header_line),
+            ("mhlw", 3)
+        );
         assert_eq!(layout.position(Field::Page), Some(4));
     }
 

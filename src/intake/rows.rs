@@ -58,7 +58,11 @@ pub fn map_rows(
 ) -> Result<(Vec<ImportRow>, Vec<RowWarning>), ImportError> {
     let mut out = Vec::new();
     let mut warnings = Vec::new();
-    for raw in rows.iter().skip(layout.header_index + 1).filter(|r| !r.is_blank()) {
+    for raw in rows
+        .iter()
+        .skip(layout.header_index + 1)
+        .filter(|r| !r.is_blank())
+    {
         let cells = align(file, raw, layout, &mut warnings)?;
         out.push(map_row(file, raw.line, &cells, layout, phrases)?);
     }
@@ -67,25 +71,49 @@ pub fn map_rows(
 
 /// Cells by field. A row short of cells is read with the profile's `short_row_missing`
 /// fields absent; a row with extra non-empty cells is an error.
-fn align(file: &str, raw: &RawRow, layout: &Layout, warnings: &mut Vec<RowWarning>) -> Result<Vec<(Field, usize, String)>, ImportError> {
+fn align(
+    file: &str,
+    raw: &RawRow,
+    layout: &Layout,
+    warnings: &mut Vec<RowWarning>,
+) -> Result<Vec<(Field, usize, String)>, ImportError> {
     let width = layout.fields.len();
     let mut fields: Vec<Option<Field>> = layout.fields.clone();
     let cells = &raw.cells;
     if cells.len() > width {
         if let Some(extra) = cells.iter().skip(width).position(|c| !c.trim().is_empty()) {
             let index = width + extra;
-            return Err(ImportError::cell(file, raw.line, index, "", format!("見出しのない列に値があります（見出しは {width} 列）")));
+            return Err(ImportError::cell(
+                file,
+                raw.line,
+                index,
+                "",
+                format!("見出しのない列に値があります（見出しは {width} 列）"),
+            ));
         }
     } else if cells.len() < width {
         let missing = width - cells.len();
-        let dropped: Vec<Field> = layout.profile.short_row_missing.iter().take(missing).copied().collect();
-        let present = fields.iter().filter(|f| f.is_some_and(|f| dropped.contains(&f))).count();
+        let dropped: Vec<Field> = layout
+            .profile
+            .short_row_missing
+            .iter()
+            .take(missing)
+            .copied()
+            .collect();
+        let present = fields
+            .iter()
+            .filter(|f| f.is_some_and(|f| dropped.contains(&f)))
+            .count();
         if dropped.len() < missing || present < missing {
             return Err(ImportError::at(
                 file,
                 raw.line,
                 Some(cells.len() + 1),
-                format!("列が足りません（{} 列あるべきところ {} 列）", width, cells.len()),
+                format!(
+                    "列が足りません（{} 列あるべきところ {} 列）",
+                    width,
+                    cells.len()
+                ),
             ));
         }
         fields.retain(|f| !f.is_some_and(|f| dropped.contains(&f)));
@@ -95,7 +123,10 @@ fn align(file: &str, raw: &RawRow, layout: &Layout, warnings: &mut Vec<RowWarnin
             .collect();
         warnings.push(RowWarning {
             line: raw.line,
-            message: format!("列が {missing} つ足りないため「{}」を空として取り込みました", names.join("」「")),
+            message: format!(
+                "列が {missing} つ足りないため「{}」を空として取り込みました",
+                names.join("」「")
+            ),
         });
     }
     Ok(fields
@@ -110,43 +141,75 @@ fn original_index(layout: &Layout, field: Field) -> Option<usize> {
     layout.position(field)
 }
 
-fn map_row(file: &str, line: usize, cells: &[(Field, usize, String)], layout: &Layout, phrases: &StockPhrases) -> Result<ImportRow, ImportError> {
+fn map_row(
+    file: &str,
+    line: usize,
+    cells: &[(Field, usize, String)],
+    layout: &Layout,
+    phrases: &StockPhrases,
+) -> Result<ImportRow, ImportError> {
     let profile = &layout.profile;
     let get = |field: Field| -> Option<(usize, String)> {
         let (_, index, cell) = cells.iter().find(|(f, _, _)| *f == field)?;
-        let text = if profile.html { html::to_text(cell) } else { cell.replace("\r\n", "\n") };
+        let text = if profile.html {
+            html::to_text(cell)
+        } else {
+            cell.replace("\r\n", "\n")
+        };
         let text = strip_formula_guard(text.trim());
-        (!profile.is_none_marker(&text)).then(|| (*index, text))
+        (!profile.is_none_marker(&text)).then_some((*index, text))
     };
     let text = |field: Field| get(field).map(|(_, t)| t);
     let header = |index: usize| layout.headers.get(index).cloned().unwrap_or_default();
 
     let number = match get(Field::Number) {
         Some((i, cell)) => Some(cell.parse::<CommentNo>().map_err(|_| {
-            ImportError::cell(file, line, i, &header(i), format!("No. は数字で書いてください（「{cell}」）"))
+            ImportError::cell(
+                file,
+                line,
+                i,
+                &header(i),
+                format!("No. は数字で書いてください（「{cell}」）"),
+            )
         })?),
         None if layout.position(Field::Number).is_some() => {
             let i = layout.position(Field::Number).unwrap_or(0);
-            return Err(ImportError::cell(file, line, i, &header(i), "No. が空です".to_string()));
+            return Err(ImportError::cell(
+                file,
+                line,
+                i,
+                &header(i),
+                "No. が空です".to_string(),
+            ));
         }
         None => None,
     };
     let Some(body) = text(Field::Body) else {
         let i = layout.position(Field::Body).unwrap_or(0);
-        return Err(ImportError::cell(file, line, i, &header(i), "意見が空です".to_string()));
+        return Err(ImportError::cell(
+            file,
+            line,
+            i,
+            &header(i),
+            "意見が空です".to_string(),
+        ));
     };
     let answer = text(Field::Answer);
     let disposition = match get(Field::Disposition) {
-        Some((i, cell)) => Some(cell.parse::<Disposition>().map_err(|e| ImportError::cell(file, line, i, &header(i), e.to_string()))?),
+        Some((i, cell)) => Some(
+            cell.parse::<Disposition>()
+                .map_err(|e| ImportError::cell(file, line, i, &header(i), e.to_string()))?,
+        ),
         None => answer.as_deref().map(|a| phrases.infer_disposition(a)),
     };
     let submitter = text(Field::SubmitterName).map(|name| {
         let attribute = text(Field::SubmitterAttribute).unwrap_or_default();
-        let kind = SubmitterKind::from_attribute(&attribute).unwrap_or(if name.starts_with("個人") {
-            SubmitterKind::Individual
-        } else {
-            SubmitterKind::Organization
-        });
+        let kind =
+            SubmitterKind::from_attribute(&attribute).unwrap_or(if name.starts_with("個人") {
+                SubmitterKind::Individual
+            } else {
+                SubmitterKind::Organization
+            });
         SubmitterRow {
             name,
             kind,
@@ -156,17 +219,29 @@ fn map_row(file: &str, line: usize, cells: &[(Field, usize, String)], layout: &L
             address: text(Field::SubmitterAddress),
         }
     });
-    let revision = revision(text(Field::RevisionOriginal), text(Field::RevisionRevised), text(Field::RevisionReason));
+    let revision = revision(
+        text(Field::RevisionOriginal),
+        text(Field::RevisionRevised),
+        text(Field::RevisionReason),
+    );
     let (volume, chapter, page) = (text(Field::Volume), text(Field::Chapter), text(Field::Page));
 
     let mut clause_refs: Vec<(&'static str, ClauseRef)> = Vec::new();
     if let Some(c) = &chapter {
-        clause_refs.extend(clause_ref::parse_cell(c).into_iter().map(|r| ("chapter", r)));
+        clause_refs.extend(
+            clause_ref::parse_cell(c)
+                .into_iter()
+                .map(|r| ("chapter", r)),
+        );
     }
     if let Some(p) = &page {
         clause_refs.extend(clause_ref::parse_pages(p).into_iter().map(|r| ("page", r)));
     }
-    clause_refs.extend(clause_ref::parse_text(&body).into_iter().map(|r| ("body", r)));
+    clause_refs.extend(
+        clause_ref::parse_text(&body)
+            .into_iter()
+            .map(|r| ("body", r)),
+    );
 
     Ok(ImportRow {
         line,
@@ -185,15 +260,24 @@ fn map_row(file: &str, line: usize, cells: &[(Field, usize, String)], layout: &L
 }
 
 /// A 修正内容 cell starts with the clause on its own line: `1.1.1\n「…」`.
-fn revision(original: Option<String>, revised: Option<String>, reason: Option<String>) -> Option<RevisionRow> {
+fn revision(
+    original: Option<String>,
+    revised: Option<String>,
+    reason: Option<String>,
+) -> Option<RevisionRow> {
     if original.is_none() && revised.is_none() {
         return None;
     }
     let split = |cell: &str| -> (String, String) {
         let (first, rest) = cell.split_once('\n').unwrap_or((cell, ""));
         let refs = clause_ref::parse_cell(first);
-        match refs.first().and_then(|r| r.path.as_ref().map(|_| r.raw.clone())) {
-            Some(_) if !rest.trim().is_empty() => (first.trim().to_string(), rest.trim().to_string()),
+        match refs
+            .first()
+            .and_then(|r| r.path.as_ref().map(|_| r.raw.clone()))
+        {
+            Some(_) if !rest.trim().is_empty() => {
+                (first.trim().to_string(), rest.trim().to_string())
+            }
             _ => (String::new(), cell.trim().to_string()),
         }
     };

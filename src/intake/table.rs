@@ -24,7 +24,8 @@ impl FileFormat {
     /// From the file name, else from the content: a ZIP is XLSX, tabs mean TSV.
     pub fn detect(file_name: &str, bytes: &[u8]) -> FileFormat {
         let lower = file_name.to_ascii_lowercase();
-        if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+        if bytes.starts_with(b"PK\x03\x04") || lower.ends_with(".xlsx") || lower.ends_with(".xlsm")
+        {
             FileFormat::Xlsx
         } else if lower.ends_with(".tsv") || lower.ends_with(".tab") {
             FileFormat::Tsv
@@ -73,9 +74,13 @@ pub fn read(
     if format == FileFormat::Xlsx {
         return read_xlsx(file, bytes);
     }
-    let (text, encoding) =
-        decode::decode(bytes, encoding).map_err(|e| ImportError::at(file, e.line, None, e.to_string()))?;
-    let delimiter = if format == FileFormat::Tsv { b'\t' } else { b',' };
+    let (text, encoding) = decode::decode(bytes, encoding)
+        .map_err(|e| ImportError::at(file, e.line, None, e.to_string()))?;
+    let delimiter = if format == FileFormat::Tsv {
+        b'\t'
+    } else {
+        b','
+    };
     let quoting = match check_quotes(&text, delimiter as char) {
         Ok(()) => true,
         // Tab-separated exports are often unquoted with stray `"` at a cell's start: read literally.
@@ -85,10 +90,19 @@ pub fn read(
         }
     };
     let rows = read_delimited(file, &text, delimiter, quoting)?;
-    Ok(RawTable { rows, format, encoding })
+    Ok(RawTable {
+        rows,
+        format,
+        encoding,
+    })
 }
 
-fn read_delimited(file: &str, text: &str, delimiter: u8, quoting: bool) -> Result<Vec<RawRow>, ImportError> {
+fn read_delimited(
+    file: &str,
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+) -> Result<Vec<RawRow>, ImportError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -96,7 +110,12 @@ fn read_delimited(file: &str, text: &str, delimiter: u8, quoting: bool) -> Resul
         .quoting(quoting)
         .from_reader(text.as_bytes());
     let bytes = text.as_bytes();
-    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
     // The reader reports a record after a blank line at the blank line: count from its first byte.
     let line_at = |offset: usize| {
         let mut start = offset;
@@ -131,7 +150,11 @@ fn check_quotes(text: &str, delimiter: char) -> Result<(), (usize, usize, String
             loop {
                 match chars.next() {
                     None => {
-                        return Err((start_line, start_column, "引用符 \" が閉じられていません".to_string()));
+                        return Err((
+                            start_line,
+                            start_column,
+                            "引用符 \" が閉じられていません".to_string(),
+                        ));
                     }
                     Some('"') if chars.peek() == Some(&'"') => {
                         chars.next();
@@ -172,15 +195,26 @@ fn check_quotes(text: &str, delimiter: char) -> Result<(), (usize, usize, String
 fn read_xlsx(file: &str, bytes: &[u8]) -> Result<RawTable, ImportError> {
     use calamine::{Data, Reader, Xlsx};
     let broken = |e: &dyn std::fmt::Display| {
-        ImportError::whole(file, format!("XLSX として読めません（ファイルが壊れているか途中で切れています）: {e}"))
+        ImportError::whole(
+            file,
+            format!("XLSX として読めません（ファイルが壊れているか途中で切れています）: {e}"),
+        )
     };
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| broken(&e))?;
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| broken(&e))?;
     let range = match workbook.worksheet_range_at(0) {
         Some(Ok(range)) => range,
         Some(Err(e)) => return Err(broken(&e)),
-        None => return Err(ImportError::whole(file, "ワークシートがありません".to_string())),
+        None => {
+            return Err(ImportError::whole(
+                file,
+                "ワークシートがありません".to_string(),
+            ))
+        }
     };
-    let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
+    let (first_row, first_col) = range
+        .start()
+        .map_or((0, 0), |(r, c)| (r as usize, c as usize));
     let rows = range
         .rows()
         .enumerate()
@@ -192,10 +226,17 @@ fn read_xlsx(file: &str, bytes: &[u8]) -> Result<RawTable, ImportError> {
                 Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
                 other => other.to_string(),
             }));
-            RawRow { line: first_row + i + 1, cells }
+            RawRow {
+                line: first_row + i + 1,
+                cells,
+            }
         })
         .collect();
-    Ok(RawTable { rows, format: FileFormat::Xlsx, encoding: "xlsx" })
+    Ok(RawTable {
+        rows,
+        format: FileFormat::Xlsx,
+        encoding: "xlsx",
+    })
 }
 
 #[cfg(test)]
@@ -211,7 +252,13 @@ mod tests {
 
     #[test]
     fn quoted_csv_cells_may_hold_commas_quotes_and_line_breaks() {
-        let t = read("a.csv", "a,b\n1,\"x, \"\"y\"\"\nz\"\n2,w\n".as_bytes(), None, None).unwrap();
+        let t = read(
+            "a.csv",
+            "a,b\n1,\"x, \"\"y\"\"\nz\"\n2,w\n".as_bytes(),
+            None,
+            None,
+        )
+        .unwrap();
         assert_eq!(t.rows[1].cells, vec!["1", "x, \"y\"\nz"]);
         assert_eq!(t.rows[2].line, 4);
         let t = read("a.tsv", "\n\nNo.\tx\n1\ta\n\n2\tb\n".as_bytes(), None, None).unwrap();
@@ -221,14 +268,26 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_names_its_row_and_column() {
-        let err = read("bad.csv", "a,b\n1,ok\n2,\"never closed\n3,x\n".as_bytes(), None, None).unwrap_err();
+        let err = read(
+            "bad.csv",
+            "a,b\n1,ok\n2,\"never closed\n3,x\n".as_bytes(),
+            None,
+            None,
+        )
+        .unwrap_err();
         assert_eq!((err.row, err.column), (Some(3), Some(2)));
         assert!(err.to_string().contains("bad.csv"));
     }
 
     #[test]
     fn stray_quotes_in_tsv_are_read_as_text() {
-        let t = read("a.tsv", "a\tb\n1\t\"引用\" とあるが\n".as_bytes(), None, None).unwrap();
+        let t = read(
+            "a.tsv",
+            "a\tb\n1\t\"引用\" とあるが\n".as_bytes(),
+            None,
+            None,
+        )
+        .unwrap();
         assert_eq!(t.rows[1].cells[1], "\"引用\" とあるが");
     }
 }

@@ -12,7 +12,10 @@ pub struct Category {
     pub position: i32,
 }
 
-pub fn for_consultation(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Category>> {
+pub fn for_consultation(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<Vec<Category>> {
     categories::table
         .filter(categories::consultation_id.eq(consultation.0))
         .order(categories::position)
@@ -21,7 +24,11 @@ pub fn for_consultation(conn: &mut Conn, consultation: ConsultationId) -> QueryR
 }
 
 /// The category with this name in the consultation, appended to its list when new.
-pub fn find_or_create(conn: &mut Conn, consultation: ConsultationId, name: &str) -> QueryResult<CategoryId> {
+pub fn find_or_create(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    name: &str,
+) -> QueryResult<CategoryId> {
     let existing = categories::table
         .filter(categories::consultation_id.eq(consultation.0))
         .filter(categories::name.eq(name))

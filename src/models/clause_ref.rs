@@ -18,7 +18,12 @@ pub struct StoredClauseRef {
     pub clause_id: Option<i64>,
 }
 
-pub fn insert(conn: &mut Conn, comment: CommentId, source: &str, r: &ClauseRef) -> QueryResult<usize> {
+pub fn insert(
+    conn: &mut Conn,
+    comment: CommentId,
+    source: &str,
+    r: &ClauseRef,
+) -> QueryResult<usize> {
     diesel::insert_into(comment_clause_refs::table)
         .values((
             comment_clause_refs::comment_id.eq(comment.0),

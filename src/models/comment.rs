@@ -26,7 +26,10 @@ pub struct Comment {
 
 impl Comment {
     pub fn no(&self) -> CommentNo {
-        CommentNo { number: self.number, part: self.part }
+        CommentNo {
+            number: self.number,
+            part: self.part,
+        }
     }
 }
 
@@ -63,7 +66,11 @@ pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
         .map(CommentId)
 }
 
-pub fn find_by_no(conn: &mut Conn, consultation: ConsultationId, no: CommentNo) -> QueryResult<Option<Comment>> {
+pub fn find_by_no(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    no: CommentNo,
+) -> QueryResult<Option<Comment>> {
     comments::table
         .filter(comments::consultation_id.eq(consultation.0))
         .filter(comments::number.eq(no.number))
@@ -116,7 +123,12 @@ type RowTuple = (
 );
 
 /// Comments of a consultation in No. order, a page at a time (`limit` None: all).
-pub fn list(conn: &mut Conn, consultation: ConsultationId, offset: i64, limit: Option<i64>) -> QueryResult<Vec<CommentRow>> {
+pub fn list(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    offset: i64,
+    limit: Option<i64>,
+) -> QueryResult<Vec<CommentRow>> {
     let mut query = comments::table
         .left_join(categories::table)
         .left_join(responses::table)
@@ -127,7 +139,13 @@ pub fn list(conn: &mut Conn, consultation: ConsultationId, offset: i64, limit: O
             Comment::as_select(),
             categories::name.nullable(),
             (responses::disposition, responses::body, responses::state).nullable(),
-            (submitters::id, submitters::kind, submitters::name, submitters::attribute).nullable(),
+            (
+                submitters::id,
+                submitters::kind,
+                submitters::name,
+                submitters::attribute,
+            )
+                .nullable(),
         ))
         .into_boxed();
     // SQLite accepts OFFSET only after LIMIT.
@@ -148,7 +166,12 @@ pub fn list(conn: &mut Conn, consultation: ConsultationId, offset: i64, limit: O
                 disposition,
                 answer,
                 state,
-                submitter: submitter.map(|(id, kind, name, attribute)| SubmitterSummary { id, kind, name, attribute }),
+                submitter: submitter.map(|(id, kind, name, attribute)| SubmitterSummary {
+                    id,
+                    kind,
+                    name,
+                    attribute,
+                }),
             }
         })
         .collect())

@@ -24,11 +24,15 @@ impl Consultation {
 pub fn validate_slug(slug: &str) -> Result<(), String> {
     let ok = !slug.is_empty()
         && slug.len() <= 64
-        && slug.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
     } else {
-        Err(format!("案件の略称「{slug}」には英数字と - _ . だけを使ってください（64文字まで）"))
+        Err(format!(
+            "案件の略称「{slug}」には英数字と - _ . だけを使ってください（64文字まで）"
+        ))
     }
 }
 
@@ -68,6 +72,9 @@ pub fn find_or_create(conn: &mut Conn, slug: &str) -> QueryResult<(Consultation,
 
 pub fn set_title(conn: &mut Conn, id: ConsultationId, title: &str) -> QueryResult<usize> {
     diesel::update(consultations::table.find(id.0))
-        .set((consultations::title.eq(title), consultations::updated_at.eq(now())))
+        .set((
+            consultations::title.eq(title),
+            consultations::updated_at.eq(now()),
+        ))
         .execute(conn)
 }

@@ -15,7 +15,11 @@ pub struct NewBatch<'a> {
 }
 
 /// The earlier import of the same bytes into this consultation, if any: (id, when).
-pub fn find_same_file(conn: &mut Conn, consultation: ConsultationId, sha256: &str) -> QueryResult<Option<(i64, chrono::NaiveDateTime)>> {
+pub fn find_same_file(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    sha256: &str,
+) -> QueryResult<Option<(i64, chrono::NaiveDateTime)>> {
     import_batches::table
         .filter(import_batches::consultation_id.eq(consultation.0))
         .filter(import_batches::sha256.eq(sha256))

@@ -18,7 +18,13 @@ pub struct Response {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-pub fn insert(conn: &mut Conn, comment: CommentId, disposition: Disposition, body: &str, state: ResponseState) -> QueryResult<i64> {
+pub fn insert(
+    conn: &mut Conn,
+    comment: CommentId,
+    disposition: Disposition,
+    body: &str,
+    state: ResponseState,
+) -> QueryResult<i64> {
     let t = now();
     diesel::insert_into(responses::table)
         .values((

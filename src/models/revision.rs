@@ -48,14 +48,20 @@ pub fn insert(conn: &mut Conn, r: &NewRevision, answers: &[CommentId]) -> QueryR
         .get_result(conn)?;
     for c in answers {
         diesel::insert_into(revision_comments::table)
-            .values((revision_comments::revision_id.eq(id), revision_comments::comment_id.eq(c.0)))
+            .values((
+                revision_comments::revision_id.eq(id),
+                revision_comments::comment_id.eq(c.0),
+            ))
             .execute(conn)?;
     }
     Ok(id)
 }
 
 /// Every revision linked to a comment of the consultation, as (comment id, revision).
-pub fn by_comment(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<(i64, Revision)>> {
+pub fn by_comment(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<Vec<(i64, Revision)>> {
     revision_comments::table
         .inner_join(revisions::table)
         .filter(revisions::consultation_id.eq(consultation.0))

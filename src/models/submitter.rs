@@ -28,7 +28,11 @@ impl Submitter {
 }
 
 /// The same person or organisation (by kind and name) within a consultation is one submitter.
-pub fn find_or_create(conn: &mut Conn, consultation: ConsultationId, row: &SubmitterRow) -> QueryResult<SubmitterId> {
+pub fn find_or_create(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    row: &SubmitterRow,
+) -> QueryResult<SubmitterId> {
     let existing = submitters::table
         .filter(submitters::consultation_id.eq(consultation.0))
         .filter(submitters::kind.eq(row.kind.code()))
@@ -55,7 +59,10 @@ pub fn find_or_create(conn: &mut Conn, consultation: ConsultationId, row: &Submi
         .map(SubmitterId)
 }
 
-pub fn for_consultation(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Submitter>> {
+pub fn for_consultation(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<Vec<Submitter>> {
     submitters::table
         .filter(submitters::consultation_id.eq(consultation.0))
         .order(submitters::id)

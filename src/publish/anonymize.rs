@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 /// Public names by submitter id. `submitters` are (id, kind, name) of the whole consultation,
 /// so a letter does not depend on which rows an export holds.
-pub fn public_names<'a>(submitters: impl IntoIterator<Item = (i64, SubmitterKind, &'a str)>) -> HashMap<i64, String> {
+pub fn public_names<'a>(
+    submitters: impl IntoIterator<Item = (i64, SubmitterKind, &'a str)>,
+) -> HashMap<i64, String> {
     let mut all: Vec<(i64, SubmitterKind, &str)> = submitters.into_iter().collect();
     all.sort_by_key(|(id, _, _)| *id);
     let mut letter = 0;
@@ -40,7 +42,9 @@ mod tests {
 
     #[test]
     fn past_twenty_six_individuals_letters_double() {
-        let people: Vec<(i64, SubmitterKind, &str)> = (1..=28).map(|i| (i, SubmitterKind::Individual, "x")).collect();
+        let people: Vec<(i64, SubmitterKind, &str)> = (1..=28)
+            .map(|i| (i, SubmitterKind::Individual, "x"))
+            .collect();
         let names = public_names(people);
         assert_eq!(names[&26], "個人Z");
         assert_eq!(names[&27], "個人AA");

@@ -57,13 +57,21 @@ pub struct ResultTable {
 const NONE: &str = "—";
 
 fn or_none(v: &Option<String>) -> String {
-    v.clone().filter(|s| !s.trim().is_empty()).unwrap_or_else(|| NONE.to_string())
+    v.clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| NONE.to_string())
 }
 
-pub fn build(conn: &mut models::Conn, consultation: ConsultationId, title: &str, layout: Layout) -> diesel::QueryResult<ResultTable> {
+pub fn build(
+    conn: &mut models::Conn,
+    consultation: ConsultationId,
+    title: &str,
+    layout: Layout,
+) -> diesel::QueryResult<ResultTable> {
     let comments = comment::list(conn, consultation, 0, None)?;
     let submitters = submitter::for_consultation(conn, consultation)?;
-    let names = anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
+    let names =
+        anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
     let mut revisions: HashMap<i64, Vec<revision::Revision>> = HashMap::new();
     if layout == Layout::Mic {
         for (comment_id, rev) in revision::by_comment(conn, consultation)? {
@@ -91,7 +99,9 @@ pub fn build(conn: &mut models::Conn, consultation: ConsultationId, title: &str,
                             let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
                             let attribute = match kind {
                                 SubmitterKind::Individual => "個人".to_string(),
-                                SubmitterKind::Organization if s.attribute.is_empty() => "法人".to_string(),
+                                SubmitterKind::Organization if s.attribute.is_empty() => {
+                                    "法人".to_string()
+                                }
                                 SubmitterKind::Organization => s.attribute.clone(),
                             };
                             (names.get(&s.id).cloned().unwrap_or_default(), attribute)
@@ -127,5 +137,9 @@ pub fn build(conn: &mut models::Conn, consultation: ConsultationId, title: &str,
             }
         })
         .collect();
-    Ok(ResultTable { title: title.to_string(), layout, rows })
+    Ok(ResultTable {
+        title: title.to_string(),
+        layout,
+        rows,
+    })
 }

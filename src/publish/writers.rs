@@ -23,7 +23,9 @@ pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 pub fn csv_bytes(table: &ResultTable) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
         w.write_record(table.layout.headers())?;
         for row in &table.rows {
             w.write_record(row.iter().map(|c| neutralize_formula(c).into_owned()))?;

@@ -23,7 +23,11 @@ struct ListPage {
 }
 
 /// GET /c/{slug}
-pub async fn index(state: Data<AppState>, slug: Path<String>, params: Query<ListParams>) -> Result<Markup, AppError> {
+pub async fn index(
+    state: Data<AppState>,
+    slug: Path<String>,
+    params: Query<ListParams>,
+) -> Result<Markup, AppError> {
     let pool = state.pool.clone();
     let page = params.page.unwrap_or(1).max(1);
     let data = web::block(move || -> Result<_, AppError> {
@@ -31,7 +35,12 @@ pub async fn index(state: Data<AppState>, slug: Path<String>, params: Query<List
         let c = consultation::find_by_slug(&mut conn, &slug)?.ok_or(AppError::NotFound)?;
         let total = comment::count(&mut conn, c.id())?;
         let rows = comment::list(&mut conn, c.id(), (page - 1) * PAGE_SIZE, Some(PAGE_SIZE))?;
-        Ok(ListPage { consultation: c, rows, total, page })
+        Ok(ListPage {
+            consultation: c,
+            rows,
+            total,
+            page,
+        })
     })
     .await??;
     Ok(view(&data))

@@ -6,21 +6,34 @@ use pubcom::publish::writers;
 
 fn table(db: &TestDb, slug: &str, layout: Layout) -> results::ResultTable {
     let mut conn = db.conn();
-    let c = consultation::find_by_slug(&mut conn, slug).unwrap().unwrap();
+    let c = consultation::find_by_slug(&mut conn, slug)
+        .unwrap()
+        .unwrap();
     results::build(&mut conn, c.id(), &c.title, layout).unwrap()
 }
 
 fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let range = wb.worksheet_range_at(0).unwrap().unwrap();
     range
         .rows()
-        .map(|r| r.iter().map(|c| match c { Data::Empty => String::new(), other => other.to_string() }).collect())
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
         .collect()
 }
 
 fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a UTF-8 BOM for Excel");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "CSV starts with a UTF-8 BOM for Excel"
+    );
     csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(&bytes[3..])
@@ -34,13 +47,27 @@ fn both_layouts_have_their_published_column_headers() {
     let db = TestDb::new();
     import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
     let mhlw = csv_rows(&writers::csv_bytes(&table(&db, "gl6", Layout::Mhlw)).unwrap());
-    assert_eq!(mhlw[0], vec!["No.", "分類", "編", "章", "頁", "御意見", "回答（考え方）"]);
+    assert_eq!(
+        mhlw[0],
+        vec!["No.", "分類", "編", "章", "頁", "御意見", "回答（考え方）"]
+    );
     assert_eq!(mhlw.len(), 256);
     assert_eq!(mhlw[1][..5], ["1", "全体構成の見直し", "すべて", "—", "—"]);
     let mic = xlsx_rows(&writers::xlsx_bytes(&table(&db, "gl6", Layout::Mic)).unwrap());
     assert_eq!(
         mic[0],
-        vec!["資料NO.", "氏名・名称", "属性", "対象", "ページ（原案）", "パート（原案）", "意見", "方針・コメント", "修正内容（原案）", "修正内容（修正後）"]
+        vec![
+            "資料NO.",
+            "氏名・名称",
+            "属性",
+            "対象",
+            "ページ（原案）",
+            "パート（原案）",
+            "意見",
+            "方針・コメント",
+            "修正内容（原案）",
+            "修正内容（修正後）"
+        ]
     );
 }
 
@@ -56,10 +83,28 @@ fn individuals_are_anonymised_with_one_letter_per_person_and_no_contact_data() {
     import_bytes(&mut conn, "with-pii.csv", csv.as_bytes(), &options("pii")).unwrap();
     let t = table(&db, "pii", Layout::Mic);
     let names: Vec<&str> = t.rows.iter().map(|r| r[1].as_str()).collect();
-    assert_eq!(names, vec!["個人A", "一般社団法人テスト協会", "個人B", "個人A"]);
-    for bytes in [writers::csv_bytes(&t).unwrap(), writers::xlsx_bytes(&t).unwrap()] {
-        let cells: Vec<String> = if bytes.starts_with(b"PK") { xlsx_rows(&bytes).concat() } else { csv_rows(&bytes).concat() };
-        for secret in ["山田", "佐藤", "example.jp", "example.org", "霞が関", "横浜市", "大阪府"] {
+    assert_eq!(
+        names,
+        vec!["個人A", "一般社団法人テスト協会", "個人B", "個人A"]
+    );
+    for bytes in [
+        writers::csv_bytes(&t).unwrap(),
+        writers::xlsx_bytes(&t).unwrap(),
+    ] {
+        let cells: Vec<String> = if bytes.starts_with(b"PK") {
+            xlsx_rows(&bytes).concat()
+        } else {
+            csv_rows(&bytes).concat()
+        };
+        for secret in [
+            "山田",
+            "佐藤",
+            "example.jp",
+            "example.org",
+            "霞が関",
+            "横浜市",
+            "大阪府",
+        ] {
             assert!(!cells.iter().any(|c| c.contains(secret)), "{secret} leaked");
         }
     }
@@ -114,7 +159,19 @@ fn the_export_command_writes_a_file_for_the_database_it_is_given() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("result.xlsx");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_pubcom"))
-        .args(["--database", &db.cli_url(), "export", "results", "--consultation", "mic", "--format", "xlsx", "--layout", "mic", "-o"])
+        .args([
+            "--database",
+            &db.cli_url(),
+            "export",
+            "results",
+            "--consultation",
+            "mic",
+            "--format",
+            "xlsx",
+            "--layout",
+            "mic",
+            "-o",
+        ])
         .arg(&out)
         .status()
         .unwrap();

@@ -9,8 +9,14 @@ use pubcom::intake::import::{self, ImportOptions, ImportReport};
 use pubcom::intake::profile;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub const MHLW_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/import/samples/mhlw-gl6-draft-comments.tsv");
-pub const MIC_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/import/samples/mic-cloud-gl-published-excerpt.csv");
+pub const MHLW_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/import/samples/mhlw-gl6-draft-comments.tsv"
+);
+pub const MIC_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/import/samples/mic-cloud-gl-published-excerpt.csv"
+);
 
 pub struct TestDb {
     pub url: DatabaseUrl,
@@ -23,7 +29,10 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 impl TestDb {
     pub fn new() -> TestDb {
-        match std::env::var("PUBCOM_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+        match std::env::var("PUBCOM_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| u.starts_with("postgres"))
+        {
             Some(admin_url) => {
                 let name = format!(
                     "pubcom_test_{}_{}_{}",
@@ -31,18 +40,35 @@ impl TestDb {
                     COUNTER.fetch_add(1, Ordering::SeqCst),
                     chrono::Utc::now().timestamp_subsec_nanos()
                 );
-                let mut admin = diesel::PgConnection::establish(&admin_url).expect("connect to the test PostgreSQL server");
-                admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).expect("URL with a database name");
+                let mut admin = diesel::PgConnection::establish(&admin_url)
+                    .expect("connect to the test PostgreSQL server");
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b.to_string())
+                    .expect("URL with a database name");
                 let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
                 let pool = db::connect(&url, 4).expect("migrate test database");
-                TestDb { url, pool, _dir: None, drop_pg: Some((admin_url, name)) }
+                TestDb {
+                    url,
+                    pool,
+                    _dir: None,
+                    drop_pg: Some((admin_url, name)),
+                }
             }
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
-                let url = DatabaseUrl::Sqlite(dir.path().join("test.sqlite3").display().to_string());
+                let url =
+                    DatabaseUrl::Sqlite(dir.path().join("test.sqlite3").display().to_string());
                 let pool = db::connect(&url, 4).expect("migrate test database");
-                TestDb { url, pool, _dir: Some(dir), drop_pg: None }
+                TestDb {
+                    url,
+                    pool,
+                    _dir: Some(dir),
+                    drop_pg: None,
+                }
             }
         }
     }
@@ -67,7 +93,8 @@ impl Drop for TestDb {
             let pool = std::mem::replace(&mut self.pool, dummy_pool());
             drop(pool);
             if let Ok(mut admin) = diesel::PgConnection::establish(&admin_url) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -81,16 +108,37 @@ fn dummy_pool() -> Pool {
 }
 
 pub fn options(slug: &str) -> ImportOptions {
-    ImportOptions { consultation: slug.to_string(), actor: "test".to_string(), ..Default::default() }
+    ImportOptions {
+        consultation: slug.to_string(),
+        actor: "test".to_string(),
+        ..Default::default()
+    }
 }
 
-pub fn import_bytes(conn: &mut DbConnection, file: &str, bytes: &[u8], opts: &ImportOptions) -> anyhow::Result<ImportReport> {
-    import::import_comments(conn, file, bytes, opts, &profile::builtin(), &StockPhrases::builtin().unwrap(), &mut |_, _| {})
+pub fn import_bytes(
+    conn: &mut DbConnection,
+    file: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> anyhow::Result<ImportReport> {
+    import::import_comments(
+        conn,
+        file,
+        bytes,
+        opts,
+        &profile::builtin(),
+        &StockPhrases::builtin().unwrap(),
+        &mut |_, _| {},
+    )
 }
 
 pub fn import_file(conn: &mut DbConnection, path: &str, slug: &str) -> ImportReport {
     let bytes = std::fs::read(path).expect("sample file");
-    let name = std::path::Path::new(path).file_name().unwrap().to_string_lossy().to_string();
+    let name = std::path::Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
     import_bytes(conn, &name, &bytes, &options(slug)).expect("import succeeds")
 }
 
@@ -99,7 +147,8 @@ pub fn spawn_app(pool: Pool) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move { pubcom::startup::run(listener, pool).unwrap().await })
+        actix_web::rt::System::new()
+            .block_on(async move { pubcom::startup::run(listener, pool).unwrap().await })
     });
     format!("http://{addr}")
 }

@@ -18,7 +18,9 @@ fn comment_count(db: &TestDb, slug: &str) -> i64 {
 /// (No., 分類, 編, 章, 頁, 御意見, 回答, 対応区分) of every comment, for comparing two imports.
 fn snapshot(db: &TestDb, slug: &str) -> Vec<Vec<Option<String>>> {
     let mut conn = db.conn();
-    let c = consultation::find_by_slug(&mut conn, slug).unwrap().unwrap();
+    let c = consultation::find_by_slug(&mut conn, slug)
+        .unwrap()
+        .unwrap();
     comment::list(&mut conn, c.id(), 0, None)
         .unwrap()
         .into_iter()
@@ -42,30 +44,70 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
     let db = TestDb::new();
     let mut conn = db.conn();
     let report = import_file(&mut conn, MHLW_SAMPLE, "gl6");
-    assert_eq!((report.rows_read, report.comments_added, report.responses_added), (255, 255, 255));
+    assert_eq!(
+        (
+            report.rows_read,
+            report.comments_added,
+            report.responses_added
+        ),
+        (255, 255, 255)
+    );
     assert_eq!(report.profile, "mhlw");
-    assert_eq!(report.warnings.len(), 4, "the four rows with a missing column are reported");
-    let c = consultation::find_by_slug(&mut conn, "gl6").unwrap().unwrap();
+    assert_eq!(
+        report.warnings.len(),
+        4,
+        "the four rows with a missing column are reported"
+    );
+    let c = consultation::find_by_slug(&mut conn, "gl6")
+        .unwrap()
+        .unwrap();
     assert_eq!(comment::count(&mut conn, c.id()).unwrap(), 255);
 
-    let first = comment::find_by_no(&mut conn, c.id(), no(1)).unwrap().unwrap();
+    let first = comment::find_by_no(&mut conn, c.id(), no(1))
+        .unwrap()
+        .unwrap();
     assert_eq!(first.volume.as_deref(), Some("すべて"));
     assert_eq!(first.chapter, None, "— means none");
     assert_eq!(first.page, None);
-    assert_eq!(first.body, "全資料読む必要がある人向けの各編合冊版の刊行予定はあるか。");
-    let answer = response::for_comment(&mut conn, CommentId(first.id)).unwrap().unwrap();
-    assert_eq!(answer.body, "現時点において、合冊版の刊行予定はございません。");
+    assert_eq!(
+        first.body,
+        "全資料読む必要がある人向けの各編合冊版の刊行予定はあるか。"
+    );
+    let answer = response::for_comment(&mut conn, CommentId(first.id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        answer.body,
+        "現時点において、合冊版の刊行予定はございません。"
+    );
 
-    let stock = comment::find_by_no(&mut conn, c.id(), no(3)).unwrap().unwrap();
-    let answer = response::for_comment(&mut conn, CommentId(stock.id)).unwrap().unwrap();
-    assert_eq!(answer.disposition, Disposition::Noted.code(), "御意見として参考にさせていただきます。 is 参考");
+    let stock = comment::find_by_no(&mut conn, c.id(), no(3))
+        .unwrap()
+        .unwrap();
+    let answer = response::for_comment(&mut conn, CommentId(stock.id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        answer.disposition,
+        Disposition::Noted.code(),
+        "御意見として参考にさせていただきます。 is 参考"
+    );
 
-    let fifth = comment::find_by_no(&mut conn, c.id(), no(5)).unwrap().unwrap();
-    assert_eq!(fifth.chapter.as_deref(), Some("3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所"));
+    let fifth = comment::find_by_no(&mut conn, c.id(), no(5))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        fifth.chapter.as_deref(),
+        Some("3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所")
+    );
     assert_eq!(fifth.page.as_deref(), Some("P4"));
     let refs = clause_ref::for_comment(&mut conn, CommentId(fifth.id)).unwrap();
-    assert!(refs.iter().any(|r| r.source == "chapter" && r.clause_path.as_deref() == Some("3.2.2")));
-    assert!(refs.iter().any(|r| r.source == "page" && r.page_from == Some(4) && r.page_to == Some(4)));
+    assert!(refs
+        .iter()
+        .any(|r| r.source == "chapter" && r.clause_path.as_deref() == Some("3.2.2")));
+    assert!(refs
+        .iter()
+        .any(|r| r.source == "page" && r.page_from == Some(4) && r.page_to == Some(4)));
 }
 
 #[test]
@@ -73,13 +115,27 @@ fn a_row_with_a_missing_column_is_read_with_an_empty_page() {
     let db = TestDb::new();
     let mut conn = db.conn();
     import_file(&mut conn, MHLW_SAMPLE, "gl6");
-    let c = consultation::find_by_slug(&mut conn, "gl6").unwrap().unwrap();
-    let row = comment::find_by_no(&mut conn, c.id(), no(119)).unwrap().unwrap();
+    let c = consultation::find_by_slug(&mut conn, "gl6")
+        .unwrap()
+        .unwrap();
+    let row = comment::find_by_no(&mut conn, c.id(), no(119))
+        .unwrap()
+        .unwrap();
     assert_eq!(row.volume.as_deref(), Some("システム運用編 (Control)"));
-    assert_eq!(row.chapter.as_deref(), Some("10. 医療情報システム・サービス事業者による保守対応等に対する安全管理措置"));
+    assert_eq!(
+        row.chapter.as_deref(),
+        Some("10. 医療情報システム・サービス事業者による保守対応等に対する安全管理措置")
+    );
     assert_eq!(row.page, None);
-    assert!(row.body.starts_with("昨今共通のアカウント・パスワードを利用していることが原因で"), "{}", row.body);
-    assert!(response::for_comment(&mut conn, CommentId(row.id)).unwrap().is_some());
+    assert!(
+        row.body
+            .starts_with("昨今共通のアカウント・パスワードを利用していることが原因で"),
+        "{}",
+        row.body
+    );
+    assert!(response::for_comment(&mut conn, CommentId(row.id))
+        .unwrap()
+        .is_some());
 }
 
 #[test]
@@ -87,12 +143,31 @@ fn html_fragments_become_lines_and_japanese_angle_brackets_stay() {
     let db = TestDb::new();
     let mut conn = db.conn();
     import_file(&mut conn, MHLW_SAMPLE, "gl6");
-    let c = consultation::find_by_slug(&mut conn, "gl6").unwrap().unwrap();
-    let html = comment::find_by_no(&mut conn, c.id(), no(37)).unwrap().unwrap();
-    assert!(!html.body.contains("<p>") && !html.body.contains("</p>") && !html.body.contains("<ul"), "{}", html.body);
-    assert!(html.body.starts_with("「⑤ 利用者認証にパスワードを用いる場合には"), "{}", html.body);
-    assert!(html.body.lines().count() > 3, "paragraphs are lines: {}", html.body);
-    let bracketed = comment::find_by_no(&mut conn, c.id(), no(123)).unwrap().unwrap();
+    let c = consultation::find_by_slug(&mut conn, "gl6")
+        .unwrap()
+        .unwrap();
+    let html = comment::find_by_no(&mut conn, c.id(), no(37))
+        .unwrap()
+        .unwrap();
+    assert!(
+        !html.body.contains("<p>") && !html.body.contains("</p>") && !html.body.contains("<ul"),
+        "{}",
+        html.body
+    );
+    assert!(
+        html.body
+            .starts_with("「⑤ 利用者認証にパスワードを用いる場合には"),
+        "{}",
+        html.body
+    );
+    assert!(
+        html.body.lines().count() > 3,
+        "paragraphs are lines: {}",
+        html.body
+    );
+    let bracketed = comment::find_by_no(&mut conn, c.id(), no(123))
+        .unwrap()
+        .unwrap();
     assert!(bracketed.body.contains("<説明責任>"), "{}", bracketed.body);
 }
 
@@ -108,7 +183,10 @@ fn reimporting_the_same_file_adds_nothing() {
     let bytes = std::fs::read(MHLW_SAMPLE).unwrap();
     let with_bom = [b"\xEF\xBB\xBF".as_slice(), &bytes].concat();
     let third = import_bytes(&mut conn, "copy.tsv", &with_bom, &options("gl6")).unwrap();
-    assert_eq!((third.comments_added, third.comments_already_present), (0, 255));
+    assert_eq!(
+        (third.comments_added, third.comments_already_present),
+        (0, 255)
+    );
     assert_eq!(comment_count(&db, "gl6"), 255);
 }
 
@@ -118,7 +196,9 @@ fn a_shift_jis_copy_of_the_sample_imports_to_the_same_result() {
     let mut conn = db.conn();
     import_file(&mut conn, MHLW_SAMPLE, "utf8");
     // Shift_JIS has no U+2014: a CP932 file holds ― (0x815C) where the UTF-8 file has —.
-    let text = std::fs::read_to_string(MHLW_SAMPLE).unwrap().replace('—', "―");
+    let text = std::fs::read_to_string(MHLW_SAMPLE)
+        .unwrap()
+        .replace('—', "―");
     let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
     assert!(!unmappable);
     let report = import_bytes(&mut conn, "sjis.tsv", &sjis, &options("sjis")).unwrap();
@@ -132,15 +212,34 @@ fn the_mic_layout_imports_submitters_and_revisions() {
     let db = TestDb::new();
     let mut conn = db.conn();
     let report = import_file(&mut conn, MIC_SAMPLE, "mic");
-    assert_eq!((report.profile.as_str(), report.comments_added, report.revisions_added), ("mic", 5, 3));
+    assert_eq!(
+        (
+            report.profile.as_str(),
+            report.comments_added,
+            report.revisions_added
+        ),
+        ("mic", 5, 3)
+    );
     let rows = snapshot(&db, "mic");
     assert_eq!(rows[2][0].as_deref(), Some("52"));
-    assert_eq!(rows[2][3].as_deref(), Some("3.2.2(2)(イ)1."), "パート（原案） is the chapter tag");
+    assert_eq!(
+        rows[2][3].as_deref(),
+        Some("3.2.2(2)(イ)1."),
+        "パート（原案） is the chapter tag"
+    );
     assert_eq!(rows[2][4].as_deref(), Some("P47"));
 }
 
-fn assert_refused_and_unchanged(db: &TestDb, err: anyhow::Error, row: Option<usize>, column: Option<usize>) -> ImportError {
-    let e = err.downcast_ref::<ImportError>().unwrap_or_else(|| panic!("an ImportError, got: {err:#}")).clone();
+fn assert_refused_and_unchanged(
+    db: &TestDb,
+    err: anyhow::Error,
+    row: Option<usize>,
+    column: Option<usize>,
+) -> ImportError {
+    let e = err
+        .downcast_ref::<ImportError>()
+        .unwrap_or_else(|| panic!("an ImportError, got: {err:#}"))
+        .clone();
     assert_eq!((e.row, e.column), (row, column), "{e}");
     assert_eq!(comment_count(db, "broken"), 0, "nothing is written");
     e
@@ -151,9 +250,13 @@ fn a_csv_with_an_unclosed_quote_changes_nothing_and_names_row_and_column() {
     let db = TestDb::new();
     let mut conn = db.conn();
     let csv = "No.,分類,御意見\n1,a,正しい行\n2,b,\"閉じていない引用\n3,c,最後\n";
-    let err = import_bytes(&mut conn, "broken.csv", csv.as_bytes(), &options("broken")).unwrap_err();
+    let err =
+        import_bytes(&mut conn, "broken.csv", csv.as_bytes(), &options("broken")).unwrap_err();
     let e = assert_refused_and_unchanged(&db, err, Some(3), Some(3));
-    assert!(e.to_string().starts_with("broken.csv: 3 行目 3 列目"), "{e}");
+    assert!(
+        e.to_string().starts_with("broken.csv: 3 行目 3 列目"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -161,7 +264,8 @@ fn an_unknown_header_changes_nothing_and_names_its_column() {
     let db = TestDb::new();
     let mut conn = db.conn();
     let csv = "No.,分類,御意見,担当課\n1,a,意見,総務課\n";
-    let err = import_bytes(&mut conn, "broken.csv", csv.as_bytes(), &options("broken")).unwrap_err();
+    let err =
+        import_bytes(&mut conn, "broken.csv", csv.as_bytes(), &options("broken")).unwrap_err();
     let e = assert_refused_and_unchanged(&db, err, Some(1), Some(4));
     assert!(e.message.contains("担当課"), "{e}");
 }
@@ -170,8 +274,11 @@ fn an_unknown_header_changes_nothing_and_names_its_column() {
 fn a_bad_number_in_a_late_row_leaves_the_database_unchanged() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    let text = std::fs::read_to_string(MHLW_SAMPLE).unwrap().replace("\n250\t", "\n25O\t");
-    let err = import_bytes(&mut conn, "broken.tsv", text.as_bytes(), &options("broken")).unwrap_err();
+    let text = std::fs::read_to_string(MHLW_SAMPLE)
+        .unwrap()
+        .replace("\n250\t", "\n25O\t");
+    let err =
+        import_bytes(&mut conn, "broken.tsv", text.as_bytes(), &options("broken")).unwrap_err();
     let line = text.lines().position(|l| l.starts_with("25O\t")).unwrap() + 1;
     let e = assert_refused_and_unchanged(&db, err, Some(line), Some(1));
     assert_eq!(e.header.as_deref(), Some("No."));
@@ -181,12 +288,23 @@ fn a_bad_number_in_a_late_row_leaves_the_database_unchanged() {
 fn a_conflicting_row_rolls_back_the_whole_import() {
     let db = TestDb::new();
     let mut conn = db.conn();
-    import_bytes(&mut conn, "first.csv", "No.,御意見\n200,先に取り込んだ意見\n".as_bytes(), &options("broken")).unwrap();
+    import_bytes(
+        &mut conn,
+        "first.csv",
+        "No.,御意見\n200,先に取り込んだ意見\n".as_bytes(),
+        &options("broken"),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(MHLW_SAMPLE).unwrap();
-    let err = import_bytes(&mut conn, "sample.tsv", text.as_bytes(), &options("broken")).unwrap_err();
+    let err =
+        import_bytes(&mut conn, "sample.tsv", text.as_bytes(), &options("broken")).unwrap_err();
     let e = err.downcast_ref::<ImportError>().expect("an ImportError");
     assert!(e.message.contains("No. 200"), "{e}");
-    assert_eq!(comment_count(&db, "broken"), 1, "the 199 rows before No. 200 were rolled back");
+    assert_eq!(
+        comment_count(&db, "broken"),
+        1,
+        "the 199 rows before No. 200 were rolled back"
+    );
 }
 
 #[test]
@@ -194,8 +312,16 @@ fn a_truncated_xlsx_changes_nothing() {
     let db = TestDb::new();
     let mut conn = db.conn();
     import_file(&mut conn, MIC_SAMPLE, "mic");
-    let c = consultation::find_by_slug(&mut conn, "mic").unwrap().unwrap();
-    let table = pubcom::publish::results::build(&mut conn, c.id(), "t", pubcom::publish::results::Layout::Mic).unwrap();
+    let c = consultation::find_by_slug(&mut conn, "mic")
+        .unwrap()
+        .unwrap();
+    let table = pubcom::publish::results::build(
+        &mut conn,
+        c.id(),
+        "t",
+        pubcom::publish::results::Layout::Mic,
+    )
+    .unwrap();
     let xlsx = pubcom::publish::writers::xlsx_bytes(&table).unwrap();
     let truncated = &xlsx[..xlsx.len() / 2];
     let err = import_bytes(&mut conn, "cut.xlsx", truncated, &options("broken")).unwrap_err();
