@@ -1,5 +1,6 @@
 //! The `pubcom` command line. The `///` comments are the help text.
 
+use crate::auth::{accounts, Role};
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl};
 use crate::intake::decode::TextEncoding;
@@ -34,6 +35,9 @@ pub struct Cli {
         default_value = "import/profiles"
     )]
     pub profiles: PathBuf,
+    /// Cookie に常に Secure を付ける（HTTPS の reverse proxy の後ろで動かすとき）
+    #[arg(long, global = true, env = "PUBCOM_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -63,8 +67,91 @@ pub enum Command {
     /// 案件（意見募集）の一覧と設定
     #[command(subcommand)]
     Consultations(ConsultationCommand),
+    /// ユーザーの管理
+    #[command(subcommand)]
+    Users(UserCommand),
+    /// API トークンの管理
+    #[command(subcommand)]
+    Tokens(TokenCommand),
+    /// 監査ログを表示・保存する
+    Audit {
+        /// この案件の記録だけ
+        #[arg(long)]
+        consultation: Option<String>,
+        /// この操作の記録だけ（import, export, login_failure, …）
+        #[arg(long)]
+        action: Option<String>,
+        /// 表示する件数（新しい順）。-o を付けると全件
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// CSV（UTF-8 BOM 付き）で保存する先
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
     /// データベースを最新の構成にする（他のコマンドも自動で行う）
     Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// ユーザーを追加する（--password を省くと初期パスワードを発行して表示）
+    Add {
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        /// 提出者の個人情報（氏名・連絡先）を閲覧できる
+        #[arg(long)]
+        personal: bool,
+        /// 担当案件（略称）。複数指定可
+        #[arg(long = "consultation")]
+        consultations: Vec<String>,
+        /// パスワード（省略時は発行。環境変数 PUBCOM_NEW_PASSWORD でも可）
+        #[arg(long, env = "PUBCOM_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// ユーザーの一覧
+    List,
+    /// ユーザーを無効にする（ログイン中のセッションも終わる）
+    Disable { login: String },
+    /// 無効にしたユーザーを戻す
+    Enable { login: String },
+    /// パスワードを再発行する（停止も解除）
+    ResetPassword {
+        login: String,
+        #[arg(long, env = "PUBCOM_NEW_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// 担当案件を設定する（--remove で外す）
+    Grant {
+        login: String,
+        #[arg(long)]
+        consultation: String,
+        #[arg(long, value_enum)]
+        role: Option<Role>,
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// トークンを作る（秘密の値はこの時だけ表示）
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+    /// トークンの一覧
+    List,
+    /// トークンを無効にする
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +206,7 @@ impl Cli {
         Settings {
             database: DatabaseUrl::parse(self.database.as_deref()),
             templates_dir: self.templates.clone(),
+            secure_cookies: self.secure_cookies,
             profiles_dir: self.profiles.clone(),
         }
     }
@@ -228,6 +316,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Users(cmd) => run_users(&settings, cmd),
+        Command::Tokens(cmd) => run_tokens(&settings, cmd),
+        Command::Audit {
+            consultation,
+            action,
+            limit,
+            output,
+        } => run_audit(&settings, consultation, action, limit, output),
         Command::Migrate => {
             db::connect(&settings.database, 1)?;
             println!("{} は最新です", settings.database.redacted());
@@ -297,6 +393,7 @@ fn print_report(r: &ImportReport) {
 
 fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
     let pool = db::connect(&settings.database, 8)?;
+    let state = crate::startup::AppState::new(pool, settings.secure_cookies)?;
     let listener = std::net::TcpListener::bind(bind)
         .with_context(|| format!("{bind} で待ち受けできません"))?;
     println!(
@@ -305,7 +402,7 @@ fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
         settings.database.redacted()
     );
     actix_web::rt::System::new()
-        .block_on(async move { crate::startup::run(listener, pool)?.await })?;
+        .block_on(async move { crate::startup::run(listener, state)?.await })?;
     Ok(())
 }
 
@@ -316,4 +413,194 @@ fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+fn connect(settings: &Settings) -> anyhow::Result<db::PooledConnection> {
+    let pool = db::connect(&settings.database, 1)?;
+    Ok(pool.get()?)
+}
+
+fn run_users(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
+    let mut conn = connect(settings)?;
+    let actor = accounts::Actor::system(&cli_actor());
+    match cmd {
+        UserCommand::Add {
+            login,
+            name,
+            email,
+            role,
+            personal,
+            consultations,
+            password,
+        } => {
+            let given = password.is_some();
+            let account = accounts::NewAccount {
+                login: login.clone(),
+                display_name: name,
+                email,
+                role,
+                can_view_personal: personal,
+                password,
+            };
+            let (_, pw) = accounts::add_user(&mut conn, &actor, &account)?;
+            for slug in consultations {
+                let c = consultation::find_by_slug(&mut conn, &slug)?
+                    .with_context(|| format!("案件「{slug}」はありません"))?;
+                accounts::set_membership(&mut conn, &actor, &login, c.id(), Some(role))?;
+            }
+            println!("ユーザー {login}（{}）を追加しました", role.label());
+            if !given {
+                println!("初期パスワード: {pw}");
+            }
+        }
+        UserCommand::List => {
+            for u in crate::models::user::all(&mut conn)? {
+                let state = if u.disabled {
+                    "無効"
+                } else if u.locked_until.is_some_and(|t| t > db::now()) {
+                    "停止中"
+                } else {
+                    "有効"
+                };
+                let personal = if u.can_view_personal {
+                    "個人情報可"
+                } else {
+                    ""
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    u.login,
+                    u.display_name,
+                    u.role().code(),
+                    state,
+                    personal,
+                    u.email
+                );
+            }
+        }
+        UserCommand::Disable { login } => {
+            accounts::set_disabled(&mut conn, &actor, &login, true)?;
+            println!("{login} を無効にしました");
+        }
+        UserCommand::Enable { login } => {
+            accounts::set_disabled(&mut conn, &actor, &login, false)?;
+            println!("{login} を有効にしました");
+        }
+        UserCommand::ResetPassword { login, password } => {
+            let given = password.is_some();
+            let pw = accounts::reset_password(&mut conn, &actor, &login, password)?;
+            println!("{login} のパスワードを再設定しました（ログイン中のセッションは終了）");
+            if !given {
+                println!("新しいパスワード: {pw}");
+            }
+        }
+        UserCommand::Grant {
+            login,
+            consultation: slug,
+            role,
+            remove,
+        } => {
+            let c = consultation::find_by_slug(&mut conn, &slug)?
+                .with_context(|| format!("案件「{slug}」はありません"))?;
+            let role = if remove {
+                None
+            } else {
+                let u = crate::models::user::find_by_login(&mut conn, &login)?
+                    .with_context(|| format!("ユーザー「{login}」はいません"))?;
+                Some(role.unwrap_or(u.role()))
+            };
+            accounts::set_membership(&mut conn, &actor, &login, c.id(), role)?;
+            match role {
+                Some(r) => println!("{login} を {slug} の{}にしました", r.label()),
+                None => println!("{login} を {slug} から外しました"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_tokens(settings: &Settings, cmd: TokenCommand) -> anyhow::Result<()> {
+    let mut conn = connect(settings)?;
+    let actor = accounts::Actor::system(&cli_actor());
+    match cmd {
+        TokenCommand::Create { user, name, role } => {
+            let (id, secret) = accounts::create_token(&mut conn, &actor, &user, &name, role)?;
+            println!("トークン {id} を作りました（この値は二度と表示されません）:");
+            println!("{secret}");
+        }
+        TokenCommand::List => {
+            let users = crate::models::user::all(&mut conn)?;
+            for t in crate::models::api_token::all(&mut conn, None)? {
+                let login = users
+                    .iter()
+                    .find(|u| u.id == t.user_id)
+                    .map(|u| u.login.as_str())
+                    .unwrap_or("?");
+                let state = if t.revoked_at.is_some() {
+                    "無効"
+                } else {
+                    "有効"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    login,
+                    t.name,
+                    t.role().code(),
+                    state
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            accounts::revoke_token(&mut conn, &actor, id)?;
+            println!("トークン {id} を無効にしました");
+        }
+    }
+    Ok(())
+}
+
+fn run_audit(
+    settings: &Settings,
+    slug: Option<String>,
+    action: Option<String>,
+    limit: i64,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use crate::models::audit;
+    let mut conn = connect(settings)?;
+    let consultation = match slug {
+        Some(s) => Some(
+            consultation::find_by_slug(&mut conn, &s)?
+                .with_context(|| format!("案件「{s}」はありません"))?
+                .id(),
+        ),
+        None => None,
+    };
+    let filter = audit::AuditFilter {
+        consultation,
+        action,
+    };
+    match output {
+        Some(path) => {
+            let events = audit::list(&mut conn, &filter, 0, i64::MAX / 2)?;
+            std::fs::write(&path, audit::to_csv(&events)?)
+                .with_context(|| format!("{} に書き込めません", path.display()))?;
+            println!("{} 件を {} に保存しました", events.len(), path.display());
+        }
+        None => {
+            for e in audit::list(&mut conn, &filter, 0, limit)?.iter().rev() {
+                println!(
+                    "{}\t{}\t{}\t{}{}\t{}\t{}",
+                    e.occurred_at.format("%Y-%m-%d %H:%M:%S"),
+                    e.actor,
+                    e.action,
+                    e.entity,
+                    e.entity_id.map(|i| format!("#{i}")).unwrap_or_default(),
+                    e.before_json.as_deref().unwrap_or(""),
+                    e.after_json.as_deref().unwrap_or("")
+                );
+            }
+        }
+    }
+    Ok(())
 }

@@ -13,6 +13,8 @@ pub struct Settings {
     pub templates_dir: PathBuf,
     /// Import profiles, one `*.toml` per layout.
     pub profiles_dir: PathBuf,
+    /// Always mark cookies Secure (behind an HTTPS proxy that does not say so).
+    pub secure_cookies: bool,
 }
 
 impl Settings {

@@ -1,10 +1,23 @@
 //! The demo consultation: the real sample tables shipped in `import/samples/`, built into
 //! the binary so that `pubcom demo` works from any folder.
 
+use crate::auth::{accounts, Role};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::intake::import::{self, ImportOptions};
-use crate::models::consultation;
+use crate::models::{consultation, user};
+
+/// The demo accounts' shared password (printed by `pubcom demo`; never for real data).
+pub const DEMO_PASSWORD: &str = "pubcom-demo-2026";
+
+/// (login, name, role, may see personal data)
+const DEMO_USERS: [(&str, &str, Role, bool); 5] = [
+    ("admin", "管理者", Role::Admin, true),
+    ("coordinator", "取りまとめ担当", Role::Coordinator, true),
+    ("drafter", "起案担当", Role::Drafter, false),
+    ("reviewer", "確認担当", Role::Reviewer, false),
+    ("viewer", "閲覧者", Role::Viewer, false),
+];
 
 pub const MHLW_SAMPLE: &[u8] = include_bytes!("../import/samples/mhlw-gl6-draft-comments.tsv");
 pub const MIC_SAMPLE: &[u8] =
@@ -52,6 +65,28 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<
         lines.push(format!(
             "{slug}: {file} から {} 件を取り込みました",
             report.comments_added
+        ));
+    }
+    if user::count(conn)? == 0 {
+        let actor = accounts::Actor::system("demo");
+        for (login, name, role, personal) in DEMO_USERS {
+            let account = accounts::NewAccount {
+                login: login.into(),
+                display_name: name.into(),
+                email: format!("{login}@example.invalid"),
+                role,
+                can_view_personal: personal,
+                password: Some(DEMO_PASSWORD.into()),
+            };
+            accounts::add_user(conn, &actor, &account)?;
+            for (slug, ..) in samples {
+                let c = consultation::find_by_slug(conn, slug)?
+                    .ok_or_else(|| anyhow::anyhow!("{slug} missing"))?;
+                accounts::set_membership(conn, &actor, login, c.id(), Some(role))?;
+            }
+        }
+        lines.push(format!(
+            "デモ用ユーザー: admin / coordinator / drafter / reviewer / viewer（パスワードはどれも {DEMO_PASSWORD}）"
         ));
     }
     Ok(lines)

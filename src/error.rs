@@ -6,19 +6,31 @@ use actix_web::{http::StatusCode, HttpResponse, ResponseError};
 pub enum AppError {
     #[error("見つかりません")]
     NotFound,
+    #[error("ログインしてください")]
+    Unauthorized,
+    #[error("この操作を行う権限がありません")]
+    Forbidden,
+    #[error("{0}")]
+    BadRequest(String),
     #[error("データベースの処理に失敗しました")]
     Database(#[from] diesel::result::Error),
     #[error("データベースに接続できません")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("処理が中断されました")]
     Blocking(#[from] actix_web::error::BlockingError),
+    #[error("処理に失敗しました")]
+    Internal(#[from] anyhow::Error),
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Database(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::Database(diesel::result::Error::NotFound) => {
+                StatusCode::NOT_FOUND
+            }
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -35,6 +47,6 @@ impl ResponseError for AppError {
         };
         HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
-            .body(crate::web::layout::page(&message, maud::html! { p { (message) } }).into_string())
+            .body(crate::web::layout::error_page(&message).into_string())
     }
 }

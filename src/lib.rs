@@ -1,6 +1,7 @@
 //! pubcom: public-comment (パブリックコメント) triage and response.
 //! The modules follow the flow: intake → triage → drafting → review → publish.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -2,6 +2,7 @@
 
 use crate::db::Pool;
 use crate::web;
+use actix_web::cookie::Key;
 use actix_web::{dev::Server, middleware, web::Data, App, HttpServer};
 use std::net::TcpListener;
 
@@ -9,17 +10,38 @@ use std::net::TcpListener;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
+    /// Signs session cookies; made once and kept in the database.
+    pub cookie_key: Key,
+    /// Mark cookies Secure even when the request does not look like HTTPS (behind a proxy).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, secure_cookies: bool) -> anyhow::Result<Self> {
+        let mut conn = pool.get()?;
+        let hex_key = crate::models::secret::get_or_create(&mut conn, "cookie_key", || {
+            hex::encode(crate::auth::token::random_bytes::<64>())
+        })?;
+        let bytes = hex::decode(hex_key)?;
+        Ok(AppState {
+            pool: pool.clone(),
+            cookie_key: Key::from(&bytes),
+            secure_cookies,
+        })
+    }
 }
 
 /// Starts serving on an already bound listener; the caller awaits or spawns the server.
-pub fn run(listener: TcpListener, pool: Pool) -> std::io::Result<Server> {
-    let state = Data::new(AppState { pool });
+pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let state = Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%s %r %Dms"))
             .configure(web::routes)
+            .wrap(middleware::from_fn(web::guard::authenticate))
+            .wrap(web::guard::security_headers())
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::Logger::new("%s %U %Dms"))
     })
     .listen(listener)?
     .run();

@@ -250,6 +250,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(consultation_members -> users (user_id));
+diesel::joinable!(consultation_members -> consultations (consultation_id));
 diesel::joinable!(comments -> consultations (consultation_id));
 diesel::joinable!(comments -> submissions (submission_id));
 diesel::joinable!(comments -> categories (category_id));
@@ -280,4 +317,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_phrases,
     mail_outbox,
     audit_events,
+    sessions,
+    api_tokens,
+    app_secrets,
 );

@@ -40,3 +40,94 @@ pub fn count_for(conn: &mut Conn, consultation: ConsultationId, action: &str) ->
         .count()
         .get_result(conn)
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub occurred_at: chrono::NaiveDateTime,
+    pub actor: String,
+    pub user_id: Option<i64>,
+    pub consultation_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub consultation: Option<ConsultationId>,
+    pub action: Option<String>,
+}
+
+/// Newest first.
+pub fn list(
+    conn: &mut Conn,
+    f: &AuditFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<AuditEvent>> {
+    let mut q = audit_events::table
+        .select(AuditEvent::as_select())
+        .order(audit_events::id.desc())
+        .into_boxed();
+    if let Some(c) = f.consultation {
+        q = q.filter(audit_events::consultation_id.eq(c.0));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_events::action.eq(a.clone()));
+    }
+    q.limit(limit).offset(offset).load(conn)
+}
+
+pub fn count(conn: &mut Conn, f: &AuditFilter) -> QueryResult<i64> {
+    let mut q = audit_events::table.count().into_boxed();
+    if let Some(c) = f.consultation {
+        q = q.filter(audit_events::consultation_id.eq(c.0));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_events::action.eq(a.clone()));
+    }
+    q.get_result(conn)
+}
+
+/// The log as CSV (UTF-8 with BOM), oldest first, for `pubcom audit` and the admin page.
+pub fn to_csv(events: &[AuditEvent]) -> anyhow::Result<Vec<u8>> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record([
+            "id",
+            "occurred_at_utc",
+            "actor",
+            "consultation_id",
+            "action",
+            "entity",
+            "entity_id",
+            "before",
+            "after",
+        ])?;
+        for e in events.iter().rev() {
+            let cells = [
+                e.id.to_string(),
+                e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                e.actor.clone(),
+                e.consultation_id.map(|c| c.to_string()).unwrap_or_default(),
+                e.action.clone(),
+                e.entity.clone(),
+                e.entity_id.map(|c| c.to_string()).unwrap_or_default(),
+                e.before_json.clone().unwrap_or_default(),
+                e.after_json.clone().unwrap_or_default(),
+            ];
+            w.write_record(
+                cells
+                    .iter()
+                    .map(|c| crate::publish::writers::neutralize_formula(c).into_owned()),
+            )?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}

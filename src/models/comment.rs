@@ -122,18 +122,63 @@ type RowTuple = (
     Option<(i64, String, String, String)>,
 );
 
+/// Which comments a list shows. Text is matched as a plain substring: `%`, `_` and quotes
+/// are literal characters, never SQL.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CommentFilter {
+    pub q: Option<String>,
+    pub category: Option<i64>,
+}
+
+impl CommentFilter {
+    fn like_pattern(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| {
+                let escaped = q
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{escaped}%")
+            })
+    }
+}
+
+macro_rules! apply_filter {
+    ($query:expr, $consultation:expr, $filter:expr) => {{
+        let mut q = $query.filter(comments::consultation_id.eq($consultation.0));
+        if let Some(pattern) = $filter.like_pattern() {
+            q = q.filter(comments::body.like(pattern).escape('\\'));
+        }
+        if let Some(category) = $filter.category {
+            q = q.filter(comments::category_id.eq(category));
+        }
+        q
+    }};
+}
+
+pub fn count_filtered(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+) -> QueryResult<i64> {
+    apply_filter!(comments::table.count().into_boxed(), consultation, filter).get_result(conn)
+}
+
 /// Comments of a consultation in No. order, a page at a time (`limit` None: all).
 pub fn list(
     conn: &mut Conn,
     consultation: ConsultationId,
+    filter: &CommentFilter,
     offset: i64,
     limit: Option<i64>,
 ) -> QueryResult<Vec<CommentRow>> {
-    let mut query = comments::table
+    let query = comments::table
         .left_join(categories::table)
         .left_join(responses::table)
         .inner_join(submissions::table.left_join(submitters::table))
-        .filter(comments::consultation_id.eq(consultation.0))
         .order((comments::number, comments::part))
         .select((
             Comment::as_select(),
@@ -148,6 +193,7 @@ pub fn list(
                 .nullable(),
         ))
         .into_boxed();
+    let mut query = apply_filter!(query, consultation, filter);
     // SQLite accepts OFFSET only after LIMIT.
     if let Some(limit) = limit {
         query = query.limit(limit).offset(offset);
@@ -175,4 +221,13 @@ pub fn list(
             }
         })
         .collect())
+}
+
+/// The comments split from or sent in the same submission, in No. order.
+pub fn of_submission(conn: &mut Conn, submission: SubmissionId) -> QueryResult<Vec<Comment>> {
+    comments::table
+        .filter(comments::submission_id.eq(submission.0))
+        .order((comments::number, comments::part))
+        .select(Comment::as_select())
+        .load(conn)
 }

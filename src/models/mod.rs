@@ -1,16 +1,21 @@
 //! One file per entity: its row struct, insert/update forms, and its queries.
 //! All SQL for a concept lives in its file.
 
+pub mod api_token;
 pub mod audit;
 pub mod category;
 pub mod clause_ref;
 pub mod comment;
 pub mod consultation;
 pub mod import_batch;
+pub mod membership;
 pub mod response;
 pub mod revision;
+pub mod secret;
+pub mod session;
 pub mod submission;
 pub mod submitter;
+pub mod user;
 
 pub use crate::db::DbConnection as Conn;
 pub type QueryResult<T> = diesel::QueryResult<T>;

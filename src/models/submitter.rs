@@ -69,3 +69,16 @@ pub fn for_consultation(
         .select(Submitter::as_select())
         .load(conn)
 }
+
+pub fn of_submission(
+    conn: &mut Conn,
+    submission: crate::domain::SubmissionId,
+) -> QueryResult<Option<Submitter>> {
+    use crate::db::schema::submissions;
+    submissions::table
+        .inner_join(submitters::table)
+        .filter(submissions::id.eq(submission.0))
+        .select(Submitter::as_select())
+        .first(conn)
+        .optional()
+}

@@ -68,7 +68,7 @@ pub fn build(
     title: &str,
     layout: Layout,
 ) -> diesel::QueryResult<ResultTable> {
-    let comments = comment::list(conn, consultation, 0, None)?;
+    let comments = comment::list(conn, consultation, &Default::default(), 0, None)?;
     let submitters = submitter::for_consultation(conn, consultation)?;
     let names =
         anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));

@@ -1,18 +1,22 @@
-//! The list of consultations.
+//! The list of consultations, and a consultation's settings.
 
+use super::identity::Identity;
+use crate::auth::{accounts::Actor, Permission};
 use crate::error::AppError;
-use crate::models::{comment, consultation};
+use crate::models::{audit, comment, consultation};
 use crate::startup::AppState;
-use actix_web::web::{self, Data};
+use actix_web::web::{self, Data, Form, Path};
+use actix_web::HttpResponse;
 use maud::{html, Markup};
 
 /// GET /
-pub async fn index(state: Data<AppState>) -> Result<Markup, AppError> {
+pub async fn index(state: Data<AppState>, id: Identity) -> Result<Markup, AppError> {
     let pool = state.pool.clone();
+    let who = id.clone();
     let rows = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        let all = consultation::all(&mut conn)?;
-        all.into_iter()
+        who.visible_consultations(&mut conn)?
+            .into_iter()
             .map(|c| {
                 let n = comment::count(&mut conn, c.id())?;
                 Ok((c, n))
@@ -20,16 +24,54 @@ pub async fn index(state: Data<AppState>) -> Result<Markup, AppError> {
             .collect::<Result<Vec<_>, AppError>>()
     })
     .await??;
-    Ok(view(&rows))
+    Ok(view(&id, &rows))
 }
 
-fn view(rows: &[(consultation::Consultation, i64)]) -> Markup {
+#[derive(serde::Deserialize)]
+pub struct TitleForm {
+    title: String,
+}
+
+/// POST /c/{slug}/title
+pub async fn set_title(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    form: Form<TitleForm>,
+) -> Result<HttpResponse, AppError> {
+    let title = form.title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 300 {
+        return Err(AppError::BadRequest(
+            "題名は1〜300文字で入れてください".into(),
+        ));
+    }
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let s = slug.clone();
+    web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Publish)?;
+        consultation::set_title(&mut conn, c.id(), &title)?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("consultation_title", "consultation", Some(c.id));
+        e.consultation = Some(c.id());
+        e.before = Some(serde_json::json!({"title": c.title}));
+        e.after = Some(serde_json::json!({"title": title}));
+        audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}")))
+}
+
+fn view(id: &Identity, rows: &[(consultation::Consultation, i64)]) -> Markup {
     super::layout::page(
         "意見募集（案件）の一覧",
+        id.into(),
         html! {
             h1 { "意見募集（案件）の一覧" }
             @if rows.is_empty() {
-                p.empty { "案件はまだありません。" code { "pubcom import comments FILE --consultation 略称" } " で意見を取り込むと作成されます。" }
+                p.empty { "表示できる案件はありません。" code { "pubcom import comments FILE --consultation 略称" } " で意見を取り込むと案件が作成されます。担当の案件は管理者が設定します。" }
             } @else {
                 table.list {
                     thead { tr { th { "案件" } th { "略称" } th { "意見数" } th { "作成日" } } }

@@ -1,10 +1,25 @@
-//! The page frame shared by every view.
+//! The page frame shared by every view, and small pieces used across views.
 
+use super::guard::CSRF_FIELD;
+use super::identity::Identity;
 use maud::{html, Markup, DOCTYPE};
 
 pub const CSS: &str = include_str!("app.css");
 
-pub fn page(title: &str, body: Markup) -> Markup {
+/// What the frame shows about the signed-in user.
+pub struct Chrome<'a> {
+    pub identity: Option<&'a Identity>,
+}
+
+impl<'a> From<&'a Identity> for Chrome<'a> {
+    fn from(identity: &'a Identity) -> Self {
+        Chrome {
+            identity: Some(identity),
+        }
+    }
+}
+
+pub fn page(title: &str, chrome: Chrome, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ja" {
@@ -18,9 +33,41 @@ pub fn page(title: &str, body: Markup) -> Markup {
                 header.site {
                     a.brand href="/" { "pubcom" }
                     span.tagline { "意見募集の整理と回答" }
+                    @if let Some(id) = chrome.identity {
+                        nav.user {
+                            @if id.is_admin() {
+                                a href="/admin/users" { "ユーザー管理" }
+                                a href="/admin/audit" { "監査ログ" }
+                            }
+                            a href="/account" { (id.user.display_name) "（" (id.global_role().label()) "）" }
+                            form.inline method="post" action="/logout" {
+                                (csrf_field(id))
+                                button.link type="submit" { "ログアウト" }
+                            }
+                        }
+                    }
                 }
                 main { (body) }
             }
         }
     }
+}
+
+/// The hidden CSRF field every state-changing form carries.
+pub fn csrf_field(id: &Identity) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(id.csrf().unwrap_or("")); }
+}
+
+/// A page for errors, without user chrome.
+pub fn error_page(message: &str) -> Markup {
+    page(
+        message,
+        Chrome { identity: None },
+        html! { p.error { (message) } p { a href="/" { "トップへ戻る" } } },
+    )
+}
+
+/// A one-line notice after an action (`?done=…`).
+pub fn flash(message: Option<&str>) -> Markup {
+    html! { @if let Some(m) = message { p.flash role="status" { (m) } } }
 }

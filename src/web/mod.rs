@@ -1,17 +1,56 @@
 //! The web app: handlers per resource (thin: extract, one blocking DB call, render) and
-//! maud views composed through `layout::page`.
+//! maud views composed through `layout::page`. Every route is listed once, in `route_table!`.
 
+pub mod account;
+pub mod admin;
+pub mod api;
 pub mod comments;
 pub mod consultations;
+pub mod exports;
+pub mod guard;
+pub mod identity;
 pub mod layout;
+pub mod login;
 
 use actix_web::{web, HttpResponse};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(consultations::index))
-        .route("/static/app.css", web::get().to(stylesheet))
-        .route("/healthz", web::get().to(health))
-        .route("/c/{slug}", web::get().to(comments::index));
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every route of the app as (method, path pattern). Tests walk this list.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+    };
+}
+
+route_table! {
+    get "/" => consultations::index;
+    get "/static/app.css" => stylesheet;
+    get "/healthz" => health;
+    get "/login" => login::form;
+    post "/login" => login::submit;
+    post "/logout" => login::logout;
+    get "/account" => account::show;
+    post "/account/password" => account::change_password;
+    post "/account/tokens" => account::create_token;
+    post "/account/tokens/{id}/revoke" => account::revoke_token;
+    get "/c/{slug}" => comments::index;
+    get "/c/{slug}/comments/{no}" => comments::show;
+    post "/c/{slug}/title" => consultations::set_title;
+    get "/c/{slug}/export" => exports::results;
+    get "/admin/users" => admin::users;
+    post "/admin/users" => admin::add_user;
+    post "/admin/users/{login}/disable" => admin::disable;
+    post "/admin/users/{login}/enable" => admin::enable;
+    post "/admin/users/{login}/password" => admin::reset_password;
+    post "/admin/users/{login}/role" => admin::set_role;
+    post "/admin/users/{login}/membership" => admin::set_membership;
+    get "/admin/audit" => admin::audit;
+    get "/admin/audit.csv" => admin::audit_csv;
+    get "/api/v1/consultations" => api::consultations;
+    get "/api/v1/consultations/{slug}/comments" => api::comments;
 }
 
 /// GET /static/app.css
@@ -25,4 +64,11 @@ async fn stylesheet() -> HttpResponse {
 /// GET /healthz
 async fn health() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+/// A redirect after a successful POST (Post/Redirect/Get).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location.to_string()))
+        .finish()
 }

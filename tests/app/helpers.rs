@@ -3,6 +3,7 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
+use pubcom::auth::{accounts, Role};
 use pubcom::db::{self, DatabaseUrl, DbConnection, Pool};
 use pubcom::drafting::stock_phrases::StockPhrases;
 use pubcom::intake::import::{self, ImportOptions, ImportReport};
@@ -146,17 +147,187 @@ pub fn import_file(conn: &mut DbConnection, path: &str, slug: &str) -> ImportRep
 pub fn spawn_app(pool: Pool) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let addr = listener.local_addr().unwrap();
+    let state = pubcom::startup::AppState::new(pool, false).expect("app state");
     std::thread::spawn(move || {
         actix_web::rt::System::new()
-            .block_on(async move { pubcom::startup::run(listener, pool).unwrap().await })
+            .block_on(async move { pubcom::startup::run(listener, state).unwrap().await })
     });
     format!("http://{addr}")
 }
 
-pub fn get(url: &str) -> (u16, String) {
-    match ureq::get(url).call() {
-        Ok(r) => (r.status(), r.into_string().unwrap()),
-        Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
-        Err(e) => panic!("GET {url}: {e}"),
+pub const PASSWORD: &str = "test-password-123";
+
+/// Adds a user with `PASSWORD`, a member of the given consultations in its role.
+pub fn add_user(db: &TestDb, login: &str, role: Role, personal: bool, consultations: &[&str]) {
+    let mut conn = db.conn();
+    let actor = accounts::Actor::system("test");
+    let account = accounts::NewAccount {
+        login: login.into(),
+        display_name: format!("{login} さん"),
+        email: format!("{login}@example.invalid"),
+        role,
+        can_view_personal: personal,
+        password: Some(PASSWORD.into()),
+    };
+    accounts::add_user(&mut conn, &actor, &account).unwrap();
+    for slug in consultations {
+        let c = pubcom::models::consultation::find_by_slug(&mut conn, slug)
+            .unwrap()
+            .unwrap();
+        accounts::set_membership(&mut conn, &actor, login, c.id(), Some(role)).unwrap();
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub set_cookie: Vec<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A browser stand-in: keeps the session cookie and the page's CSRF token, follows no redirects.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    agent: ureq::Agent,
+}
+
+fn into_response(result: Result<ureq::Response, ureq::Error>) -> ureq::Response {
+    match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    }
+}
+
+fn read(result: Result<ureq::Response, ureq::Error>) -> Resp {
+    let r = into_response(result);
+    let mut headers = Vec::new();
+    for name in r.headers_names() {
+        for v in r.all(&name) {
+            headers.push((name.clone(), v.to_string()));
+        }
+    }
+    let set_cookie = r.all("set-cookie").into_iter().map(String::from).collect();
+    let location = r.header("location").map(String::from);
+    let status = r.status();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut r.into_reader(), &mut body).unwrap();
+    Resp {
+        status,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        location,
+        set_cookie,
+        headers,
+    }
+}
+
+pub fn hidden_csrf(body: &str) -> Option<String> {
+    let re = regex::Regex::new(r#"name="csrf" value="([^"]+)""#).unwrap();
+    re.captures(body).map(|c| c[1].to_string())
+}
+
+impl Client {
+    pub fn anonymous(base: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            cookie: None,
+            csrf: None,
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+        }
+    }
+
+    /// Signs in through the login form and picks up the CSRF token from the first page.
+    pub fn login(base: &str, login: &str, password: &str) -> Client {
+        let mut c = Client::anonymous(base);
+        let r = c.try_login(login, password);
+        assert_eq!(r.status, 303, "login as {login}: {}", r.body);
+        let session = r
+            .set_cookie
+            .iter()
+            .find(|c| c.starts_with("pubcom_session="))
+            .expect("session cookie");
+        c.cookie = Some(session.split(';').next().unwrap().to_string());
+        let home = c.get("/account");
+        c.csrf = hidden_csrf(&home.body);
+        assert!(c.csrf.is_some(), "a CSRF token on the account page");
+        c
+    }
+
+    pub fn try_login(&self, login: &str, password: &str) -> Resp {
+        let form = read(self.agent.get(&format!("{}/login", self.base)).call());
+        let csrf = hidden_csrf(&form.body).expect("login form token");
+        let cookie = form
+            .set_cookie
+            .iter()
+            .find(|c| c.starts_with("pubcom_login="))
+            .expect("login cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        read(
+            self.agent
+                .post(&format!("{}/login", self.base))
+                .set("Cookie", &cookie)
+                .send_form(&[("login", login), ("password", password), ("csrf", &csrf)]),
+        )
+    }
+
+    fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let mut req = self
+            .agent
+            .request(method, &format!("{}{}", self.base, path));
+        if let Some(c) = &self.cookie {
+            req = req.set("Cookie", c);
+        }
+        req
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        read(self.request("GET", path).call())
+    }
+
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
+        let r = into_response(self.request("GET", path).call());
+        let status = r.status();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut body).unwrap();
+        (status, body)
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub fn post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(t) = &self.csrf {
+            all.push(("csrf", t));
+        }
+        read(self.request("POST", path).send_form(&all))
+    }
+
+    /// Posts a form exactly as given: no CSRF token unless the fields hold one.
+    pub fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        read(self.request("POST", path).send_form(fields))
+    }
+
+    pub fn get_with_bearer(&self, path: &str, token: &str) -> Resp {
+        read(
+            self.request("GET", path)
+                .set("Authorization", &format!("Bearer {token}"))
+                .call(),
+        )
     }
 }

@@ -21,7 +21,7 @@ fn snapshot(db: &TestDb, slug: &str) -> Vec<Vec<Option<String>>> {
     let c = consultation::find_by_slug(&mut conn, slug)
         .unwrap()
         .unwrap();
-    comment::list(&mut conn, c.id(), 0, None)
+    comment::list(&mut conn, c.id(), &Default::default(), 0, None)
         .unwrap()
         .into_iter()
         .map(|r| {

@@ -1,0 +1,155 @@
+use super::{Conn, QueryResult};
+use crate::auth::Role;
+use crate::db::{now, schema::users};
+use crate::domain::UserId;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub can_view_personal: bool,
+    pub disabled: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<chrono::NaiveDateTime>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl User {
+    pub fn id(&self) -> UserId {
+        UserId(self.id)
+    }
+
+    /// An unreadable role in the database counts as the least privileged one.
+    pub fn role(&self) -> Role {
+        self.role.parse().unwrap_or(Role::Viewer)
+    }
+}
+
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub can_view_personal: bool,
+}
+
+/// A login is what people type: letters, digits, `.`, `_`, `-`, `@`.
+pub fn validate_login(login: &str) -> Result<(), String> {
+    let ok = (2..=64).contains(&login.len())
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    ok.then_some(()).ok_or_else(|| {
+        format!("ログイン名「{login}」には英数字と . _ - @ だけを使ってください（2〜64文字）")
+    })
+}
+
+pub fn insert(conn: &mut Conn, u: &NewUser) -> QueryResult<UserId> {
+    let t = now();
+    diesel::insert_into(users::table)
+        .values((
+            users::login.eq(u.login),
+            users::display_name.eq(u.display_name),
+            users::email.eq(u.email),
+            users::password_hash.eq(u.password_hash),
+            users::role.eq(u.role.code()),
+            users::can_view_personal.eq(u.can_view_personal),
+            users::disabled.eq(false),
+            users::failed_logins.eq(0),
+            users::created_at.eq(t),
+            users::updated_at.eq(t),
+        ))
+        .returning(users::id)
+        .get_result::<i64>(conn)
+        .map(UserId)
+}
+
+pub fn find(conn: &mut Conn, id: UserId) -> QueryResult<Option<User>> {
+    users::table
+        .find(id.0)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_login(conn: &mut Conn, login: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::login.eq(login))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn all(conn: &mut Conn) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::login)
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn count(conn: &mut Conn) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+pub fn record_login_success(conn: &mut Conn, id: i64) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)
+}
+
+pub fn record_login_failure(
+    conn: &mut Conn,
+    id: i64,
+    failures: i32,
+    locked_until: Option<chrono::NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::failed_logins.eq(failures),
+            users::locked_until.eq(locked_until),
+        ))
+        .execute(conn)
+}
+
+pub fn set_password(conn: &mut Conn, id: UserId, hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0))
+        .set((
+            users::password_hash.eq(hash),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<chrono::NaiveDateTime>),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+pub fn set_disabled(conn: &mut Conn, id: UserId, disabled: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0))
+        .set((users::disabled.eq(disabled), users::updated_at.eq(now())))
+        .execute(conn)
+}
+
+pub fn set_role(
+    conn: &mut Conn,
+    id: UserId,
+    role: Role,
+    can_view_personal: bool,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.0))
+        .set((
+            users::role.eq(role.code()),
+            users::can_view_personal.eq(can_view_personal),
+            users::updated_at.eq(now()),
+        ))
+        .execute(conn)
+}

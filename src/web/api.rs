@@ -1,0 +1,152 @@
+//! The JSON API (`/api/v1/…`), authenticated by API tokens (or a browser session).
+//! Submitters' names and contact details appear only for holders of the personal-data permission.
+
+use super::identity::Identity;
+use crate::auth::Permission;
+use crate::domain::SubmitterKind;
+use crate::error::AppError;
+use crate::models::{comment, submitter};
+use crate::publish::anonymize;
+use crate::startup::AppState;
+use actix_web::web::{self, Data, Json, Path, Query};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct ConsultationJson {
+    slug: String,
+    title: String,
+    comments: i64,
+}
+
+/// GET /api/v1/consultations
+pub async fn consultations(
+    state: Data<AppState>,
+    id: Identity,
+) -> Result<Json<Vec<ConsultationJson>>, AppError> {
+    let pool = state.pool.clone();
+    let list = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        id.visible_consultations(&mut conn)?
+            .into_iter()
+            .map(|c| {
+                Ok(ConsultationJson {
+                    comments: comment::count(&mut conn, c.id())?,
+                    slug: c.slug,
+                    title: c.title,
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()
+    })
+    .await??;
+    Ok(Json(list))
+}
+
+#[derive(serde::Deserialize)]
+pub struct CommentQuery {
+    q: Option<String>,
+    category: Option<i64>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct SubmitterJson {
+    kind: &'static str,
+    public_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CommentJson {
+    no: String,
+    category: Option<String>,
+    volume: Option<String>,
+    chapter: Option<String>,
+    page: Option<String>,
+    body: String,
+    disposition: Option<String>,
+    answer: Option<String>,
+    state: Option<String>,
+    submitter: Option<SubmitterJson>,
+}
+
+#[derive(Serialize)]
+pub struct CommentPage {
+    total: i64,
+    page: i64,
+    per_page: i64,
+    comments: Vec<CommentJson>,
+}
+
+/// GET /api/v1/consultations/{slug}/comments
+pub async fn comments(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    q: Query<CommentQuery>,
+) -> Result<Json<CommentPage>, AppError> {
+    let pool = state.pool.clone();
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(100).clamp(1, 1000);
+    let filter = comment::CommentFilter {
+        q: q.q.clone(),
+        category: q.category,
+    };
+    let result = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::View)?;
+        let total = comment::count_filtered(&mut conn, c.id(), &filter)?;
+        let rows = comment::list(
+            &mut conn,
+            c.id(),
+            &filter,
+            (page - 1) * per_page,
+            Some(per_page),
+        )?;
+        let all = submitter::for_consultation(&mut conn, c.id())?;
+        let names = anonymize::public_names(all.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
+        let personal = id.can_view_personal();
+        let comments = rows
+            .into_iter()
+            .map(|r| {
+                let submitter = r.submitter.map(|s| {
+                    let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
+                    let full = all.iter().find(|x| x.id == s.id);
+                    SubmitterJson {
+                        kind: kind.code(),
+                        public_name: names.get(&s.id).cloned().unwrap_or_default(),
+                        name: personal.then(|| s.name.clone()),
+                        email: if personal {
+                            full.and_then(|f| f.email.clone())
+                        } else {
+                            None
+                        },
+                    }
+                });
+                CommentJson {
+                    no: r.comment.no().to_string(),
+                    category: r.category,
+                    volume: r.comment.volume,
+                    chapter: r.comment.chapter,
+                    page: r.comment.page,
+                    body: r.comment.body,
+                    disposition: r.disposition,
+                    answer: r.answer,
+                    state: r.state,
+                    submitter,
+                }
+            })
+            .collect();
+        Ok(CommentPage {
+            total,
+            page,
+            per_page,
+            comments,
+        })
+    })
+    .await??;
+    Ok(Json(result))
+}

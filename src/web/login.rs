@@ -1,0 +1,195 @@
+//! Signing in and out.
+
+use super::guard::{self, removal_cookie, session_cookie};
+use super::identity::{Identity, Via};
+use super::layout::{self, Chrome};
+use crate::auth::{accounts::Actor, login, token};
+use crate::db::now;
+use crate::error::AppError;
+use crate::models::{audit, session};
+use crate::startup::AppState;
+use actix_web::cookie::Cookie;
+use actix_web::web::{self, Data, Form, Query};
+use actix_web::{HttpRequest, HttpResponse};
+use maud::{html, Markup};
+use serde_json::json;
+
+const LOGIN_CSRF_COOKIE: &str = "pubcom_login";
+
+#[derive(serde::Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+/// GET /login
+pub async fn form(req: HttpRequest, q: Query<NextParam>) -> HttpResponse {
+    let csrf = token::new_token();
+    render(&req, &csrf, q.next.as_deref(), None, HttpResponse::Ok())
+}
+
+fn render(
+    req: &HttpRequest,
+    csrf: &str,
+    next: Option<&str>,
+    error: Option<&str>,
+    mut builder: actix_web::HttpResponseBuilder,
+) -> HttpResponse {
+    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, csrf.to_string())
+        .path("/login")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Strict)
+        .secure(guard::is_https(req, false))
+        .finish();
+    builder
+        .cookie(cookie)
+        .content_type("text/html; charset=utf-8")
+        .body(view(csrf, next, error).into_string())
+}
+
+fn view(csrf: &str, next: Option<&str>, error: Option<&str>) -> Markup {
+    layout::page(
+        "ログイン",
+        Chrome { identity: None },
+        html! {
+            h1 { "ログイン" }
+            @if let Some(e) = error { p.error role="alert" { (e) } }
+            form.stack method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                @if let Some(n) = next { input type="hidden" name="next" value=(n); }
+                label { "ログイン名" input type="text" name="login" autocomplete="username" required autofocus; }
+                label { "パスワード" input type="password" name="password" autocomplete="current-password" required; }
+                button type="submit" { "ログイン" }
+            }
+        },
+    )
+}
+
+/// Only same-site paths: never redirect to another host after login.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/",
+    }
+}
+
+/// POST /login
+pub async fn submit(
+    req: HttpRequest,
+    state: Data<AppState>,
+    form: Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let cookie_csrf = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
+    if cookie_csrf.is_empty() || !token::constant_time_eq(&cookie_csrf, &form.csrf) {
+        let csrf = token::new_token();
+        return Ok(render(
+            &req,
+            &csrf,
+            form.next.as_deref(),
+            Some("ページの有効期限が切れました。もう一度ログインしてください。"),
+            HttpResponse::Forbidden(),
+        ));
+    }
+    let pool = state.pool.clone();
+    let (login_name, password) = (form.login.trim().to_string(), form.password.clone());
+    let outcome = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let outcome = login::attempt(&mut conn, &login_name, &password, now())?;
+        let actor = Actor::system(&format!("login:{login_name}"));
+        let new_session = match &outcome {
+            login::Outcome::Success(u) => {
+                let secret = token::new_token();
+                session::create(
+                    &mut conn,
+                    u.id(),
+                    &token::hash(&secret),
+                    &token::new_token(),
+                )?;
+                let actor = Actor::of(u);
+                audit::record(&mut conn, &actor.event("login_success", "user", Some(u.id)))?;
+                Some(secret)
+            }
+            login::Outcome::Refused { failures } => {
+                let mut e = actor.event("login_failure", "user", None);
+                e.after = Some(json!({"failures": failures}));
+                audit::record(&mut conn, &e)?;
+                None
+            }
+            login::Outcome::Locked { until } => {
+                let mut e = actor.event("login_locked", "user", None);
+                e.after = Some(json!({"locked_until": until.to_string()}));
+                audit::record(&mut conn, &e)?;
+                None
+            }
+            login::Outcome::Disabled => {
+                audit::record(&mut conn, &actor.event("login_disabled", "user", None))?;
+                None
+            }
+        };
+        Ok((outcome, new_session))
+    })
+    .await??;
+    let (outcome, new_session) = outcome;
+    if let Some(secret) = new_session {
+        let secure = guard::is_https(&req, state.secure_cookies);
+        return Ok(HttpResponse::SeeOther()
+            .cookie(session_cookie(&state.cookie_key, &secret, secure))
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                safe_next(form.next.as_deref()).to_string(),
+            ))
+            .finish());
+    }
+    let message = match outcome {
+        login::Outcome::Refused { failures } => {
+            actix_web::rt::time::sleep(login::delay_after(failures.max(1))).await;
+            "ログイン名またはパスワードが違います。".to_string()
+        }
+        login::Outcome::Locked { until } => format!(
+            "ログインの失敗が続いたため、このアカウントは {} (UTC) まで停止されています。管理者に連絡してください。",
+            until.format("%H:%M")
+        ),
+        login::Outcome::Disabled => "このアカウントは無効です。管理者に連絡してください。".to_string(),
+        login::Outcome::Success(_) => unreachable!("handled above"),
+    };
+    let csrf = token::new_token();
+    Ok(render(
+        &req,
+        &csrf,
+        form.next.as_deref(),
+        Some(&message),
+        HttpResponse::Unauthorized(),
+    ))
+}
+
+/// POST /logout
+pub async fn logout(state: Data<AppState>, id: Identity) -> Result<HttpResponse, AppError> {
+    if let Via::Session { id: session_id, .. } = id.via {
+        let pool = state.pool.clone();
+        web::block(move || -> Result<_, AppError> {
+            let mut conn = pool.get()?;
+            session::delete(&mut conn, session_id)?;
+            audit::record(
+                &mut conn,
+                &Actor::of(&id.user).event("logout", "user", Some(id.user.id)),
+            )?;
+            Ok(())
+        })
+        .await??;
+    }
+    Ok(HttpResponse::SeeOther()
+        .cookie(removal_cookie())
+        .insert_header((actix_web::http::header::LOCATION, "/login"))
+        .finish())
+}
