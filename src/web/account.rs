@@ -40,10 +40,10 @@ async fn load_tokens(
 ) -> Result<Vec<api_token::ApiToken>, AppError> {
     let pool = state.pool.clone();
     let user = id.user.id();
-    Ok(web::block(move || -> Result<_, AppError> {
+    web::block(move || -> Result<_, AppError> {
         Ok(api_token::all(&mut *pool.get()?, Some(user))?)
     })
-    .await??)
+    .await?
 }
 
 /// POST /account/password

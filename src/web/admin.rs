@@ -44,7 +44,7 @@ struct UsersPage {
 
 async fn load(state: &AppState) -> Result<UsersPage, AppError> {
     let pool = state.pool.clone();
-    Ok(web::block(move || -> Result<_, AppError> {
+    web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let consultations = consultation::all(&mut conn)?;
         let users = user::all(&mut conn)?
@@ -72,7 +72,7 @@ async fn load(state: &AppState) -> Result<UsersPage, AppError> {
             consultations,
         })
     })
-    .await??)
+    .await?
 }
 
 /// GET /admin/users
@@ -333,7 +333,7 @@ async fn audit_events(
     let pool = state.pool.clone();
     let slug = q.consultation.clone().filter(|s| !s.is_empty());
     let action = q.action.clone().filter(|s| !s.is_empty());
-    Ok(web::block(move || -> Result<_, AppError> {
+    web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let consultation = match slug {
             Some(s) => Some(
@@ -352,7 +352,7 @@ async fn audit_events(
             audit::count(&mut conn, &f)?,
         ))
     })
-    .await??)
+    .await?
 }
 
 /// GET /admin/audit

@@ -11,6 +11,51 @@ use crate::startup::AppState;
 use actix_web::web::{self, Data, Json, Path, Query};
 use serde::Serialize;
 
+/// Errors of the API as JSON: `{"error": "not_found", "message": "…"}`.
+#[derive(Debug)]
+pub struct ApiError(AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl actix_web::ResponseError for ApiError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?self.0, "API request failed");
+        }
+        let code = match status.as_u16() {
+            400 => "bad_request",
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "not_found",
+            409 => "conflict",
+            _ => "internal",
+        };
+        actix_web::HttpResponse::build(status)
+            .json(serde_json::json!({"error": code, "message": self.0.to_string()}))
+    }
+}
+
 #[derive(Serialize)]
 pub struct ConsultationJson {
     slug: String,
@@ -22,7 +67,7 @@ pub struct ConsultationJson {
 pub async fn consultations(
     state: Data<AppState>,
     id: Identity,
-) -> Result<Json<Vec<ConsultationJson>>, AppError> {
+) -> Result<Json<Vec<ConsultationJson>>, ApiError> {
     let pool = state.pool.clone();
     let list = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
@@ -87,7 +132,7 @@ pub async fn comments(
     id: Identity,
     slug: Path<String>,
     q: Query<CommentQuery>,
-) -> Result<Json<CommentPage>, AppError> {
+) -> Result<Json<CommentPage>, ApiError> {
     let pool = state.pool.clone();
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(100).clamp(1, 1000);

@@ -5,4 +5,5 @@ mod helpers;
 
 mod export;
 mod import;
+mod security;
 mod web;
