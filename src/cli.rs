@@ -156,6 +156,14 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
+    /// 原案の本文（テキスト/Markdown）から項番の木を作る。意見の該当箇所もつなぐ
+    Clauses {
+        file: PathBuf,
+        #[arg(long)]
+        consultation: String,
+        #[arg(long, value_enum)]
+        encoding: Option<TextEncoding>,
+    },
     /// 意見の表（TSV/CSV/XLSX）を取り込む。同じファイルの再取込では何も追加されない
     Comments {
         file: PathBuf,
@@ -256,6 +264,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let report = import_file(&settings, &file, &opts)?;
             print_report(&report);
+            Ok(())
+        }
+        Command::Import(ImportCommand::Clauses {
+            file,
+            consultation,
+            encoding,
+        }) => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("{} を読めません", file.display()))?;
+            let mut conn = connect(&settings)?;
+            let actor = accounts::Actor::system(&cli_actor());
+            let name = file.display().to_string();
+            let r = crate::intake::clause_import::import_clauses(
+                &mut conn,
+                &name,
+                &bytes,
+                &consultation,
+                encoding,
+                &actor,
+            )?;
+            for w in &r.warnings {
+                println!("注意: {} 行目: {}", w.line, w.message);
+            }
+            println!(
+                "項番 {} 件（追加 {} / 本文の変更 {} / 変更なし {}）。意見の該当箇所 {} 件をつなぎ、{} 件の意見に項番を付けました",
+                r.clauses_read, r.added, r.changed, r.unchanged, r.refs_resolved, r.comments_tagged
+            );
             Ok(())
         }
         Command::Export(ExportCommand::Results {

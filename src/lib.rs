@@ -14,4 +14,5 @@ pub mod models;
 pub mod publish;
 pub mod startup;
 pub mod text;
+pub mod triage;
 pub mod web;

@@ -111,6 +111,7 @@ pub fn import_comments(
             progress(i + 1, rows.len());
         }
         import_batch::set_added(conn, batch, report.comments_added as i32)?;
+        crate::triage::clause_links::resolve(conn, cid)?;
         audit::record(
             conn,
             &audit::Event {

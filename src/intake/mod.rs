@@ -1,7 +1,9 @@
 //! Intake: reading comment tables (TSV, CSV, XLSX; UTF-8 or Shift_JIS) through import
 //! profiles into comments, submitters and existing answers, in one transaction.
 
+pub mod clause_import;
 pub mod clause_ref;
+pub mod clauses;
 pub mod decode;
 pub mod html;
 pub mod import;

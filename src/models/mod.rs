@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod audit;
 pub mod category;
+pub mod clause;
 pub mod clause_ref;
 pub mod comment;
 pub mod consultation;

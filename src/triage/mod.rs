@@ -1,0 +1,4 @@
+//! Triage: linking comments to the draft's clauses (and, later, tagging, splitting, 同旨
+//! grouping and routing).
+
+pub mod clause_links;
