@@ -10,6 +10,7 @@ pub mod domain;
 pub mod drafting;
 pub mod error;
 pub mod intake;
+pub mod mail;
 pub mod models;
 pub mod publish;
 pub mod startup;

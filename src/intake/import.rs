@@ -240,7 +240,14 @@ impl RowWriter {
             models::clause_ref::insert(conn, comment, source, r)?;
         }
         if let (Some(answer), Some(disposition)) = (&row.answer, row.disposition) {
-            response::insert(conn, comment, disposition, answer, ResponseState::Drafting)?;
+            response::insert(
+                conn,
+                comment,
+                disposition,
+                answer,
+                ResponseState::Drafting,
+                None,
+            )?;
             report.responses_added += 1;
         }
         if let Some(rev) = &row.revision {

@@ -25,6 +25,10 @@ pub struct Comment {
 }
 
 impl Comment {
+    pub fn id(&self) -> CommentId {
+        CommentId(self.id)
+    }
+
     pub fn no(&self) -> CommentNo {
         CommentNo {
             number: self.number,
@@ -230,4 +234,12 @@ pub fn of_submission(conn: &mut Conn, submission: SubmissionId) -> QueryResult<V
         .order((comments::number, comments::part))
         .select(Comment::as_select())
         .load(conn)
+}
+
+pub fn find(conn: &mut Conn, id: CommentId) -> QueryResult<Option<Comment>> {
+    comments::table
+        .find(id.0)
+        .select(Comment::as_select())
+        .first(conn)
+        .optional()
 }

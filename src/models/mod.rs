@@ -2,18 +2,22 @@
 //! All SQL for a concept lives in its file.
 
 pub mod api_token;
+pub mod assignment;
 pub mod audit;
 pub mod category;
 pub mod clause;
 pub mod clause_ref;
 pub mod comment;
 pub mod consultation;
+pub mod duplicate_group;
 pub mod import_batch;
 pub mod membership;
+pub mod outbox;
 pub mod response;
 pub mod revision;
 pub mod secret;
 pub mod session;
+pub mod stock_phrase;
 pub mod submission;
 pub mod submitter;
 pub mod user;

@@ -24,6 +24,7 @@ pub fn insert(
     disposition: Disposition,
     body: &str,
     state: ResponseState,
+    user: Option<crate::domain::UserId>,
 ) -> QueryResult<i64> {
     let t = now();
     diesel::insert_into(responses::table)
@@ -33,6 +34,7 @@ pub fn insert(
             responses::body.eq(body),
             responses::state.eq(state.code()),
             responses::version.eq(1),
+            responses::updated_by.eq(user.map(|u| u.0)),
             responses::created_at.eq(t),
             responses::updated_at.eq(t),
         ))
@@ -46,4 +48,75 @@ pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Option<Re
         .select(Response::as_select())
         .first(conn)
         .optional()
+}
+
+/// Writes new text if the stored version is still `expected`; false when someone else
+/// saved in between (nothing is written then).
+pub fn update_if_version(
+    conn: &mut Conn,
+    id: i64,
+    expected: i32,
+    disposition: Disposition,
+    body: &str,
+    state: ResponseState,
+    user: Option<crate::domain::UserId>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        responses::table
+            .find(id)
+            .filter(responses::version.eq(expected)),
+    )
+    .set((
+        responses::disposition.eq(disposition.code()),
+        responses::body.eq(body),
+        responses::state.eq(state.code()),
+        responses::version.eq(expected + 1),
+        responses::updated_by.eq(user.map(|u| u.0)),
+        responses::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Moves the review state if the stored version is still `expected`.
+pub fn set_state_if_version(
+    conn: &mut Conn,
+    id: i64,
+    expected: i32,
+    state: ResponseState,
+    remark: Option<&str>,
+    user: Option<crate::domain::UserId>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        responses::table
+            .find(id)
+            .filter(responses::version.eq(expected)),
+    )
+    .set((
+        responses::state.eq(state.code()),
+        responses::reviewer_remark.eq(remark),
+        responses::version.eq(expected + 1),
+        responses::updated_by.eq(user.map(|u| u.0)),
+        responses::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+impl Response {
+    pub fn state(&self) -> ResponseState {
+        self.state.parse().unwrap_or(ResponseState::Drafting)
+    }
+
+    pub fn disposition(&self) -> Option<Disposition> {
+        self.disposition.parse().ok()
+    }
+
+    /// What the audit log keeps of an answer.
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "disposition": self.disposition, "body": self.body, "state": self.state,
+            "version": self.version, "remark": self.reviewer_remark,
+        })
+    }
 }

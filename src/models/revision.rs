@@ -69,3 +69,125 @@ pub fn by_comment(
         .select((revision_comments::comment_id, Revision::as_select()))
         .load(conn)
 }
+
+/// All revisions of a consultation, in id order.
+pub fn all(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Revision>> {
+    revisions::table
+        .filter(revisions::consultation_id.eq(consultation.0))
+        .order(revisions::id)
+        .select(Revision::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<Revision>> {
+    revisions::table
+        .find(id)
+        .select(Revision::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The revisions answering a comment.
+pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Vec<Revision>> {
+    revision_comments::table
+        .inner_join(revisions::table)
+        .filter(revision_comments::comment_id.eq(comment.0))
+        .order(revisions::id)
+        .select(Revision::as_select())
+        .load(conn)
+}
+
+pub fn for_clause(conn: &mut Conn, clause: crate::domain::ClauseId) -> QueryResult<Vec<Revision>> {
+    revisions::table
+        .filter(revisions::clause_id.eq(clause.0))
+        .order(revisions::id)
+        .select(Revision::as_select())
+        .load(conn)
+}
+
+/// The comments a revision answers (ids).
+pub fn linked_comments(conn: &mut Conn, revision: i64) -> QueryResult<Vec<i64>> {
+    revision_comments::table
+        .filter(revision_comments::revision_id.eq(revision))
+        .select(revision_comments::comment_id)
+        .load(conn)
+}
+
+pub fn set_clause(
+    conn: &mut Conn,
+    id: i64,
+    clause: Option<crate::domain::ClauseId>,
+) -> QueryResult<usize> {
+    diesel::update(revisions::table.find(id))
+        .set(revisions::clause_id.eq(clause.map(|c| c.0)))
+        .execute(conn)
+}
+
+pub struct RevisionText<'a> {
+    pub clause_label: &'a str,
+    pub original_text: &'a str,
+    pub revised_text: &'a str,
+    pub reason: &'a str,
+}
+
+/// Writes new text if the stored version is still `expected`.
+pub fn update_if_version(
+    conn: &mut Conn,
+    id: i64,
+    expected: i32,
+    t: &RevisionText,
+    user: Option<crate::domain::UserId>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        revisions::table
+            .find(id)
+            .filter(revisions::version.eq(expected)),
+    )
+    .set((
+        revisions::clause_label.eq(t.clause_label),
+        revisions::original_text.eq(t.original_text),
+        revisions::revised_text.eq(t.revised_text),
+        revisions::reason.eq(t.reason),
+        revisions::version.eq(expected + 1),
+        revisions::updated_by.eq(user.map(|u| u.0)),
+        revisions::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Replaces the comments a revision answers.
+pub fn set_links(conn: &mut Conn, id: i64, comments: &[CommentId]) -> QueryResult<()> {
+    diesel::delete(revision_comments::table.filter(revision_comments::revision_id.eq(id)))
+        .execute(conn)?;
+    for c in comments {
+        diesel::insert_into(revision_comments::table)
+            .values((
+                revision_comments::revision_id.eq(id),
+                revision_comments::comment_id.eq(c.0),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn delete_if_version(conn: &mut Conn, id: i64, expected: i32) -> QueryResult<bool> {
+    diesel::delete(revision_comments::table.filter(revision_comments::revision_id.eq(id)))
+        .execute(conn)?;
+    Ok(diesel::delete(
+        revisions::table
+            .find(id)
+            .filter(revisions::version.eq(expected)),
+    )
+    .execute(conn)?
+        == 1)
+}
+
+impl Revision {
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "clause": self.clause_label, "original": self.original_text, "revised": self.revised_text,
+            "reason": self.reason, "version": self.version,
+        })
+    }
+}

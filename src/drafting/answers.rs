@@ -1,0 +1,326 @@
+//! Writing and reviewing answers (方針・コメント) without ever losing a word: every save
+//! names the version it started from; a stale save is refused and the writer is shown both
+//! texts. A confirmed 同旨 group is answered once: its members follow.
+
+use super::review::{self, ReviewAction};
+use crate::auth::accounts::Actor;
+use crate::db::DbConnection;
+use crate::domain::{CommentId, Disposition, ResponseState};
+use crate::models::{
+    assignment, audit, comment::Comment, duplicate_group, outbox, response, user, Conn,
+};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::Connection;
+
+/// Who edits, and whether they are a reviewer in this consultation.
+pub struct Editor<'a> {
+    pub actor: &'a Actor,
+    pub is_reviewer: bool,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// Saved; the new version, and how many 同旨 members were answered alike.
+    Saved { version: i32, members: usize },
+    /// Someone saved first: nothing was written. The current answer is returned to merge with.
+    Conflict(Box<response::Response>),
+    /// Approved answers are locked until a reviewer reopens them.
+    Locked,
+    /// The move is not possible (a review action from the wrong state, a missing remark).
+    Refused(String),
+}
+
+fn record(
+    conn: &mut Conn,
+    editor: &Editor,
+    action: &str,
+    comment: &Comment,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> diesel::QueryResult<usize> {
+    let mut e = editor.actor.event(action, "response", Some(comment.id));
+    e.consultation = Some(crate::domain::ConsultationId(comment.consultation_id));
+    e.before = before;
+    e.after = after;
+    audit::record(conn, &e)
+}
+
+/// Saves an answer started from `expected` (None: there was no answer yet).
+pub fn save(
+    conn: &mut DbConnection,
+    editor: &Editor,
+    comment: &Comment,
+    disposition: Disposition,
+    body: &str,
+    expected: Option<i32>,
+) -> anyhow::Result<Outcome> {
+    if body.trim().is_empty() {
+        return Ok(Outcome::Refused("回答の文が空です".into()));
+    }
+    let result = conn.transaction::<_, DieselError, _>(|conn| {
+        let outcome = write_one(
+            conn,
+            editor,
+            comment,
+            disposition,
+            body,
+            expected,
+            "answer_save",
+        )?;
+        if let Outcome::Saved { version, .. } = outcome {
+            let mut members = 0;
+            for sibling in duplicate_group::confirmed_siblings(conn, comment.id())? {
+                let Some(other) = crate::models::comment::find(conn, sibling)? else {
+                    continue;
+                };
+                let current = response::for_comment(conn, sibling)?.map(|r| r.version);
+                if let Outcome::Saved { .. } = write_one(
+                    conn,
+                    editor,
+                    &other,
+                    disposition,
+                    body,
+                    current,
+                    "answer_group",
+                )? {
+                    members += 1;
+                }
+            }
+            return Ok(Outcome::Saved { version, members });
+        }
+        Ok(outcome)
+    });
+    match result {
+        Ok(o) => Ok(o),
+        // Two first answers at once: the second insert meets the unique key.
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            let current = response::for_comment(conn, comment.id())?
+                .ok_or_else(|| anyhow::anyhow!("answer vanished"))?;
+            Ok(Outcome::Conflict(Box::new(current)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn write_one(
+    conn: &mut Conn,
+    editor: &Editor,
+    comment: &Comment,
+    disposition: Disposition,
+    body: &str,
+    expected: Option<i32>,
+    action: &str,
+) -> diesel::QueryResult<Outcome> {
+    let current = response::for_comment(conn, comment.id())?;
+    let user = editor.actor.user;
+    match (current, expected) {
+        (Some(c), _) if c.state() == ResponseState::Approved => Ok(Outcome::Locked),
+        (None, None) => {
+            response::insert(
+                conn,
+                comment.id(),
+                disposition,
+                body,
+                ResponseState::Drafting,
+                user,
+            )?;
+            let saved = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+            record(conn, editor, action, comment, None, Some(saved.snapshot()))?;
+            Ok(Outcome::Saved {
+                version: saved.version,
+                members: 0,
+            })
+        }
+        (Some(c), Some(v)) if c.version == v => {
+            let state = review::after_edit(c.state(), editor.is_reviewer);
+            if !response::update_if_version(conn, c.id, v, disposition, body, state, user)? {
+                let now =
+                    response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+                return Ok(Outcome::Conflict(Box::new(now)));
+            }
+            let saved = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+            record(
+                conn,
+                editor,
+                action,
+                comment,
+                Some(c.snapshot()),
+                Some(saved.snapshot()),
+            )?;
+            Ok(Outcome::Saved {
+                version: saved.version,
+                members: 0,
+            })
+        }
+        (Some(c), _) => Ok(Outcome::Conflict(Box::new(c))),
+        (None, Some(_)) => Err(DieselError::NotFound),
+    }
+}
+
+/// Applies one answer to many comments (overwriting drafts; approved answers are skipped).
+/// Returns (answered, skipped because approved).
+pub fn bulk(
+    conn: &mut DbConnection,
+    editor: &Editor,
+    comments: &[Comment],
+    disposition: Disposition,
+    body: &str,
+) -> anyhow::Result<(usize, usize)> {
+    if body.trim().is_empty() {
+        anyhow::bail!("回答の文が空です");
+    }
+    conn.transaction(|conn| {
+        let (mut done, mut locked) = (0, 0);
+        for c in comments {
+            let current = response::for_comment(conn, c.id())?.map(|r| r.version);
+            match write_one(conn, editor, c, disposition, body, current, "answer_bulk")? {
+                Outcome::Saved { .. } => done += 1,
+                Outcome::Locked => locked += 1,
+                _ => {}
+            }
+        }
+        Ok((done, locked))
+    })
+}
+
+/// Context a review needs for its mail.
+pub struct ReviewContext<'a> {
+    pub consultation_title: &'a str,
+    pub comment_url: &'a str,
+    pub templates_dir: &'a std::path::Path,
+}
+
+/// Moves an answer through review, started from version `expected`. Returning it needs a
+/// remark and queues a mail to the assigned drafter.
+pub fn review(
+    conn: &mut DbConnection,
+    editor: &Editor,
+    comment: &Comment,
+    action: ReviewAction,
+    expected: i32,
+    remark: Option<&str>,
+    ctx: &ReviewContext,
+) -> anyhow::Result<Outcome> {
+    if action.needs_reviewer() && !editor.is_reviewer {
+        return Ok(Outcome::Refused(
+            "確定・差戻しは確認者だけができます".into(),
+        ));
+    }
+    let remark = remark.map(str::trim).filter(|r| !r.is_empty());
+    if action == ReviewAction::Return && remark.is_none() {
+        return Ok(Outcome::Refused("差し戻す理由を書いてください".into()));
+    }
+    conn.transaction(|conn| {
+        let Some(current) = response::for_comment(conn, comment.id())? else {
+            return Ok(Outcome::Refused("まだ回答がありません".into()));
+        };
+        if current.version != expected {
+            return Ok(Outcome::Conflict(Box::new(current)));
+        }
+        let to = match review::next(current.state(), action) {
+            Ok(s) => s,
+            Err(why) => return Ok(Outcome::Refused(why)),
+        };
+        let kept_remark = if action == ReviewAction::Return {
+            remark
+        } else {
+            None
+        };
+        if !response::set_state_if_version(
+            conn,
+            current.id,
+            expected,
+            to,
+            kept_remark,
+            editor.actor.user,
+        )? {
+            let now = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+            return Ok(Outcome::Conflict(Box::new(now)));
+        }
+        let saved = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+        record(
+            conn,
+            editor,
+            action.audit_action(),
+            comment,
+            Some(current.snapshot()),
+            Some(saved.snapshot()),
+        )?;
+        // 同旨 members move with their representative where they can.
+        for sibling in duplicate_group::confirmed_siblings(conn, comment.id())? {
+            if let Some(r) = response::for_comment(conn, sibling)? {
+                if let Ok(s) = review::next(r.state(), action) {
+                    response::set_state_if_version(
+                        conn,
+                        r.id,
+                        r.version,
+                        s,
+                        kept_remark,
+                        editor.actor.user,
+                    )?;
+                }
+            }
+        }
+        if action == ReviewAction::Return {
+            notify_return(
+                conn,
+                editor,
+                comment,
+                &current,
+                remark.unwrap_or_default(),
+                ctx,
+            )?;
+        }
+        Ok(Outcome::Saved {
+            version: saved.version,
+            members: 0,
+        })
+    })
+}
+
+/// Queues the 差戻し mail for the assigned drafter, or else for whoever last wrote the answer.
+fn notify_return(
+    conn: &mut Conn,
+    editor: &Editor,
+    comment: &Comment,
+    before: &response::Response,
+    remark: &str,
+    ctx: &ReviewContext,
+) -> anyhow::Result<()> {
+    let recipient = match assignment::drafter_of(conn, comment.id())? {
+        Some((_, name, email)) => Some((name, email)),
+        None => match before.updated_by {
+            Some(id) => {
+                user::find(conn, crate::domain::UserId(id))?.map(|u| (u.display_name, u.email))
+            }
+            None => None,
+        },
+    };
+    let Some((name, email)) = recipient else {
+        return Ok(());
+    };
+    let reviewer = editor.actor.name.trim_start_matches("user:").to_string();
+    let no = comment.no().to_string();
+    let mail = crate::mail::compose::render(
+        ctx.templates_dir,
+        "returned",
+        &[
+            ("consultation", ctx.consultation_title),
+            ("no", &no),
+            ("drafter", &name),
+            ("reviewer", &reviewer),
+            ("remark", remark),
+            ("url", ctx.comment_url),
+        ],
+    )?;
+    outbox::enqueue(conn, &email, &mail.subject, &mail.body)?;
+    Ok(())
+}
+
+/// The answer of a comment with the comment id, for callers holding only ids.
+pub fn current(
+    conn: &mut Conn,
+    comment: CommentId,
+) -> diesel::QueryResult<Option<response::Response>> {
+    response::for_comment(conn, comment)
+}

@@ -1,0 +1,64 @@
+//! 担当: which drafter answers a comment, and by when.
+
+use super::{Conn, QueryResult};
+use crate::db::{
+    now,
+    schema::{assignments, users},
+};
+use crate::domain::{CommentId, UserId};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = assignments)]
+pub struct Assignment {
+    pub id: i64,
+    pub comment_id: i64,
+    pub drafter_id: i64,
+    pub assigned_by: Option<i64>,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub assigned_at: chrono::NaiveDateTime,
+}
+
+/// Assigns (or reassigns) a comment; returns the previous assignment.
+pub fn set(
+    conn: &mut Conn,
+    comment: CommentId,
+    drafter: UserId,
+    due_on: Option<chrono::NaiveDate>,
+    by: Option<UserId>,
+) -> QueryResult<Option<Assignment>> {
+    let before = for_comment(conn, comment)?;
+    diesel::delete(assignments::table.filter(assignments::comment_id.eq(comment.0)))
+        .execute(conn)?;
+    diesel::insert_into(assignments::table)
+        .values((
+            assignments::comment_id.eq(comment.0),
+            assignments::drafter_id.eq(drafter.0),
+            assignments::assigned_by.eq(by.map(|u| u.0)),
+            assignments::due_on.eq(due_on),
+            assignments::assigned_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(before)
+}
+
+pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Option<Assignment>> {
+    assignments::table
+        .filter(assignments::comment_id.eq(comment.0))
+        .select(Assignment::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The assigned drafter's (login, name, e-mail).
+pub fn drafter_of(
+    conn: &mut Conn,
+    comment: CommentId,
+) -> QueryResult<Option<(String, String, String)>> {
+    assignments::table
+        .inner_join(users::table.on(users::id.eq(assignments::drafter_id)))
+        .filter(assignments::comment_id.eq(comment.0))
+        .select((users::login, users::display_name, users::email))
+        .first(conn)
+        .optional()
+}
