@@ -38,6 +38,14 @@ pub struct Cli {
     /// Cookie に常に Secure を付ける（HTTPS の reverse proxy の後ろで動かすとき）
     #[arg(long, global = true, env = "PUBCOM_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// 利用者がアクセスする URL（メール中のリンクに使う）
+    #[arg(
+        long,
+        global = true,
+        env = "PUBCOM_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -215,6 +223,7 @@ impl Cli {
             database: DatabaseUrl::parse(self.database.as_deref()),
             templates_dir: self.templates.clone(),
             secure_cookies: self.secure_cookies,
+            public_url: self.public_url.trim_end_matches('/').to_string(),
             profiles_dir: self.profiles.clone(),
         }
     }
@@ -428,7 +437,7 @@ fn print_report(r: &ImportReport) {
 
 fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
     let pool = db::connect(&settings.database, 8)?;
-    let state = crate::startup::AppState::new(pool, settings.secure_cookies)?;
+    let state = crate::startup::AppState::new(pool, settings)?;
     let listener = std::net::TcpListener::bind(bind)
         .with_context(|| format!("{bind} で待ち受けできません"))?;
     println!(

@@ -15,6 +15,21 @@ pub struct Settings {
     pub profiles_dir: PathBuf,
     /// Always mark cookies Secure (behind an HTTPS proxy that does not say so).
     pub secure_cookies: bool,
+    /// The address users reach the app at, for links in mail.
+    pub public_url: String,
+}
+
+impl Settings {
+    /// Settings for a database with everything else at its default (tests, tools).
+    pub fn for_database(database: DatabaseUrl) -> Settings {
+        Settings {
+            database,
+            templates_dir: PathBuf::from("templates"),
+            profiles_dir: PathBuf::from("import/profiles"),
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".to_string(),
+        }
+    }
 }
 
 impl Settings {

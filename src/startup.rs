@@ -14,10 +14,13 @@ pub struct AppState {
     pub cookie_key: Key,
     /// Mark cookies Secure even when the request does not look like HTTPS (behind a proxy).
     pub secure_cookies: bool,
+    pub templates_dir: std::path::PathBuf,
+    pub public_url: String,
+    pub phrases: crate::drafting::stock_phrases::StockPhrases,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, secure_cookies: bool) -> anyhow::Result<Self> {
+    pub fn new(pool: Pool, settings: &crate::config::Settings) -> anyhow::Result<Self> {
         let mut conn = pool.get()?;
         let hex_key = crate::models::secret::get_or_create(&mut conn, "cookie_key", || {
             hex::encode(crate::auth::token::random_bytes::<64>())
@@ -26,7 +29,10 @@ impl AppState {
         Ok(AppState {
             pool: pool.clone(),
             cookie_key: Key::from(&bytes),
-            secure_cookies,
+            secure_cookies: settings.secure_cookies,
+            templates_dir: settings.templates_dir.clone(),
+            public_url: settings.public_url.clone(),
+            phrases: settings.stock_phrases()?,
         })
     }
 }

@@ -131,3 +131,13 @@ pub fn to_csv(events: &[AuditEvent]) -> anyhow::Result<Vec<u8>> {
     }
     Ok(out)
 }
+
+/// The history of some records: events on `entity` with one of `ids`, oldest first.
+pub fn for_entities(conn: &mut Conn, entity: &str, ids: &[i64]) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::entity.eq(entity))
+        .filter(audit_events::entity_id.eq_any(ids.to_vec()))
+        .order(audit_events::id)
+        .select(AuditEvent::as_select())
+        .load(conn)
+}

@@ -243,3 +243,17 @@ pub fn find(conn: &mut Conn, id: CommentId) -> QueryResult<Option<Comment>> {
         .first(conn)
         .optional()
 }
+
+/// Comments tagged with a clause, in No. order.
+pub fn tagged_with(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    clause: crate::domain::ClauseId,
+) -> QueryResult<Vec<Comment>> {
+    comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .filter(comments::clause_id.eq(clause.0))
+        .order((comments::number, comments::part))
+        .select(Comment::as_select())
+        .load(conn)
+}

@@ -72,3 +72,22 @@ pub fn members(
         ))
         .load(conn)
 }
+
+/// Members who may write answers in a consultation, as (user id, display name).
+pub fn drafters(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> = consultation_members::table
+        .inner_join(users::table)
+        .filter(consultation_members::consultation_id.eq(consultation.0))
+        .filter(users::disabled.eq(false))
+        .order(users::display_name)
+        .select((users::id, users::display_name, consultation_members::role))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, r)| {
+            r.parse::<Role>()
+                .is_ok_and(|r| r.allows(crate::auth::Permission::Draft))
+        })
+        .map(|(id, name, _)| (id, name))
+        .collect())
+}

@@ -3,10 +3,9 @@
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use crate::auth::Permission;
-use crate::domain::{CommentId, CommentNo, Disposition, SubmissionId, SubmitterKind};
+use crate::domain::Disposition;
 use crate::error::AppError;
-use crate::models::{category, clause_ref, comment, consultation, response, submitter};
-use crate::publish::anonymize;
+use crate::models::{category, comment, consultation};
 use crate::startup::AppState;
 use crate::text::excerpt;
 use actix_web::web::{self, Data, Path, Query};
@@ -17,6 +16,8 @@ pub const PAGE_SIZE: i64 = 50;
 #[derive(Debug, serde::Deserialize)]
 pub struct ListParams {
     page: Option<i64>,
+    answered: Option<usize>,
+    locked: Option<usize>,
     q: Option<String>,
     category: Option<String>,
 }
@@ -51,6 +52,7 @@ struct ListPage {
     total: i64,
     page: i64,
     can_publish: bool,
+    can_draft: bool,
 }
 
 /// GET /c/{slug}
@@ -67,9 +69,9 @@ pub async fn index(
     let data = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let can_publish = who
-            .role_in(&mut conn, &c)?
-            .is_some_and(|r| r.allows(Permission::Publish));
+        let role = who.role_in(&mut conn, &c)?;
+        let can_publish = role.is_some_and(|r| r.allows(Permission::Publish));
+        let can_draft = role.is_some_and(|r| r.allows(Permission::Draft));
         let total = comment::count_filtered(&mut conn, c.id(), &filter)?;
         let rows = comment::list(
             &mut conn,
@@ -86,20 +88,21 @@ pub async fn index(
             total,
             page,
             can_publish,
+            can_draft,
         })
     })
     .await??;
-    Ok(list_view(&id, &data, &params))
+    Ok(list_view(&state, &id, &data, &params))
 }
 
-fn disposition_badge(code: &str) -> Markup {
+pub fn disposition_badge(code: &str) -> Markup {
     match code.parse::<Disposition>() {
         Ok(d) => html! { span class={ "badge " (d.code()) } { (d.label()) } },
         Err(_) => html! {},
     }
 }
 
-fn list_view(id: &Identity, p: &ListPage, params: &ListParams) -> Markup {
+fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams) -> Markup {
     let pages = (p.total + PAGE_SIZE - 1) / PAGE_SIZE;
     let first = (p.page - 1) * PAGE_SIZE + 1;
     let last = (first + p.rows.len() as i64 - 1).max(0);
@@ -127,27 +130,43 @@ fn list_view(id: &Identity, p: &ListPage, params: &ListParams) -> Markup {
                 } }
                 button type="submit" { "絞り込む" }
             }
+            @if let Some(n) = params.answered { p.flash role="status" { (n) " 件に回答しました。" @if let Some(l) = params.locked { @if l > 0 { "確定済みの " (l) " 件はそのままです。" } } } }
+            p { a href={ "/c/" (slug) "/clauses" } { "原案の項番と意見の数" } " · " a href={ "/c/" (slug) "/phrases" } { "定型文" } }
             p.summary { "意見 " (p.total) " 件" @if p.total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
             @if p.rows.is_empty() {
                 p.empty { "該当する意見はありません。" }
             } @else {
                 (pager)
-                table.list #comments {
-                    thead { tr { th { "No." } th { "分類" } th { "編" } th { "章" } th { "頁" } th { "御意見" } th { "回答（考え方）" } } }
-                    tbody {
-                        @for r in &p.rows {
-                            tr {
-                                td.num { a href={ "/c/" (slug) "/comments/" (r.comment.no()) } { (r.comment.no()) } }
-                                td { (r.category.as_deref().unwrap_or("")) }
-                                td { (r.comment.volume.as_deref().unwrap_or("—")) }
-                                td { (r.comment.chapter.as_deref().unwrap_or("—")) }
-                                td.num { (r.comment.page.as_deref().unwrap_or("—")) }
-                                td.text { (excerpt(&r.comment.body, 3, 80)) }
-                                td.answer {
-                                    @if let Some(d) = &r.disposition { (disposition_badge(d)) " " }
-                                    (excerpt(r.answer.as_deref().unwrap_or(""), 3, 60))
+                form #bulk method="post" action={ "/c/" (slug) "/answers/bulk" } {
+                    @if p.can_draft { (csrf_field(id)) }
+                    table.list #comments {
+                        thead { tr { @if p.can_draft { th { "選択" } } th { "No." } th { "分類" } th { "編" } th { "章" } th { "頁" } th { "御意見" } th { "回答（考え方）" } } }
+                        tbody {
+                            @for r in &p.rows {
+                                tr {
+                                    @if p.can_draft { td { input type="checkbox" name="no" value=(r.comment.no()) aria-label={ "No. " (r.comment.no()) " を選択" }; } }
+                                    td.num { a href={ "/c/" (slug) "/comments/" (r.comment.no()) } { (r.comment.no()) } }
+                                    td { (r.category.as_deref().unwrap_or("")) }
+                                    td { (r.comment.volume.as_deref().unwrap_or("—")) }
+                                    td { (r.comment.chapter.as_deref().unwrap_or("—")) }
+                                    td.num { (r.comment.page.as_deref().unwrap_or("—")) }
+                                    td.text { (excerpt(&r.comment.body, 3, 80)) }
+                                    td.answer {
+                                        @if let Some(d) = &r.disposition { (disposition_badge(d)) " " }
+                                        @if let Some(st) = r.state.as_deref().and_then(|s| s.parse::<crate::domain::ResponseState>().ok()) { span.muted { "［" (st.label()) "］" } " " }
+                                        (excerpt(r.answer.as_deref().unwrap_or(""), 3, 60))
+                                    }
                                 }
                             }
+                        }
+                    }
+                    @if p.can_draft {
+                        fieldset.bulk {
+                            legend { "選んだ意見にまとめて回答" }
+                            label { "対応区分" select name="disposition" { option value="" { "（定型文に合わせる）" } @for d in Disposition::ALL { option value=(d.code()) { (d.label()) } } } }
+                            label { "定型文" select name="phrase" { option value="" { "（使わない）" } @for (i, (d, t)) in state.phrases.phrases.iter().enumerate() { option value={ "t" (i) } { "［" (d.label()) "］" (t) } } } }
+                            label { "回答（定型文を使わないとき）" textarea name="body" rows="2" cols="50" {} }
+                            button type="submit" { "まとめて回答する" }
                         }
                     }
                 }
@@ -172,122 +191,4 @@ fn list_view(id: &Identity, p: &ListPage, params: &ListParams) -> Markup {
             }
         },
     )
-}
-
-struct DetailPage {
-    consultation: consultation::Consultation,
-    comment: comment::Comment,
-    category: Option<String>,
-    siblings: Vec<comment::Comment>,
-    submitter: Option<(submitter::Submitter, String)>,
-    refs: Vec<clause_ref::StoredClauseRef>,
-    response: Option<response::Response>,
-}
-
-/// GET /c/{slug}/comments/{no}
-pub async fn show(
-    state: Data<AppState>,
-    id: Identity,
-    path: Path<(String, String)>,
-) -> Result<Markup, AppError> {
-    let (slug, no) = path.into_inner();
-    let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let data = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
-        let category = match cm.category_id {
-            Some(cat) => category::for_consultation(&mut conn, c.id())?
-                .into_iter()
-                .find(|x| x.id == cat)
-                .map(|x| x.name),
-            None => None,
-        };
-        let submission = SubmissionId(cm.submission_id);
-        let submitter = match submitter::of_submission(&mut conn, submission)? {
-            Some(s) => {
-                let all = submitter::for_consultation(&mut conn, c.id())?;
-                let names =
-                    anonymize::public_names(all.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
-                let public = names.get(&s.id).cloned().unwrap_or_default();
-                Some((s, public))
-            }
-            None => None,
-        };
-        Ok(DetailPage {
-            siblings: comment::of_submission(&mut conn, submission)?,
-            refs: clause_ref::for_comment(&mut conn, CommentId(cm.id))?,
-            response: response::for_comment(&mut conn, CommentId(cm.id))?,
-            consultation: c,
-            comment: cm,
-            category,
-            submitter,
-        })
-    })
-    .await??;
-    Ok(detail_view(&id, &data))
-}
-
-fn detail_view(id: &Identity, d: &DetailPage) -> Markup {
-    let slug = &d.consultation.slug;
-    let c = &d.comment;
-    layout::page(
-        &format!("No. {}", c.no()),
-        id.into(),
-        html! {
-            p { a href={ "/c/" (slug) } { "← " (d.consultation.title) } }
-            h1 { "意見 No. " (c.no()) }
-            dl.fields {
-                dt { "分類" } dd { (d.category.as_deref().unwrap_or("—")) }
-                dt { "編・対象" } dd { (c.volume.as_deref().unwrap_or("—")) }
-                dt { "章・該当箇所" } dd { (c.chapter.as_deref().unwrap_or("—")) }
-                dt { "頁" } dd { (c.page.as_deref().unwrap_or("—")) }
-                dt { "提出者" } dd { (submitter_view(id, d.submitter.as_ref())) }
-                dt { "該当箇所（解析）" } dd {
-                    @for r in &d.refs {
-                        span.badge { @if let Some(p) = &r.clause_path { (p) @if let Some(x) = &r.detail { " " (x) } } @else if let (Some(a), Some(b)) = (r.page_from, r.page_to) { "P" (a) @if a != b { "-" (b) } } }
-                        " "
-                    }
-                }
-            }
-            section.block {
-                h2 { "御意見（提出されたとおり）" }
-                div.original #comment-body { (c.body) }
-            }
-            section.block {
-                h2 { "方針・コメント" }
-                @match &d.response {
-                    Some(r) => {
-                        p { (disposition_badge(&r.disposition)) " " span.muted { (r.state.parse::<crate::domain::ResponseState>().map(|s| s.label()).unwrap_or("")) " · 版 " (r.version) } }
-                        div.original { (r.body) }
-                    }
-                    None => p.muted { "まだ回答がありません。" }
-                }
-            }
-            @if d.siblings.len() > 1 {
-                section.block {
-                    h2 { "同じ提出意見に含まれる意見" }
-                    ul { @for s in &d.siblings { li { a href={ "/c/" (slug) "/comments/" (s.no()) } { "No. " (s.no()) } " " (excerpt(&s.body, 1, 60)) } } }
-                }
-            }
-        },
-    )
-}
-
-/// Individuals' names and all contact details only for users with the personal-data permission.
-fn submitter_view(id: &Identity, s: Option<&(submitter::Submitter, String)>) -> Markup {
-    let Some((s, public)) = s else {
-        return html! { "—" };
-    };
-    if !id.can_view_personal() {
-        return html! { (public) " " span.muted { "（" (s.kind().label()) "）" } };
-    }
-    html! {
-        (s.name) " " span.muted { "（" (s.kind().label()) @if s.kind() == SubmitterKind::Individual { "・公表名 " (public) } "）" }
-        @if let Some(e) = &s.email { br; (e) }
-        @if let Some(p) = &s.phone { br; (p) }
-        @if let Some(a) = &s.address { br; (a) }
-    }
 }

@@ -3,7 +3,10 @@
 
 pub mod account;
 pub mod admin;
+pub mod answers;
 pub mod api;
+pub mod clauses;
+pub mod comment_page;
 pub mod comments;
 pub mod consultations;
 pub mod exports;
@@ -11,6 +14,8 @@ pub mod guard;
 pub mod identity;
 pub mod layout;
 pub mod login;
+pub mod phrases;
+pub mod revisions;
 
 use actix_web::{web, HttpResponse};
 
@@ -37,7 +42,19 @@ route_table! {
     post "/account/tokens" => account::create_token;
     post "/account/tokens/{id}/revoke" => account::revoke_token;
     get "/c/{slug}" => comments::index;
-    get "/c/{slug}/comments/{no}" => comments::show;
+    get "/c/{slug}/comments/{no}" => comment_page::show;
+    post "/c/{slug}/comments/{no}/answer" => answers::save;
+    post "/c/{slug}/comments/{no}/review" => answers::review;
+    post "/c/{slug}/comments/{no}/assign" => answers::assign;
+    post "/c/{slug}/comments/{no}/revisions" => revisions::create;
+    post "/c/{slug}/revisions/{id}" => revisions::update;
+    post "/c/{slug}/revisions/{id}/delete" => revisions::delete;
+    post "/c/{slug}/answers/bulk" => answers::bulk;
+    get "/c/{slug}/clauses" => clauses::tree;
+    get "/c/{slug}/clauses/{id}" => clauses::show;
+    get "/c/{slug}/phrases" => phrases::index;
+    post "/c/{slug}/phrases" => phrases::add;
+    post "/c/{slug}/phrases/{id}/delete" => phrases::delete;
     post "/c/{slug}/title" => consultations::set_title;
     get "/c/{slug}/export" => exports::results;
     get "/admin/users" => admin::users;

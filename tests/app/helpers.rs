@@ -147,7 +147,8 @@ pub fn import_file(conn: &mut DbConnection, path: &str, slug: &str) -> ImportRep
 pub fn spawn_app(pool: Pool) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let addr = listener.local_addr().unwrap();
-    let state = pubcom::startup::AppState::new(pool, false).expect("app state");
+    let settings = pubcom::config::Settings::for_database(DatabaseUrl::Sqlite("unused".into()));
+    let state = pubcom::startup::AppState::new(pool, &settings).expect("app state");
     std::thread::spawn(move || {
         actix_web::rt::System::new()
             .block_on(async move { pubcom::startup::run(listener, state).unwrap().await })

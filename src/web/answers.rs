@@ -1,0 +1,368 @@
+//! Writing answers: save (or insert a stock phrase), review moves, assignment, bulk answers.
+
+use super::comment_page::{self, AnswerForm, CommentPage};
+use super::identity::Identity;
+use crate::auth::{accounts::Actor, Permission};
+use crate::domain::{CommentNo, Disposition, UserId};
+use crate::drafting::answers::{self, Editor, Outcome, ReviewContext};
+use crate::drafting::review::ReviewAction;
+use crate::error::AppError;
+use crate::models::{assignment, audit, comment};
+use crate::startup::AppState;
+use actix_web::http::StatusCode;
+use actix_web::web::{self, Data, Form, Path};
+use actix_web::HttpResponse;
+
+/// What a handler decided, built inside the blocking closure.
+pub enum Reply {
+    Redirect(String),
+    Page(StatusCode, String),
+}
+
+impl Reply {
+    pub fn into_response(self) -> HttpResponse {
+        match self {
+            Reply::Redirect(to) => super::see_other(&to),
+            Reply::Page(status, body) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(body),
+        }
+    }
+}
+
+fn page_reply(
+    state: &AppState,
+    id: &Identity,
+    page: &CommentPage,
+    form: AnswerForm,
+    status: StatusCode,
+) -> Reply {
+    Reply::Page(
+        status,
+        comment_page::view(state, id, page, form).into_string(),
+    )
+}
+
+fn editor_for<'a>(actor: &'a Actor, page: &CommentPage) -> Editor<'a> {
+    Editor {
+        actor,
+        is_reviewer: page.role.allows(Permission::Review),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct AnswerData {
+    #[serde(default)]
+    disposition: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    version: String,
+    insert: Option<String>,
+}
+
+/// POST /c/{slug}/comments/{no}/answer
+pub async fn save(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    form: Form<AnswerData>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, no) = path.into_inner();
+    let f = form.into_inner();
+    let pool = state.pool.clone();
+    let st = state.clone();
+    let reply = web::block(move || -> Result<Reply, AppError> {
+        let mut conn = pool.get()?;
+        let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+        if !page.role.allows(Permission::Draft) {
+            return Err(AppError::Forbidden);
+        }
+        let disposition = f.disposition.parse::<Disposition>().ok();
+        let version = f.version.trim().parse::<i32>().ok();
+        if let Some(key) = f.insert.as_deref() {
+            let phrase: Option<(Disposition, String)> = match key.split_at(1) {
+                ("t", i) => i
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| st.phrases.phrases.get(i))
+                    .map(|(d, t)| (*d, t.clone())),
+                ("c", i) => i
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|i| page.consultation_phrases.iter().find(|p| p.id == i))
+                    .map(|p| {
+                        (
+                            p.disposition
+                                .parse::<Disposition>()
+                                .unwrap_or(Disposition::Noted),
+                            p.body.clone(),
+                        )
+                    }),
+                _ => None,
+            };
+            let Some((phrase_disposition, text)) = phrase else {
+                return Err(AppError::BadRequest("その定型文はありません".into()));
+            };
+            let mut body = f.body.trim_end().to_string();
+            if !body.is_empty() {
+                body.push('\n');
+            }
+            body.push_str(&text);
+            let form = AnswerForm {
+                disposition: disposition.or(Some(phrase_disposition)),
+                body,
+                version,
+                notice: Some("定型文を挿入しました（まだ保存されていません）".into()),
+                ..Default::default()
+            };
+            return Ok(page_reply(&st, &id, &page, form, StatusCode::OK));
+        }
+        let keep = |error: String| AnswerForm {
+            disposition,
+            body: f.body.clone(),
+            version,
+            error: Some(error),
+            ..Default::default()
+        };
+        let Some(disposition) = disposition else {
+            return Ok(page_reply(
+                &st,
+                &id,
+                &page,
+                keep("対応区分を選んでください".into()),
+                StatusCode::BAD_REQUEST,
+            ));
+        };
+        let actor = Actor::of(&id.user);
+        match answers::save(
+            &mut conn,
+            &editor_for(&actor, &page),
+            &page.comment,
+            disposition,
+            &f.body,
+            version,
+        )? {
+            Outcome::Saved { members, .. } => {
+                let note = if members > 0 {
+                    format!("?saved={members}")
+                } else {
+                    String::new()
+                };
+                Ok(Reply::Redirect(format!(
+                    "{}{note}#answer",
+                    comment_page::url(&page)
+                )))
+            }
+            Outcome::Conflict(current) => {
+                let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+                let form = AnswerForm {
+                    disposition: Some(disposition),
+                    body: f.body.clone(),
+                    version: Some(current.version),
+                    conflict: Some(*current),
+                    ..Default::default()
+                };
+                Ok(page_reply(&st, &id, &page, form, StatusCode::CONFLICT))
+            }
+            Outcome::Locked => Ok(page_reply(
+                &st,
+                &id,
+                &page,
+                keep("この回答は確定済みです。確認者が確定を解除すると直せます。".into()),
+                StatusCode::CONFLICT,
+            )),
+            Outcome::Refused(why) => Ok(page_reply(
+                &st,
+                &id,
+                &page,
+                keep(why),
+                StatusCode::BAD_REQUEST,
+            )),
+        }
+    })
+    .await??;
+    Ok(reply.into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewData {
+    action: ReviewAction,
+    version: i32,
+    remark: Option<String>,
+}
+
+/// POST /c/{slug}/comments/{no}/review
+pub async fn review(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    form: Form<ReviewData>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, no) = path.into_inner();
+    let f = form.into_inner();
+    let pool = state.pool.clone();
+    let st = state.clone();
+    let reply = web::block(move || -> Result<Reply, AppError> {
+        let mut conn = pool.get()?;
+        let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+        let needed = if f.action.needs_reviewer() { Permission::Review } else { Permission::Draft };
+        if !page.role.allows(needed) {
+            return Err(AppError::Forbidden);
+        }
+        let actor = Actor::of(&id.user);
+        let link = format!("{}{}", st.public_url, comment_page::url(&page));
+        let ctx = ReviewContext { consultation_title: &page.consultation.title, comment_url: &link, templates_dir: &st.templates_dir };
+        match answers::review(&mut conn, &editor_for(&actor, &page), &page.comment, f.action, f.version, f.remark.as_deref(), &ctx)? {
+            Outcome::Saved { .. } => Ok(Reply::Redirect(format!("{}#answer", comment_page::url(&page)))),
+            Outcome::Conflict(current) => {
+                let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+                let form = AnswerForm { error: Some(format!("ほかの人がこの回答を変更しました（版 {}）。内容を確かめてからもう一度操作してください。", current.version)), ..Default::default() };
+                Ok(page_reply(&st, &id, &page, form, StatusCode::CONFLICT))
+            }
+            Outcome::Locked => Err(AppError::BadRequest("確定済みです".into())),
+            Outcome::Refused(why) => Ok(page_reply(&st, &id, &page, AnswerForm { error: Some(why), ..Default::default() }, StatusCode::BAD_REQUEST)),
+        }
+    })
+    .await??;
+    Ok(reply.into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct AssignData {
+    drafter: i64,
+    due_on: Option<String>,
+}
+
+/// POST /c/{slug}/comments/{no}/assign
+pub async fn assign(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    form: Form<AssignData>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, no) = path.into_inner();
+    let f = form.into_inner();
+    let due = match f.due_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into()))?,
+        ),
+        None => None,
+    };
+    let pool = state.pool.clone();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+        if !page.role.allows(Permission::Assign) {
+            return Err(AppError::Forbidden);
+        }
+        let drafters = crate::models::membership::drafters(&mut conn, page.consultation.id())?;
+        if !drafters.iter().any(|(uid, _)| *uid == f.drafter) {
+            return Err(AppError::BadRequest(
+                "その人はこの案件の起案担当ではありません".into(),
+            ));
+        }
+        use diesel::Connection;
+        conn.transaction(|conn| -> Result<(), AppError> {
+            let before = assignment::set(
+                conn,
+                page.comment.id(),
+                UserId(f.drafter),
+                due,
+                Some(id.user.id()),
+            )?;
+            let actor = Actor::of(&id.user);
+            let mut e = actor.event("assign", "comment", Some(page.comment.id));
+            e.consultation = Some(page.consultation.id());
+            e.before =
+                before.map(|a| serde_json::json!({"drafter": a.drafter_id, "due_on": a.due_on}));
+            e.after = Some(serde_json::json!({"drafter": f.drafter, "due_on": due}));
+            audit::record(conn, &e)?;
+            Ok(())
+        })?;
+        Ok(comment_page::url(&page))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}
+
+/// The form of the bulk answer on the list page: `no` repeated once per chosen comment.
+#[derive(Debug)]
+pub struct BulkData {
+    nos: Vec<String>,
+    disposition: String,
+    body: String,
+}
+
+/// POST /c/{slug}/answers/bulk
+pub async fn bulk(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::BadRequest("送信内容を読めません".into()))?;
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let f = BulkData {
+        nos: pairs
+            .iter()
+            .filter(|(k, _)| k == "no")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        disposition: get("disposition"),
+        body: get("body"),
+    };
+    let phrase = get("phrase");
+    let pool = state.pool.clone();
+    let st = state.clone();
+    let slug = slug.into_inner();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Draft)?;
+        let (mut disposition, mut text) = (
+            f.disposition.parse::<Disposition>().ok(),
+            f.body.trim().to_string(),
+        );
+        if let Some((d, t)) = phrase
+            .strip_prefix('t')
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| st.phrases.phrases.get(i))
+        {
+            disposition = disposition.or(Some(*d));
+            if text.is_empty() {
+                text = t.clone();
+            }
+        }
+        let disposition =
+            disposition.ok_or_else(|| AppError::BadRequest("対応区分を選んでください".into()))?;
+        if f.nos.is_empty() {
+            return Err(AppError::BadRequest("意見を一つ以上選んでください".into()));
+        }
+        let mut chosen = Vec::new();
+        for no in &f.nos {
+            let no: CommentNo = no
+                .parse()
+                .map_err(|_| AppError::BadRequest(format!("No. 「{no}」を読めません")))?;
+            chosen.push(comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?);
+        }
+        let actor = Actor::of(&id.user);
+        let role = id.role_in(&mut conn, &c)?;
+        let editor = Editor {
+            actor: &actor,
+            is_reviewer: role.is_some_and(|r| r.allows(Permission::Review)),
+        };
+        let (done, locked) = answers::bulk(&mut conn, &editor, &chosen, disposition, &text)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(format!("/c/{slug}?answered={done}&locked={locked}"))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}

@@ -1,0 +1,499 @@
+//! One comment's page: the text as submitted, its submitter, tags, the answer with its
+//! review buttons, revisions with their diff, assignment, and the history of changes.
+
+use super::comments::disposition_badge;
+use super::identity::Identity;
+use super::layout::{self, csrf_field};
+use crate::auth::{Permission, Role};
+use crate::domain::{
+    CommentId, CommentNo, Disposition, ResponseState, SubmissionId, SubmitterKind,
+};
+use crate::drafting::{diff, revisions as rev_rules};
+use crate::error::AppError;
+use crate::models::{
+    assignment, audit, category, clause, clause_ref, comment, consultation, membership, response,
+    revision, stock_phrase, submitter, Conn,
+};
+use crate::publish::anonymize;
+use crate::startup::AppState;
+use crate::text::excerpt;
+use actix_web::web::{self, Data, Path};
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+/// Everything the page shows, loaded in one go.
+pub struct CommentPage {
+    pub consultation: consultation::Consultation,
+    pub comment: comment::Comment,
+    pub role: Role,
+    category: Option<String>,
+    siblings: Vec<comment::Comment>,
+    submitter: Option<(submitter::Submitter, String)>,
+    refs: Vec<clause_ref::StoredClauseRef>,
+    pub response: Option<response::Response>,
+    revisions: Vec<revision::Revision>,
+    clauses: Vec<clause::Clause>,
+    history: Vec<audit::AuditEvent>,
+    assignment: Option<(assignment::Assignment, String)>,
+    drafters: Vec<(i64, String)>,
+    pub consultation_phrases: Vec<stock_phrase::StoredPhrase>,
+    warnings: Vec<String>,
+}
+
+/// What the answer form shows when it is not simply the stored answer.
+#[derive(Default)]
+pub struct AnswerForm {
+    pub disposition: Option<Disposition>,
+    pub body: String,
+    pub version: Option<i32>,
+    pub error: Option<String>,
+    /// Someone saved first: their answer, to show beside ours.
+    pub conflict: Option<response::Response>,
+    pub notice: Option<String>,
+}
+
+pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<CommentPage, AppError> {
+    let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+    let c = id.consultation(conn, slug, Permission::View)?;
+    let role = id.role_in(conn, &c)?.unwrap_or(Role::Viewer);
+    let cm = comment::find_by_no(conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+    let category = match cm.category_id {
+        Some(cat) => category::for_consultation(conn, c.id())?
+            .into_iter()
+            .find(|x| x.id == cat)
+            .map(|x| x.name),
+        None => None,
+    };
+    let submission = SubmissionId(cm.submission_id);
+    let submitter = match submitter::of_submission(conn, submission)? {
+        Some(s) => {
+            let all = submitter::for_consultation(conn, c.id())?;
+            let names =
+                anonymize::public_names(all.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
+            let public = names.get(&s.id).cloned().unwrap_or_default();
+            Some((s, public))
+        }
+        None => None,
+    };
+    let revisions = revision::for_comment(conn, cm.id())?;
+    let mut history = audit::for_entities(conn, "response", &[cm.id])?;
+    history.extend(audit::for_entities(
+        conn,
+        "revision",
+        &revisions.iter().map(|r| r.id).collect::<Vec<_>>(),
+    )?);
+    history.sort_by_key(|e| e.id);
+    let warnings: Vec<String> = rev_rules::warnings(conn, c.id())?
+        .into_iter()
+        .filter(|w| match w {
+            rev_rules::Warning::ReviseWithoutRevision { comment } => *comment == cm.id,
+            rev_rules::Warning::OriginalMismatch { revision }
+            | rev_rules::Warning::Overlap { revision, .. }
+            | rev_rules::Warning::Unlinked { revision } => {
+                revisions.iter().any(|r| r.id == *revision)
+            }
+        })
+        .map(|w| match &w {
+            rev_rules::Warning::ReviseWithoutRevision { .. } => w.message(),
+            rev_rules::Warning::OriginalMismatch { revision }
+            | rev_rules::Warning::Overlap { revision, .. }
+            | rev_rules::Warning::Unlinked { revision } => {
+                format!("修正内容 #{revision}: {}", w.message())
+            }
+        })
+        .collect();
+    let assignment = assignment::for_comment(conn, cm.id())?
+        .map(|a| {
+            let name = crate::models::user::find(conn, crate::domain::UserId(a.drafter_id))?
+                .map(|u| u.display_name)
+                .unwrap_or_default();
+            Ok::<_, diesel::result::Error>((a, name))
+        })
+        .transpose()?;
+    Ok(CommentPage {
+        siblings: comment::of_submission(conn, submission)?,
+        refs: clause_ref::for_comment(conn, CommentId(cm.id))?,
+        response: response::for_comment(conn, CommentId(cm.id))?,
+        clauses: clause::all(conn, c.id())?,
+        drafters: membership::drafters(conn, c.id())?,
+        consultation_phrases: stock_phrase::for_consultation(conn, c.id())?,
+        revisions,
+        history,
+        assignment,
+        warnings,
+        role,
+        consultation: c,
+        comment: cm,
+        category,
+        submitter,
+    })
+}
+
+/// GET /c/{slug}/comments/{no}
+pub async fn show(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+) -> Result<Markup, AppError> {
+    let (slug, no) = path.into_inner();
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let page = web::block(move || load(&mut *pool.get()?, &who, &slug, &no)).await??;
+    Ok(view(&state, &id, &page, AnswerForm::default()))
+}
+
+/// The page as an HTTP response with a given status (a conflict is 409).
+pub fn respond(
+    state: &AppState,
+    id: &Identity,
+    page: &CommentPage,
+    form: AnswerForm,
+    status: actix_web::http::StatusCode,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(view(state, id, page, form).into_string())
+}
+
+pub fn url(page: &CommentPage) -> String {
+    format!(
+        "/c/{}/comments/{}",
+        page.consultation.slug,
+        page.comment.no()
+    )
+}
+
+fn state_label(r: &response::Response) -> &'static str {
+    r.state().label()
+}
+
+pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) -> Markup {
+    let slug = &d.consultation.slug;
+    let c = &d.comment;
+    let base = url(d);
+    let can_draft = d.role.allows(Permission::Draft);
+    let can_review = d.role.allows(Permission::Review);
+    let can_assign = d.role.allows(Permission::Assign);
+    let locked = d
+        .response
+        .as_ref()
+        .is_some_and(|r| r.state() == ResponseState::Approved);
+    let clause_of = |cid: Option<i64>| cid.and_then(|i| d.clauses.iter().find(|x| x.id == i));
+    layout::page(
+        &format!("No. {}", c.no()),
+        id.into(),
+        html! {
+            p { a href={ "/c/" (slug) } { "← " (d.consultation.title) } }
+            h1 { "意見 No. " (c.no()) }
+            @if let Some(n) = &form.notice { p.flash role="status" { (n) } }
+            @for w in &d.warnings { p.warning { "⚠ " (w) } }
+            dl.fields {
+                dt { "分類" } dd { (d.category.as_deref().unwrap_or("—")) }
+                dt { "編・対象" } dd { (c.volume.as_deref().unwrap_or("—")) }
+                dt { "章・該当箇所" } dd { (c.chapter.as_deref().unwrap_or("—")) }
+                dt { "頁" } dd { (c.page.as_deref().unwrap_or("—")) }
+                dt { "項番" } dd { @match clause_of(c.clause_id) {
+                    Some(cl) => a href={ "/c/" (slug) "/clauses/" (cl.id) } { (cl.label) " " (cl.heading) },
+                    None => "—",
+                } }
+                dt { "提出者" } dd { (submitter_view(id, d.submitter.as_ref())) }
+                dt { "該当箇所（解析）" } dd {
+                    @for r in &d.refs {
+                        span.badge { @if let Some(p) = &r.clause_path { (p) @if let Some(x) = &r.detail { " " (x) } } @else if let (Some(a), Some(b)) = (r.page_from, r.page_to) { "P" (a) @if a != b { "-" (b) } } }
+                        " "
+                    }
+                }
+                dt { "担当" } dd {
+                    @match &d.assignment {
+                        Some((a, name)) => { (name) @if let Some(due) = a.due_on { " · 期限 " (due.format("%Y-%m-%d")) } },
+                        None => "未割当",
+                    }
+                }
+            }
+            @if can_assign && !d.drafters.is_empty() {
+                form.filters method="post" action={ (base) "/assign" } {
+                    (csrf_field(id))
+                    label { "担当者" select name="drafter" { @for (uid, name) in &d.drafters { option value=(uid) selected[d.assignment.as_ref().is_some_and(|(a, _)| a.drafter_id == *uid)] { (name) } } } }
+                    label { "期限" input type="date" name="due_on" value=(d.assignment.as_ref().and_then(|(a, _)| a.due_on).map(|x| x.to_string()).unwrap_or_default()); }
+                    button.secondary type="submit" { "担当を設定" }
+                }
+            }
+            section.block {
+                h2 { "御意見（提出されたとおり）" }
+                div.original #comment-body { (c.body) }
+            }
+            section.block #answer {
+                h2 { "方針・コメント" }
+                @if let Some(r) = &d.response {
+                    p { (disposition_badge(&r.disposition)) " " span.state { (state_label(r)) } span.muted { " · 版 " (r.version) } }
+                    @if let Some(remark) = &r.reviewer_remark { @if r.state() == ResponseState::Returned { p.warning { "差戻しの理由: " (remark) } } }
+                    @if locked || !can_draft { div.original #answer-body { (r.body) } }
+                }
+                @if d.response.is_none() && !can_draft { p.muted { "まだ回答がありません。" } }
+                @if let Some(e) = &form.error { p.error role="alert" { (e) } }
+                @if let Some(theirs) = &form.conflict {
+                    div.conflict {
+                        p.error role="alert" { "あなたが編集している間に、ほかの人がこの回答を保存しました（版 " (theirs.version) "）。あなたの文は失われていません。下で見比べて、残す内容にまとめてから保存してください。" }
+                        div.sidebyside {
+                            div { h3 { "いま保存されている回答" } p { (disposition_badge(&theirs.disposition)) } div.original #current-answer { (theirs.body) } }
+                            div { h3 { "あなたの文との違い" } div.original.diff { (diff::inline(&diff::segments(&theirs.body, &form.body))) } }
+                        }
+                    }
+                }
+                @if can_draft && !locked {
+                    (answer_form(state, id, d, &base, &form))
+                }
+                (review_buttons(id, d, &base, can_draft, can_review))
+            }
+            section.block #revisions {
+                h2 { "修正内容" }
+                @for r in &d.revisions { (revision_view(id, d, r, can_draft && !locked)) }
+                @if d.revisions.is_empty() { p.muted { "この意見に結び付いた修正内容はありません。" } }
+                @if can_draft && !locked { (new_revision_form(id, d, &base)) }
+            }
+            @if d.siblings.len() > 1 {
+                section.block {
+                    h2 { "同じ提出意見に含まれる意見" }
+                    ul { @for s in &d.siblings { li { a href={ "/c/" (slug) "/comments/" (s.no()) } { "No. " (s.no()) } " " (excerpt(&s.body, 1, 60)) } } }
+                }
+            }
+            section.block #history {
+                h2 { "変更の履歴" }
+                @if d.history.is_empty() { p.muted { "まだ変更はありません。" } } @else {
+                    table.list {
+                        thead { tr { th { "日時 (UTC)" } th { "操作者" } th { "操作" } th { "変更前" } th { "変更後" } } }
+                        tbody { @for e in &d.history { tr {
+                            td { (e.occurred_at.format("%Y-%m-%d %H:%M:%S")) }
+                            td { (e.actor) }
+                            td { code { (e.action) } @if e.entity == "revision" { " #" (e.entity_id.unwrap_or_default()) } }
+                            td.text { (history_text(e.before_json.as_deref())) }
+                            td.text { (history_text(e.after_json.as_deref())) }
+                        } } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// An audit snapshot as readable lines.
+fn history_text(json: Option<&str>) -> String {
+    let Some(v) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
+        return String::new();
+    };
+    let Some(map) = v.as_object() else {
+        return v.to_string();
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let label = match k.as_str() {
+                "disposition" => "区分",
+                "body" => "回答",
+                "state" => "状態",
+                "version" => "版",
+                "remark" => "差戻し理由",
+                "clause" => "項番",
+                "original" => "原案",
+                "revised" => "修正後",
+                "reason" => "理由",
+                "comments" => "意見",
+                other => other,
+            };
+            let text = match (k.as_str(), v.as_str()) {
+                ("disposition", Some(code)) => code
+                    .parse::<Disposition>()
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|_| code.to_string()),
+                ("state", Some(code)) => code
+                    .parse::<ResponseState>()
+                    .map(|d| d.label().to_string())
+                    .unwrap_or_else(|_| code.to_string()),
+                (_, Some(s)) => s.to_string(),
+                _ => v.to_string(),
+            };
+            format!("{label}: {text}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn answer_form(
+    state: &AppState,
+    id: &Identity,
+    d: &CommentPage,
+    base: &str,
+    form: &AnswerForm,
+) -> Markup {
+    let stored = d.response.as_ref();
+    let disposition = form
+        .disposition
+        .or_else(|| stored.and_then(|r| r.disposition()));
+    let body = if form.body.is_empty() && form.error.is_none() && form.conflict.is_none() {
+        stored.map(|r| r.body.clone()).unwrap_or_default()
+    } else {
+        form.body.clone()
+    };
+    let version = form.version.or(stored.map(|r| r.version));
+    html! {
+        form.answer method="post" action={ (base) "/answer" } {
+            (csrf_field(id))
+            input type="hidden" name="version" value=(version.map(|v| v.to_string()).unwrap_or_default());
+            label { "対応区分 " select name="disposition" {
+                option value="" { "（選ぶ）" }
+                @for dd in Disposition::ALL { option value=(dd.code()) selected[disposition == Some(*dd)] { (dd.label()) } }
+            } }
+            label.block { "回答（考え方）" textarea name="body" rows="6" { (body) } }
+            div.phrases {
+                span.muted { "定型文を挿入: " }
+                @for (i, (dd, text)) in state.phrases.phrases.iter().enumerate() {
+                    button.phrase type="submit" name="insert" value={ "t" (i) } title=(text) { "［" (dd.label()) "］" (excerpt(text, 1, 18)) }
+                }
+                @for p in &d.consultation_phrases {
+                    button.phrase type="submit" name="insert" value={ "c" (p.id) } title=(p.body) { "［" (p.disposition.parse::<Disposition>().map(|x| x.label()).unwrap_or("")) "］" (excerpt(&p.body, 1, 18)) }
+                }
+                " " a href={ "/c/" (d.consultation.slug) "/phrases" } { "定型文の管理" }
+            }
+            button type="submit" name="save" value="1" { "回答を保存" }
+        }
+    }
+}
+
+fn review_buttons(
+    id: &Identity,
+    d: &CommentPage,
+    base: &str,
+    can_draft: bool,
+    can_review: bool,
+) -> Markup {
+    let Some(r) = &d.response else {
+        return html! {};
+    };
+    let st = r.state();
+    html! {
+        div.review {
+            @if can_draft && matches!(st, ResponseState::Drafting | ResponseState::Returned) {
+                form.inline method="post" action={ (base) "/review" } {
+                    (csrf_field(id))
+                    input type="hidden" name="version" value=(r.version);
+                    button type="submit" name="action" value="submit" { "確認を依頼" }
+                }
+            }
+            @if can_review && st == ResponseState::InReview {
+                form.inline method="post" action={ (base) "/review" } {
+                    (csrf_field(id))
+                    input type="hidden" name="version" value=(r.version);
+                    button type="submit" name="action" value="approve" { "確定する" }
+                }
+                form.filters method="post" action={ (base) "/review" } {
+                    (csrf_field(id))
+                    input type="hidden" name="version" value=(r.version);
+                    label { "差戻しの理由" textarea name="remark" rows="2" cols="50" {} }
+                    button.secondary type="submit" name="action" value="return" { "差し戻す" }
+                }
+            }
+            @if can_review && st == ResponseState::Approved {
+                form.inline method="post" action={ (base) "/review" } {
+                    (csrf_field(id))
+                    input type="hidden" name="version" value=(r.version);
+                    button.secondary type="submit" name="action" value="reopen" { "確定を解除して修正する" }
+                }
+            }
+        }
+    }
+}
+
+fn revision_view(id: &Identity, d: &CommentPage, r: &revision::Revision, editable: bool) -> Markup {
+    let segs = diff::segments(&r.original_text, &r.revised_text);
+    let slug = &d.consultation.slug;
+    html! {
+        div.revision id={ "revision-" (r.id) } {
+            h3 { "#" (r.id) " " (r.clause_label) span.muted { " · 版 " (r.version) } }
+            table.shinkyu {
+                thead { tr { th { "原案（旧）" } th { "修正後（新）" } th { "変更理由" } } }
+                tbody { tr {
+                    td.old { (diff::old_side(&segs)) }
+                    td.new { (diff::new_side(&segs)) }
+                    td { (r.reason) }
+                } }
+            }
+            @if editable {
+                details {
+                    summary { "この修正内容を編集" }
+                    form.stack method="post" action={ "/c/" (slug) "/revisions/" (r.id) } {
+                        (csrf_field(id))
+                        input type="hidden" name="version" value=(r.version);
+                        input type="hidden" name="back" value=(d.comment.no());
+                        (clause_select(d, r.clause_id))
+                        label { "項番の表記" input type="text" name="clause_label" value=(r.clause_label); }
+                        label { "原案" textarea name="original_text" rows="4" { (r.original_text) } }
+                        label { "修正後" textarea name="revised_text" rows="4" { (r.revised_text) } }
+                        label { "変更理由" input type="text" name="reason" value=(r.reason); }
+                        label { "対象の意見 No.（カンマ区切り）" input type="text" name="comments" value=(linked_nos(d, r)); }
+                        button type="submit" { "修正内容を保存" }
+                    }
+                    form.inline method="post" action={ "/c/" (slug) "/revisions/" (r.id) "/delete" } {
+                        (csrf_field(id))
+                        input type="hidden" name="version" value=(r.version);
+                        input type="hidden" name="back" value=(d.comment.no());
+                        button.secondary type="submit" { "この修正内容を削除" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The No. list a revision form starts with: this comment (other links are kept by the handler).
+fn linked_nos(d: &CommentPage, _r: &revision::Revision) -> String {
+    d.comment.no().to_string()
+}
+
+fn clause_select(d: &CommentPage, selected: Option<i64>) -> Markup {
+    html! {
+        label { "項番" select name="clause" {
+            option value="" { "（項番の一覧にない）" }
+            @for cl in &d.clauses {
+                option value=(cl.id) selected[selected == Some(cl.id)] { (cl.label) " " (excerpt(&cl.heading, 1, 30)) }
+            }
+        } }
+    }
+}
+
+fn new_revision_form(id: &Identity, d: &CommentPage, base: &str) -> Markup {
+    let clause = d
+        .comment
+        .clause_id
+        .and_then(|i| d.clauses.iter().find(|c| c.id == i));
+    html! {
+        details open[d.revisions.is_empty() && d.response.as_ref().is_some_and(|r| r.disposition() == Some(Disposition::Revise))] {
+            summary { "修正内容を追加" }
+            form.stack method="post" action={ (base) "/revisions" } {
+                (csrf_field(id))
+                (clause_select(d, clause.map(|c| c.id)))
+                label { "項番の表記（一覧にないとき、または「（挿入）」など）" input type="text" name="clause_label" value=""; }
+                label { "原案（項番の本文から。直す部分だけを残してください）" textarea name="original_text" rows="4" { (clause.map(|c| c.body.as_str()).unwrap_or("")) } }
+                label { "修正後" textarea name="revised_text" rows="4" {} }
+                label { "変更理由" input type="text" name="reason"; }
+                label { "対象の意見 No.（カンマ区切り）" input type="text" name="comments" value=(d.comment.no()); }
+                button type="submit" { "修正内容を追加" }
+            }
+        }
+    }
+}
+
+/// Individuals' names and all contact details only for users with the personal-data permission.
+fn submitter_view(id: &Identity, s: Option<&(submitter::Submitter, String)>) -> Markup {
+    let Some((s, public)) = s else {
+        return html! { "—" };
+    };
+    if !id.can_view_personal() {
+        return html! { (public) " " span.muted { "（" (s.kind().label()) "）" } };
+    }
+    html! {
+        (s.name) " " span.muted { "（" (s.kind().label()) @if s.kind() == SubmitterKind::Individual { "・公表名 " (public) } "）" }
+        @if let Some(e) = &s.email { br; (e) }
+        @if let Some(p) = &s.phone { br; (p) }
+        @if let Some(a) = &s.address { br; (a) }
+    }
+}

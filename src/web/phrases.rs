@@ -1,0 +1,128 @@
+//! 定型文: the shared ones from templates/ and a consultation's own, which drafters edit here.
+
+use super::identity::Identity;
+use super::layout::{self, csrf_field};
+use crate::auth::{accounts::Actor, Permission};
+use crate::domain::Disposition;
+use crate::error::AppError;
+use crate::models::{audit, stock_phrase};
+use crate::startup::AppState;
+use actix_web::web::{self, Data, Form, Path};
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+/// GET /c/{slug}/phrases
+pub async fn index(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+) -> Result<Markup, AppError> {
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let (c, own, can_edit) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = who.consultation(&mut conn, &slug, Permission::View)?;
+        let can_edit = who
+            .role_in(&mut conn, &c)?
+            .is_some_and(|r| r.allows(Permission::Draft));
+        Ok((
+            c.clone(),
+            stock_phrase::for_consultation(&mut conn, c.id())?,
+            can_edit,
+        ))
+    })
+    .await??;
+    Ok(layout::page(
+        "定型文",
+        (&id).into(),
+        html! {
+            p { a href={ "/c/" (c.slug) } { "← " (c.title) } }
+            h1 { "定型文" }
+            h2 { "共通（templates/stock_phrases.toml）" }
+            table.list { tbody { @for (d, t) in &state.phrases.phrases { tr { td { (d.label()) } td { (t) } } } } }
+            h2 { "この案件の定型文" }
+            table.list #consultation-phrases { tbody {
+                @for p in &own { tr {
+                    td { (p.disposition.parse::<Disposition>().map(|d| d.label()).unwrap_or("")) } td { (p.body) }
+                    td { @if can_edit { form.inline method="post" action={ "/c/" (c.slug) "/phrases/" (p.id) "/delete" } { (csrf_field(&id)) button.secondary type="submit" { "削除" } } } }
+                } }
+            } }
+            @if can_edit {
+                form.stack method="post" action={ "/c/" (c.slug) "/phrases" } {
+                    (csrf_field(&id))
+                    label { "対応区分" select name="disposition" { @for d in Disposition::ALL { option value=(d.code()) { (d.label()) } } } }
+                    label { "文" textarea name="body" rows="3" required {} }
+                    button type="submit" { "定型文を追加" }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PhraseData {
+    disposition: String,
+    body: String,
+}
+
+/// POST /c/{slug}/phrases
+pub async fn add(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    form: Form<PhraseData>,
+) -> Result<HttpResponse, AppError> {
+    let d: Disposition = form
+        .disposition
+        .parse()
+        .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
+    let body = form.body.trim().to_string();
+    if body.is_empty() {
+        return Err(AppError::BadRequest("文を入れてください".into()));
+    }
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Draft)?;
+        let pid = stock_phrase::insert(&mut conn, c.id(), d, &body)?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("phrase_add", "stock_phrase", Some(pid));
+        e.consultation = Some(c.id());
+        e.after = Some(serde_json::json!({"disposition": d.code(), "body": body}));
+        audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/phrases")))
+}
+
+/// POST /c/{slug}/phrases/{id}/delete
+pub async fn delete(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, pid) = path.into_inner();
+    let pool = state.pool.clone();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Draft)?;
+        let before = stock_phrase::for_consultation(&mut conn, c.id())?
+            .into_iter()
+            .find(|p| p.id == pid)
+            .ok_or(AppError::NotFound)?;
+        stock_phrase::delete(&mut conn, c.id(), pid)?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("phrase_delete", "stock_phrase", Some(pid));
+        e.consultation = Some(c.id());
+        e.before =
+            Some(serde_json::json!({"disposition": before.disposition, "body": before.body}));
+        audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/phrases")))
+}
