@@ -3,7 +3,7 @@ use crate::db::{now, schema::responses};
 use crate::domain::{CommentId, Disposition, ResponseState};
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = responses)]
 pub struct Response {
     pub id: i64,

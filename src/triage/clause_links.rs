@@ -15,6 +15,9 @@ pub struct LinkReport {
     pub revisions_linked: usize,
 }
 
+/// (ref id, comment id, source, clause path, detail)
+type RefRow = (i64, i64, String, Option<String>, Option<String>);
+
 /// The most specific clause a reference names: `3.2.2(2)(イ)1.` falls back to
 /// `3.2.2(2)(イ)`, then `3.2.2(2)`, … until a clause with that label exists.
 pub fn best_clause(labels: &HashMap<String, i64>, path: &str, detail: Option<&str>) -> Option<i64> {
@@ -38,7 +41,7 @@ pub fn resolve(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Lin
     if labels.is_empty() {
         return Ok(report);
     }
-    let refs: Vec<(i64, i64, String, Option<String>, Option<String>)> = comment_clause_refs::table
+    let refs: Vec<RefRow> = comment_clause_refs::table
         .inner_join(comments::table)
         .filter(comments::consultation_id.eq(consultation.0))
         .filter(comment_clause_refs::clause_id.is_null())

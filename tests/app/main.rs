@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod drafting;
 mod export;
 mod import;
 mod security;
