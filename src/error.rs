@@ -50,3 +50,13 @@ impl ResponseError for AppError {
             .body(crate::web::layout::error_page(&message).into_string())
     }
 }
+
+impl crate::db::MaybeBusy for AppError {
+    fn is_busy(&self) -> bool {
+        match self {
+            AppError::Database(e) => e.is_busy(),
+            AppError::Internal(e) => e.is_busy(),
+            _ => false,
+        }
+    }
+}

@@ -5,7 +5,6 @@ use super::{password, token, Role};
 use crate::db::DbConnection;
 use crate::domain::{ConsultationId, UserId};
 use crate::models::{api_token, audit, membership, session, user};
-use diesel::Connection;
 use serde_json::json;
 
 /// Who makes a change, for the audit log.
@@ -70,7 +69,7 @@ pub fn add_user(
     let pw = a.password.clone().unwrap_or_else(password::generate);
     password::check_strength(&pw, &a.login).map_err(anyhow::Error::msg)?;
     let hash = password::hash(&pw)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if user::find_by_login(conn, &a.login)?.is_some() {
             anyhow::bail!("ログイン名「{}」は既に使われています", a.login);
         }
@@ -86,9 +85,11 @@ pub fn add_user(
             },
         )?;
         let mut e = actor.event("user_add", "user", Some(id.0));
-        e.after = Some(json!({"login": a.login, "role": a.role.code(), "can_view_personal": a.can_view_personal}));
+        e.after = Some(
+            json!({"login": a.login, "role": a.role.code(), "can_view_personal": a.can_view_personal}),
+        );
         audit::record(conn, &e)?;
-        Ok((id, pw))
+        Ok((id, pw.clone()))
     })
 }
 
@@ -104,7 +105,7 @@ pub fn set_disabled(
     login: &str,
     disabled: bool,
 ) -> anyhow::Result<()> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         user::set_disabled(conn, u.id(), disabled)?;
         if disabled {
@@ -136,12 +137,12 @@ pub fn reset_password(
     let pw = new.unwrap_or_else(password::generate);
     password::check_strength(&pw, login).map_err(anyhow::Error::msg)?;
     let hash = password::hash(&pw)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         user::set_password(conn, u.id(), &hash)?;
         session::delete_for_user(conn, u.id())?;
         audit::record(conn, &actor.event("password_reset", "user", Some(u.id)))?;
-        Ok(pw)
+        Ok(pw.clone())
     })
 }
 
@@ -157,7 +158,7 @@ pub fn change_own_password(
     }
     password::check_strength(new, &u.login).map_err(anyhow::Error::msg)?;
     let hash = password::hash(new)?;
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         user::set_password(conn, u.id(), &hash)?;
         audit::record(
             conn,
@@ -174,7 +175,7 @@ pub fn set_role(
     role: Role,
     can_view_personal: bool,
 ) -> anyhow::Result<()> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         user::set_role(conn, u.id(), role, can_view_personal)?;
         let mut e = actor.event("user_role", "user", Some(u.id));
@@ -193,7 +194,7 @@ pub fn set_membership(
     consultation: ConsultationId,
     role: Option<Role>,
 ) -> anyhow::Result<()> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         let before = membership::role_in(conn, u.id(), consultation)?;
         match role {
@@ -220,7 +221,7 @@ pub fn create_token(
     name: &str,
     role: Role,
 ) -> anyhow::Result<(i64, String)> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         if role > u.role() {
             anyhow::bail!(
@@ -239,7 +240,7 @@ pub fn create_token(
 }
 
 pub fn revoke_token(conn: &mut DbConnection, actor: &Actor, id: i64) -> anyhow::Result<()> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         if api_token::revoke(conn, id)? == 0 {
             anyhow::bail!("トークン {id} はないか、既に無効です");
         }

@@ -139,3 +139,48 @@ pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
+
+/// Errors that may mean SQLite's write lock was taken by another connection.
+pub trait MaybeBusy {
+    fn is_busy(&self) -> bool;
+}
+
+impl MaybeBusy for diesel::result::Error {
+    fn is_busy(&self) -> bool {
+        match self {
+            diesel::result::Error::DatabaseError(_, info) => {
+                let m = info.message();
+                m.contains("database is locked") || m.contains("database table is locked")
+            }
+            _ => false,
+        }
+    }
+}
+
+impl MaybeBusy for anyhow::Error {
+    fn is_busy(&self) -> bool {
+        self.downcast_ref::<diesel::result::Error>()
+            .is_some_and(MaybeBusy::is_busy)
+    }
+}
+
+/// A transaction that is run again when SQLite reports its write lock busy. In WAL mode a
+/// transaction that read first and then writes gets SQLITE_BUSY at once (waiting cannot
+/// help: its snapshot is stale), so the whole unit re-runs and re-reads. Version checks
+/// inside then see what the other writer saved.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, mut f: F) -> Result<T, E>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error> + MaybeBusy,
+{
+    let mut attempt = 0u32;
+    loop {
+        match conn.transaction(&mut f) {
+            Err(e) if e.is_busy() && attempt < 20 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5 * u64::from(attempt)));
+            }
+            other => return other,
+        }
+    }
+}

@@ -10,7 +10,6 @@ use crate::models::{
     assignment, audit, comment::Comment, duplicate_group, outbox, response, user, Conn,
 };
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel::Connection;
 
 /// Who edits, and whether they are a reviewer in this consultation.
 pub struct Editor<'a> {
@@ -57,7 +56,7 @@ pub fn save(
     if body.trim().is_empty() {
         return Ok(Outcome::Refused("回答の文が空です".into()));
     }
-    let result = conn.transaction::<_, DieselError, _>(|conn| {
+    let result = crate::db::transaction::<_, DieselError, _>(conn, |conn| {
         let outcome = write_one(
             conn,
             editor,
@@ -169,7 +168,7 @@ pub fn bulk(
     if body.trim().is_empty() {
         anyhow::bail!("回答の文が空です");
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (mut done, mut locked) = (0, 0);
         for c in comments {
             let current = response::for_comment(conn, c.id())?.map(|r| r.version);
@@ -210,7 +209,7 @@ pub fn review(
     if action == ReviewAction::Return && remark.is_none() {
         return Ok(Outcome::Refused("差し戻す理由を書いてください".into()));
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let Some(current) = response::for_comment(conn, comment.id())? else {
             return Ok(Outcome::Refused("まだ回答がありません".into()));
         };

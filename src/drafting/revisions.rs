@@ -5,7 +5,6 @@ use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
 use crate::domain::{ClauseId, CommentId, ConsultationId, Disposition};
 use crate::models::{audit, clause, comment, response, revision, Conn};
-use diesel::Connection;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -68,7 +67,7 @@ pub fn save(
     if let Some(why) = check(form) {
         return Ok(Outcome::Refused(why));
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let label = match (form.clause, form.clause_label.trim()) {
             (Some(id), "") => clause::find(conn, id)?.map(|c| c.label).unwrap_or_default(),
             (_, l) => l.to_string(),
@@ -143,7 +142,7 @@ pub fn delete(
     id: i64,
     version: i32,
 ) -> anyhow::Result<Outcome> {
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let Some(current) = revision::find(conn, id)? else {
             return Ok(Outcome::Refused(
                 "この修正内容は既に削除されています".into(),

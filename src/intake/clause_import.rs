@@ -8,7 +8,6 @@ use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
 use crate::models::{audit, clause, consultation};
 use crate::triage::clause_links;
-use diesel::Connection;
 
 #[derive(Debug, Clone, Default)]
 pub struct ClauseImportReport {
@@ -40,7 +39,7 @@ pub fn import_clauses(
         )
         .into());
     }
-    conn.transaction(|conn| {
+    crate::db::transaction(conn, |conn| {
         let (c, _) = consultation::find_or_create(conn, slug)?;
         let upsert = clause::upsert_all(conn, c.id(), &parsed)?;
         let links = clause_links::resolve(conn, c.id())?;
@@ -58,7 +57,7 @@ pub fn import_clauses(
             unchanged: upsert.unchanged,
             refs_resolved: links.refs_resolved,
             comments_tagged: links.comments_tagged,
-            warnings,
+            warnings: warnings.clone(),
         })
     })
 }

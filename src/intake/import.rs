@@ -13,7 +13,6 @@ use crate::models::{
     self, audit, category, comment, consultation, import_batch, response, revision, submission,
     submitter,
 };
-use diesel::Connection;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -83,7 +82,12 @@ pub fn import_comments(
         warnings,
         ..Default::default()
     };
-    conn.transaction::<_, anyhow::Error, _>(|conn| {
+    crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
+        // A retried attempt starts counting again.
+        report.comments_added = 0;
+        report.comments_already_present = 0;
+        report.responses_added = 0;
+        report.revisions_added = 0;
         let (consultation, created) = consultation::find_or_create(conn, &opts.consultation)?;
         report.consultation_created = created;
         let cid = consultation.id();

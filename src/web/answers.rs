@@ -263,8 +263,7 @@ pub async fn assign(
                 "その人はこの案件の起案担当ではありません".into(),
             ));
         }
-        use diesel::Connection;
-        conn.transaction(|conn| -> Result<(), AppError> {
+        crate::db::transaction(&mut conn, |conn| -> Result<(), AppError> {
             let before = assignment::set(
                 conn,
                 page.comment.id(),
