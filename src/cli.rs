@@ -96,8 +96,19 @@ pub enum Command {
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
     },
+    /// メール: まとめ通知を作り、送信待ちを送る（serve は毎分自動で行う）
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// データベースを最新の構成にする（他のコマンドも自動で行う）
     Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// まとめ通知を作ってから送信待ちのメールを送る（一回だけ）
+    Send,
+    /// 送信待ち・送信済みのメールの一覧
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -368,6 +379,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             limit,
             output,
         } => run_audit(&settings, consultation, action, limit, output),
+        Command::Mail(cmd) => run_mail(&settings, cmd),
         Command::Migrate => {
             db::connect(&settings.database, 1)?;
             println!("{} は最新です", settings.database.redacted());
@@ -437,7 +449,14 @@ fn print_report(r: &ImportReport) {
 
 fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
     let pool = db::connect(&settings.database, 8)?;
-    let state = crate::startup::AppState::new(pool, settings)?;
+    let state = crate::startup::AppState::new(pool.clone(), settings)?;
+    let job = crate::mail::worker::MailJob {
+        pool,
+        config: crate::mail::transport::MailConfig::from_env()?,
+        templates_dir: settings.templates_dir.clone(),
+        public_url: settings.public_url.clone(),
+    };
+    job.spawn(std::time::Duration::from_secs(60))?;
     let listener = std::net::TcpListener::bind(bind)
         .with_context(|| format!("{bind} で待ち受けできません"))?;
     println!(
@@ -557,6 +576,43 @@ fn run_users(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
             match role {
                 Some(r) => println!("{login} を {slug} の{}にしました", r.label()),
                 None => println!("{login} を {slug} から外しました"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_mail(settings: &Settings, cmd: MailCommand) -> anyhow::Result<()> {
+    let pool = db::connect(&settings.database, 2)?;
+    match cmd {
+        MailCommand::Send => {
+            let config = crate::mail::transport::MailConfig::from_env()?;
+            let mailer = crate::mail::transport::Mailer::new(&config)?;
+            let job = crate::mail::worker::MailJob {
+                pool,
+                config: config.clone(),
+                templates_dir: settings.templates_dir.clone(),
+                public_url: settings.public_url.clone(),
+            };
+            let (queued, report) = job.run_once(&mailer)?;
+            println!(
+                "まとめ通知 {queued} 通を作成、送信 {} 通、失敗 {} 通（{config:?}）",
+                report.sent, report.failed
+            );
+        }
+        MailCommand::Status => {
+            let mut conn = pool.get()?;
+            for m in crate::models::outbox::all(&mut conn)? {
+                let state = match (&m.sent_at, &m.last_error) {
+                    (Some(t), _) => format!("送信済み {}", t.format("%Y-%m-%d %H:%M")),
+                    (None, Some(e)) => format!(
+                        "再送待ち（{} 回失敗, 次 {}）: {e}",
+                        m.attempts,
+                        m.next_attempt_at.format("%H:%M")
+                    ),
+                    (None, None) => "送信待ち".to_string(),
+                };
+                println!("{}\t{}\t{}\t{}", m.id, m.recipient, m.subject, state);
             }
         }
     }

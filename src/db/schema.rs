@@ -158,6 +158,7 @@ diesel::table! {
         assigned_by -> Nullable<BigInt>,
         due_on -> Nullable<Date>,
         assigned_at -> Timestamp,
+        reminded_on -> Nullable<Date>,
     }
 }
 
@@ -283,7 +284,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        consultation_id -> BigInt,
+        comment_id -> BigInt,
+        kind -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(comments -> clauses (clause_id));
+diesel::joinable!(notifications -> comments (comment_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(consultation_members -> users (user_id));
 diesel::joinable!(consultation_members -> consultations (consultation_id));
@@ -320,4 +336,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     app_secrets,
+    notifications,
 );

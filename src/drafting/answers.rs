@@ -7,7 +7,7 @@ use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
 use crate::domain::{CommentId, Disposition, ResponseState};
 use crate::models::{
-    assignment, audit, comment::Comment, duplicate_group, outbox, response, user, Conn,
+    assignment, audit, comment::Comment, duplicate_group, notification, response, Conn,
 };
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -182,15 +182,8 @@ pub fn bulk(
     })
 }
 
-/// Context a review needs for its mail.
-pub struct ReviewContext<'a> {
-    pub consultation_title: &'a str,
-    pub comment_url: &'a str,
-    pub templates_dir: &'a std::path::Path,
-}
-
 /// Moves an answer through review, started from version `expected`. Returning it needs a
-/// remark and queues a mail to the assigned drafter.
+/// remark and tells the assigned drafter in their next digest mail.
 pub fn review(
     conn: &mut DbConnection,
     editor: &Editor,
@@ -198,7 +191,6 @@ pub fn review(
     action: ReviewAction,
     expected: i32,
     remark: Option<&str>,
-    ctx: &ReviewContext,
 ) -> anyhow::Result<Outcome> {
     if action.needs_reviewer() && !editor.is_reviewer {
         return Ok(Outcome::Refused(
@@ -261,14 +253,7 @@ pub fn review(
             }
         }
         if action == ReviewAction::Return {
-            notify_return(
-                conn,
-                editor,
-                comment,
-                &current,
-                remark.unwrap_or_default(),
-                ctx,
-            )?;
+            notify_return(conn, comment, &current, remark.unwrap_or_default())?;
         }
         Ok(Outcome::Saved {
             version: saved.version,
@@ -277,42 +262,27 @@ pub fn review(
     })
 }
 
-/// Queues the 差戻し mail for the assigned drafter, or else for whoever last wrote the answer.
+/// Tells the assigned drafter (or else whoever last wrote the answer) in their next digest.
 fn notify_return(
     conn: &mut Conn,
-    editor: &Editor,
     comment: &Comment,
     before: &response::Response,
     remark: &str,
-    ctx: &ReviewContext,
 ) -> anyhow::Result<()> {
-    let recipient = match assignment::drafter_of(conn, comment.id())? {
-        Some((_, name, email)) => Some((name, email)),
-        None => match before.updated_by {
-            Some(id) => {
-                user::find(conn, crate::domain::UserId(id))?.map(|u| (u.display_name, u.email))
-            }
-            None => None,
-        },
+    let recipient = match assignment::for_comment(conn, comment.id())? {
+        Some(a) => Some(a.drafter_id),
+        None => before.updated_by,
     };
-    let Some((name, email)) = recipient else {
-        return Ok(());
-    };
-    let reviewer = editor.actor.name.trim_start_matches("user:").to_string();
-    let no = comment.no().to_string();
-    let mail = crate::mail::compose::render(
-        ctx.templates_dir,
-        "returned",
-        &[
-            ("consultation", ctx.consultation_title),
-            ("no", &no),
-            ("drafter", &name),
-            ("reviewer", &reviewer),
-            ("remark", remark),
-            ("url", ctx.comment_url),
-        ],
-    )?;
-    outbox::enqueue(conn, &email, &mail.subject, &mail.body)?;
+    if let Some(user) = recipient {
+        notification::add(
+            conn,
+            crate::domain::UserId(user),
+            crate::domain::ConsultationId(comment.consultation_id),
+            comment.id(),
+            notification::RETURNED,
+            Some(remark),
+        )?;
+    }
     Ok(())
 }
 

@@ -3,10 +3,7 @@
 
 use std::path::Path;
 
-const BUILTIN: &[(&str, &str)] = &[(
-    "returned",
-    include_str!("../../templates/mail/returned.txt"),
-)];
+const BUILTIN: &[(&str, &str)] = &[("digest", include_str!("../../templates/mail/digest.txt"))];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
@@ -49,19 +46,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_returned_template_fills_its_fields() {
+    fn the_digest_template_fills_its_fields() {
         let m = render(
             Path::new("/nonexistent"),
-            "returned",
-            &[
-                ("consultation", "GL案"),
-                ("no", "12"),
-                ("remark", "根拠を追記"),
-            ],
+            "digest",
+            &[("count", "3"), ("name", "田中"), ("items", "・No. 12")],
         )
         .unwrap();
-        assert_eq!(m.subject, "【pubcom】回答が差し戻されました（GL案 No. 12）");
-        assert!(m.body.contains("根拠を追記"));
-        assert!(!m.body.contains("{{no}}"));
+        assert_eq!(m.subject, "【pubcom】担当の意見についてのお知らせ（3 件）");
+        assert!(m.body.starts_with("田中 様"));
+        assert!(m.body.contains("・No. 12") && !m.body.contains("{{"));
     }
 }

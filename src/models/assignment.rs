@@ -17,6 +17,7 @@ pub struct Assignment {
     pub assigned_by: Option<i64>,
     pub due_on: Option<chrono::NaiveDate>,
     pub assigned_at: chrono::NaiveDateTime,
+    pub reminded_on: Option<chrono::NaiveDate>,
 }
 
 /// Assigns (or reassigns) a comment; returns the previous assignment.

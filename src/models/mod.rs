@@ -12,6 +12,7 @@ pub mod consultation;
 pub mod duplicate_group;
 pub mod import_batch;
 pub mod membership;
+pub mod notification;
 pub mod outbox;
 pub mod response;
 pub mod revision;

@@ -4,7 +4,7 @@ use super::comment_page::{self, AnswerForm, CommentPage};
 use super::identity::Identity;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CommentNo, Disposition, UserId};
-use crate::drafting::answers::{self, Editor, Outcome, ReviewContext};
+use crate::drafting::answers::{self, Editor, Outcome};
 use crate::drafting::review::ReviewAction;
 use crate::error::AppError;
 use crate::models::{assignment, audit, comment};
@@ -211,9 +211,7 @@ pub async fn review(
             return Err(AppError::Forbidden);
         }
         let actor = Actor::of(&id.user);
-        let link = format!("{}{}", st.public_url, comment_page::url(&page));
-        let ctx = ReviewContext { consultation_title: &page.consultation.title, comment_url: &link, templates_dir: &st.templates_dir };
-        match answers::review(&mut conn, &editor_for(&actor, &page), &page.comment, f.action, f.version, f.remark.as_deref(), &ctx)? {
+        match answers::review(&mut conn, &editor_for(&actor, &page), &page.comment, f.action, f.version, f.remark.as_deref(),)? {
             Outcome::Saved { .. } => Ok(Reply::Redirect(format!("{}#answer", comment_page::url(&page)))),
             Outcome::Conflict(current) => {
                 let page = comment_page::load(&mut conn, &id, &slug, &no)?;
@@ -271,6 +269,16 @@ pub async fn assign(
                 due,
                 Some(id.user.id()),
             )?;
+            if before.as_ref().map(|a| a.drafter_id) != Some(f.drafter) {
+                crate::models::notification::add(
+                    conn,
+                    UserId(f.drafter),
+                    page.consultation.id(),
+                    page.comment.id(),
+                    crate::models::notification::ASSIGNED,
+                    None,
+                )?;
+            }
             let actor = Actor::of(&id.user);
             let mut e = actor.event("assign", "comment", Some(page.comment.id));
             e.consultation = Some(page.consultation.id());

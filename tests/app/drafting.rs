@@ -366,9 +366,22 @@ fn review_moves_an_answer_from_drafting_to_approved_and_a_return_mails_the_draft
         returned.reviewer_remark.as_deref(),
         Some("根拠となる項番を示してください")
     );
+    pubcom::mail::digest::queue(
+        &mut db.conn(),
+        std::path::Path::new("templates"),
+        "http://127.0.0.1:8080",
+        chrono::Utc::now().date_naive(),
+    )
+    .unwrap();
     let mails = outbox::all(&mut db.conn()).unwrap();
-    assert_eq!(mails.len(), 1);
+    assert_eq!(mails.len(), 1, "one digest: the assignment and the return");
     assert_eq!(mails[0].recipient, "drafter@example.invalid");
+    assert!(
+        mails[0].body.contains("差し戻された回答（1 件）")
+            && mails[0].body.contains("新しく担当になった意見（1 件）"),
+        "{}",
+        mails[0].body
+    );
     assert!(
         mails[0].body.contains("根拠となる項番を示してください")
             && mails[0].body.contains("/c/mic/comments/56")

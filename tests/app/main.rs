@@ -6,5 +6,7 @@ mod helpers;
 mod drafting;
 mod export;
 mod import;
+mod mail;
 mod security;
+mod smtp_sink;
 mod web;
