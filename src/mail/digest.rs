@@ -20,10 +20,9 @@ struct Items {
 }
 
 /// (consultation slug, title, No., part, body) of a comment.
-fn describe(
-    conn: &mut Conn,
-    comment_id: i64,
-) -> QueryResult<Option<(String, String, i32, i32, String)>> {
+type Described = (String, String, i32, i32, String);
+
+fn describe(conn: &mut Conn, comment_id: i64) -> QueryResult<Option<Described>> {
     comments::table
         .inner_join(consultations::table)
         .filter(comments::id.eq(comment_id))
@@ -38,7 +37,7 @@ fn describe(
         .optional()
 }
 
-fn line(public_url: &str, d: &(String, String, i32, i32, String), note: Option<&str>) -> String {
+fn line(public_url: &str, d: &Described, note: Option<&str>) -> String {
     let no = crate::domain::CommentNo {
         number: d.2,
         part: d.3,

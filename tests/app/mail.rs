@@ -158,13 +158,10 @@ fn when_smtp_is_down_nothing_is_lost_and_the_outbox_retries_with_backoff() {
     assert_eq!((m.attempts, m.sent_at), (1, None));
     assert!(m.last_error.is_some());
     assert!(m.next_attempt_at > now, "it waits before the next attempt");
-    assert_eq!(
+    assert!(
         pubcom::models::assignment::for_comment(&mut db.conn(), find_comment(&db, 7))
             .unwrap()
-            .unwrap()
-            .drafter_id
-            > 0,
-        true,
+            .is_some(),
         "the assignment itself was saved"
     );
     // Not due yet: no attempt.
