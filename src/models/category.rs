@@ -52,3 +52,20 @@ pub fn find_or_create(
         .get_result::<i64>(conn)
         .map(CategoryId)
 }
+
+/// Comments per category id.
+pub fn counts(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<std::collections::HashMap<i64, i64>> {
+    use crate::db::schema::comments;
+    let rows: Vec<(Option<i64>, i64)> = comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .group_by(comments::category_id)
+        .select((comments::category_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, n)| c.map(|c| (c, n)))
+        .collect())
+}

@@ -133,3 +133,23 @@ pub fn comment_counts(
         .filter_map(|(c, n)| c.map(|c| (c, n)))
         .collect())
 }
+
+/// A clause and all clauses under it.
+pub fn subtree_ids(conn: &mut Conn, root: ClauseId) -> QueryResult<Vec<i64>> {
+    let Some(c) = find(conn, root)? else {
+        return Ok(vec![]);
+    };
+    let all = all(conn, ConsultationId(c.consultation_id))?;
+    let mut ids = vec![c.id];
+    let mut i = 0;
+    while i < ids.len() {
+        let parent = ids[i];
+        ids.extend(
+            all.iter()
+                .filter(|x| x.parent_id == Some(parent))
+                .map(|x| x.id),
+        );
+        i += 1;
+    }
+    Ok(ids)
+}

@@ -127,37 +127,131 @@ type RowTuple = (
 );
 
 /// Which comments a list shows. Text is matched as a plain substring: `%`, `_` and quotes
-/// are literal characters, never SQL.
+/// are literal characters, never SQL. Every field is optional; they combine with AND.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct CommentFilter {
     pub q: Option<String>,
     pub category: Option<i64>,
+    /// A clause and everything under it.
+    pub clause: Option<i64>,
+    /// `unanswered`, or a review state code (`drafting`, `in_review`, …).
+    pub status: Option<String>,
+    /// A drafter's user id, or -1 for unassigned comments.
+    pub drafter: Option<i64>,
+    pub disposition: Option<String>,
+    /// `individual` or `organization`.
+    pub submitter: Option<String>,
+    pub group: Option<i64>,
+    /// `clause` (no clause tag) or `category` (no category).
+    pub untagged: Option<String>,
+    /// `no` (default) or `clause` (the draft's order).
+    pub sort: Option<String>,
+}
+
+/// The parts of a filter that need the database or the backend to be worked out first.
+pub struct Resolved {
+    like: Option<String>,
+    fts: Option<String>,
+    clause_ids: Option<Vec<i64>>,
 }
 
 impl CommentFilter {
-    fn like_pattern(&self) -> Option<String> {
-        self.q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(|q| {
+    fn text(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    /// SQLite's trigram index finds substrings of 3+ characters; shorter ones (and PostgreSQL,
+    /// where pg_trgm serves LIKE) use LIKE with `%`, `_` and `\` escaped.
+    pub fn resolve(&self, conn: &mut Conn) -> QueryResult<Resolved> {
+        let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
+        let (like, fts) = match self.text() {
+            Some(q) if sqlite && q.chars().count() >= 3 => {
+                (None, Some(format!("\"{}\"", q.replace('"', "\"\""))))
+            }
+            Some(q) => {
                 let escaped = q
                     .replace('\\', "\\\\")
                     .replace('%', "\\%")
                     .replace('_', "\\_");
-                format!("%{escaped}%")
-            })
+                (Some(format!("%{escaped}%")), None)
+            }
+            None => (None, None),
+        };
+        let clause_ids = match self.clause {
+            Some(root) => Some(crate::models::clause::subtree_ids(
+                conn,
+                crate::domain::ClauseId(root),
+            )?),
+            None => None,
+        };
+        Ok(Resolved {
+            like,
+            fts,
+            clause_ids,
+        })
     }
 }
 
 macro_rules! apply_filter {
-    ($query:expr, $consultation:expr, $filter:expr) => {{
+    ($query:expr, $consultation:expr, $filter:expr, $resolved:expr) => {{
+        let f = $filter;
+        let r = $resolved;
         let mut q = $query.filter(comments::consultation_id.eq($consultation.0));
-        if let Some(pattern) = $filter.like_pattern() {
+        if let Some(pattern) = r.like.clone() {
             q = q.filter(comments::body.like(pattern).escape('\\'));
         }
-        if let Some(category) = $filter.category {
+        if let Some(fts) = r.fts.clone() {
+            q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("comments.id IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ")
+                    .bind::<diesel::sql_types::Text, _>(fts)
+                    .sql(")"),
+            );
+        }
+        if let Some(category) = f.category {
             q = q.filter(comments::category_id.eq(category));
+        }
+        if let Some(ids) = r.clause_ids.clone() {
+            q = q.filter(comments::clause_id.eq_any(ids));
+        }
+        // Conditions on related rows are EXISTS subqueries written as SQL (aliased, with
+        // bound values): diesel's checker refuses a table that the outer query also joins.
+        let related = |sql_head: &str, value: String| {
+            diesel::dsl::sql::<diesel::sql_types::Bool>(sql_head).bind::<diesel::sql_types::Text, _>(value).sql(")")
+        };
+        match f.status.as_deref() {
+            None | Some("") => {}
+            Some("unanswered") => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("NOT EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = comments.id)"))
+            }
+            Some(state) => q = q.filter(related("EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = comments.id AND r.state = ", state.to_string())),
+        }
+        if let Some(d) = f.disposition.clone().filter(|d| !d.is_empty()) {
+            q = q.filter(related("EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = comments.id AND r.disposition = ", d));
+        }
+        match f.drafter {
+            None => {}
+            Some(-1) => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comment_id = comments.id)"))
+            }
+            Some(u) => q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("EXISTS (SELECT 1 FROM assignments a WHERE a.comment_id = comments.id AND a.drafter_id = ")
+                    .bind::<diesel::sql_types::BigInt, _>(u)
+                    .sql(")"),
+            ),
+        }
+        if let Some(kind) = f.submitter.clone().filter(|k| !k.is_empty()) {
+            q = q.filter(related(
+                "EXISTS (SELECT 1 FROM submissions s JOIN submitters p ON p.id = s.submitter_id WHERE s.id = comments.submission_id AND p.kind = ",
+                kind,
+            ));
+        }
+        if let Some(g) = f.group {
+            q = q.filter(comments::duplicate_group_id.eq(g));
+        }
+        match f.untagged.as_deref() {
+            Some("clause") => q = q.filter(comments::clause_id.is_null()),
+            Some("category") => q = q.filter(comments::category_id.is_null()),
+            _ => {}
         }
         q
     }};
@@ -168,7 +262,14 @@ pub fn count_filtered(
     consultation: ConsultationId,
     filter: &CommentFilter,
 ) -> QueryResult<i64> {
-    apply_filter!(comments::table.count().into_boxed(), consultation, filter).get_result(conn)
+    let resolved = filter.resolve(conn)?;
+    apply_filter!(
+        comments::table.count().into_boxed(),
+        consultation,
+        filter,
+        &resolved
+    )
+    .get_result(conn)
 }
 
 /// Comments of a consultation in No. order, a page at a time (`limit` None: all).
@@ -182,8 +283,8 @@ pub fn list(
     let query = comments::table
         .left_join(categories::table)
         .left_join(responses::table)
+        .left_join(clauses::table)
         .inner_join(submissions::table.left_join(submitters::table))
-        .order((comments::number, comments::part))
         .select((
             Comment::as_select(),
             categories::name.nullable(),
@@ -197,7 +298,19 @@ pub fn list(
                 .nullable(),
         ))
         .into_boxed();
-    let mut query = apply_filter!(query, consultation, filter);
+    let resolved = filter.resolve(conn)?;
+    let mut query = apply_filter!(query, consultation, filter, &resolved);
+    query = if filter.sort.as_deref() == Some("clause") {
+        // The draft's order; comments without a clause come last, then by No.
+        query.order((
+            clauses::position.is_null(),
+            clauses::position,
+            comments::number,
+            comments::part,
+        ))
+    } else {
+        query.order((comments::number, comments::part))
+    };
     // SQLite accepts OFFSET only after LIMIT.
     if let Some(limit) = limit {
         query = query.limit(limit).offset(offset);

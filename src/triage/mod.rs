@@ -2,3 +2,4 @@
 //! grouping and routing).
 
 pub mod clause_links;
+pub mod tagging;

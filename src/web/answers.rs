@@ -328,6 +328,7 @@ pub async fn bulk(
         body: get("body"),
     };
     let phrase = get("phrase");
+    let back = get("back");
     let pool = state.pool.clone();
     let st = state.clone();
     let slug = slug.into_inner();
@@ -368,7 +369,11 @@ pub async fn bulk(
         };
         let (done, locked) = answers::bulk(&mut conn, &editor, &chosen, disposition, &text)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        Ok(format!("/c/{slug}?answered={done}&locked={locked}"))
+        Ok(if back.is_empty() {
+            format!("/c/{slug}?answered={done}&locked={locked}")
+        } else {
+            format!("/c/{slug}?{back}&answered={done}&locked={locked}")
+        })
     })
     .await??;
     Ok(super::see_other(&to))

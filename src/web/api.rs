@@ -139,6 +139,7 @@ pub async fn comments(
     let filter = comment::CommentFilter {
         q: q.q.clone(),
         category: q.category,
+        ..Default::default()
     };
     let result = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;

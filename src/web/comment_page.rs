@@ -37,6 +37,7 @@ pub struct CommentPage {
     assignment: Option<(assignment::Assignment, String)>,
     drafters: Vec<(i64, String)>,
     pub consultation_phrases: Vec<stock_phrase::StoredPhrase>,
+    categories: Vec<category::Category>,
     warnings: Vec<String>,
 }
 
@@ -115,6 +116,7 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         refs: clause_ref::for_comment(conn, CommentId(cm.id))?,
         response: response::for_comment(conn, CommentId(cm.id))?,
         clauses: clause::all(conn, c.id())?,
+        categories: category::for_consultation(conn, c.id())?,
         drafters: membership::drafters(conn, c.id())?,
         consultation_phrases: stock_phrase::for_consultation(conn, c.id())?,
         revisions,
@@ -174,6 +176,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
     let can_draft = d.role.allows(Permission::Draft);
     let can_review = d.role.allows(Permission::Review);
     let can_assign = d.role.allows(Permission::Assign);
+    let can_triage = d.role.allows(Permission::Triage);
     let locked = d
         .response
         .as_ref()
@@ -217,6 +220,23 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                     label { "期限" input type="date" name="due_on" value=(d.assignment.as_ref().and_then(|(a, _)| a.due_on).map(|x| x.to_string()).unwrap_or_default()); }
                     button.secondary type="submit" { "担当を設定" }
                 }
+            }
+            @if can_triage {
+                form.filters #tags method="post" action={ (base) "/tags" } {
+                    (csrf_field(id))
+                    label { "項番" select name="clause" {
+                        option value="" { "（なし）" }
+                        @for cl in &d.clauses { option value=(cl.id) selected[c.clause_id == Some(cl.id)] { (cl.label) " " (excerpt(&cl.heading, 1, 30)) } }
+                    } }
+                    label { "分類" select name="category" {
+                        option value="" { "（なし）" }
+                        @for k in &d.categories { option value=(k.id) selected[c.category_id == Some(k.id)] { (k.name) } }
+                    } }
+                    button.secondary type="submit" { "分類・項番を保存" }
+                    @let suggested: Vec<&clause::Clause> = d.refs.iter().filter_map(|r| r.clause_id).filter(|i| Some(*i) != c.clause_id).filter_map(|i| d.clauses.iter().find(|x| x.id == i)).collect();
+                    @if !suggested.is_empty() { span.muted { "本文・章欄から: " @for s in &suggested { span.badge { (s.label) } " " } } }
+                }
+                p { a href={ (base) "/split" } { "この意見を分割する" } }
             }
             section.block {
                 h2 { "御意見（提出されたとおり）" }

@@ -1,11 +1,11 @@
-//! A consultation's comments: the filtered list and one comment's page.
+//! A consultation's comments: the filtered, sortable list with bulk actions on a selection.
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use crate::auth::Permission;
-use crate::domain::Disposition;
+use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
-use crate::models::{category, comment, consultation};
+use crate::models::{category, clause, comment, consultation, membership};
 use crate::startup::AppState;
 use crate::text::excerpt;
 use actix_web::web::{self, Data, Path, Query};
@@ -13,46 +13,95 @@ use maud::{html, Markup};
 
 pub const PAGE_SIZE: i64 = 50;
 
-#[derive(Debug, serde::Deserialize)]
+/// The list's query string: filters (kept in the URL so a view can be shared), page, and
+/// the counts a bulk action reports back.
+#[derive(Debug, Default, serde::Deserialize)]
 pub struct ListParams {
     page: Option<i64>,
-    answered: Option<usize>,
-    locked: Option<usize>,
     q: Option<String>,
     category: Option<String>,
+    clause: Option<String>,
+    status: Option<String>,
+    drafter: Option<String>,
+    disposition: Option<String>,
+    submitter: Option<String>,
+    group: Option<String>,
+    untagged: Option<String>,
+    sort: Option<String>,
+    answered: Option<usize>,
+    locked: Option<usize>,
+    tagged: Option<usize>,
+    assigned: Option<usize>,
+}
+
+/// A number parameter; anything else matches nothing rather than everything.
+fn id_param(v: &Option<String>) -> Option<i64> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| c.parse().unwrap_or(i64::MIN))
+}
+
+fn text_param(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
 }
 
 impl ListParams {
-    fn filter(&self) -> comment::CommentFilter {
+    pub fn filter(&self) -> comment::CommentFilter {
         comment::CommentFilter {
-            q: self.q.clone(),
-            // A category that is not a number matches nothing rather than everything.
-            category: self
-                .category
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(|c| c.parse().unwrap_or(-1)),
+            q: text_param(&self.q),
+            category: id_param(&self.category),
+            clause: id_param(&self.clause),
+            status: text_param(&self.status),
+            drafter: id_param(&self.drafter),
+            disposition: text_param(&self.disposition),
+            submitter: text_param(&self.submitter),
+            group: id_param(&self.group),
+            untagged: text_param(&self.untagged),
+            sort: text_param(&self.sort),
         }
     }
 
     /// The filters as a query string, for pager links.
     fn query(&self) -> String {
-        format!(
-            "q={}&category={}",
-            super::guard::urlencode(self.q.as_deref().unwrap_or("")),
-            super::guard::urlencode(self.category.as_deref().unwrap_or(""))
-        )
+        let pairs = [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("clause", &self.clause),
+            ("status", &self.status),
+            ("drafter", &self.drafter),
+            ("disposition", &self.disposition),
+            ("submitter", &self.submitter),
+            ("group", &self.group),
+            ("untagged", &self.untagged),
+            ("sort", &self.sort),
+        ];
+        pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", super::guard::urlencode(v)))
+            })
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
 struct ListPage {
     consultation: consultation::Consultation,
     categories: Vec<category::Category>,
+    clauses: Vec<clause::Clause>,
+    drafters: Vec<(i64, String)>,
     rows: Vec<comment::CommentRow>,
     total: i64,
     page: i64,
     can_publish: bool,
     can_draft: bool,
+    can_triage: bool,
 }
 
 /// GET /c/{slug}
@@ -70,25 +119,24 @@ pub async fn index(
         let mut conn = pool.get()?;
         let c = who.consultation(&mut conn, &slug, Permission::View)?;
         let role = who.role_in(&mut conn, &c)?;
-        let can_publish = role.is_some_and(|r| r.allows(Permission::Publish));
-        let can_draft = role.is_some_and(|r| r.allows(Permission::Draft));
-        let total = comment::count_filtered(&mut conn, c.id(), &filter)?;
-        let rows = comment::list(
-            &mut conn,
-            c.id(),
-            &filter,
-            (page - 1) * PAGE_SIZE,
-            Some(PAGE_SIZE),
-        )?;
-        let categories = category::for_consultation(&mut conn, c.id())?;
+        let allows = |p| role.is_some_and(|r| r.allows(p));
         Ok(ListPage {
+            total: comment::count_filtered(&mut conn, c.id(), &filter)?,
+            rows: comment::list(
+                &mut conn,
+                c.id(),
+                &filter,
+                (page - 1) * PAGE_SIZE,
+                Some(PAGE_SIZE),
+            )?,
+            categories: category::for_consultation(&mut conn, c.id())?,
+            clauses: clause::all(&mut conn, c.id())?,
+            drafters: membership::drafters(&mut conn, c.id())?,
+            can_publish: allows(Permission::Publish),
+            can_draft: allows(Permission::Draft),
+            can_triage: allows(Permission::Triage) || allows(Permission::Assign),
             consultation: c,
-            categories,
-            rows,
-            total,
             page,
-            can_publish,
-            can_draft,
         })
     })
     .await??;
@@ -99,6 +147,29 @@ pub fn disposition_badge(code: &str) -> Markup {
     match code.parse::<Disposition>() {
         Ok(d) => html! { span class={ "badge " (d.code()) } { (d.label()) } },
         Err(_) => html! {},
+    }
+}
+
+fn select(
+    name: &str,
+    label: &str,
+    current: &Option<String>,
+    options: &[(String, String)],
+) -> Markup {
+    let cur = current.as_deref().unwrap_or("");
+    html! {
+        label { (label) select name=(name) {
+            option value="" { "（すべて）" }
+            @for (v, t) in options { option value=(v) selected[v == cur] { (t) } }
+        } }
+    }
+}
+
+fn flash(params: &ListParams) -> Markup {
+    html! {
+        @if let Some(n) = params.answered { p.flash role="status" { (n) " 件に回答しました。" @if let Some(l) = params.locked { @if l > 0 { "確定済みの " (l) " 件はそのままです。" } } } }
+        @if let Some(n) = params.tagged { p.flash role="status" { (n) " 件に分類・項番を付けました。" } }
+        @if let Some(n) = params.assigned { p.flash role="status" { (n) " 件を割り当てました。" } }
     }
 }
 
@@ -115,36 +186,89 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
             @if p.page < pages { a rel="next" href={ "?" (query) "&page=" (p.page + 1) } { "次へ →" } }
         }
     };
-    let selected_category = params.category.as_deref().unwrap_or("");
+    let categories: Vec<(String, String)> = p
+        .categories
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect();
+    let clauses: Vec<(String, String)> = p
+        .clauses
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                format!(
+                    "{}{} {}",
+                    "　".repeat((c.depth - 1).max(0) as usize),
+                    c.label,
+                    excerpt(&c.heading, 1, 24)
+                ),
+            )
+        })
+        .collect();
+    let mut drafters: Vec<(String, String)> = vec![("-1".into(), "（未割当）".into())];
+    drafters.extend(p.drafters.iter().map(|(i, n)| (i.to_string(), n.clone())));
+    let mut statuses: Vec<(String, String)> = vec![("unanswered".into(), "回答なし".into())];
+    statuses.extend(
+        ResponseState::ALL
+            .iter()
+            .filter(|s| **s != ResponseState::NotStarted)
+            .map(|s| (s.code().to_string(), s.label().to_string())),
+    );
+    let dispositions: Vec<(String, String)> = Disposition::ALL
+        .iter()
+        .map(|d| (d.code().to_string(), d.label().to_string()))
+        .collect();
+    let kinds = vec![
+        ("individual".to_string(), "個人".to_string()),
+        ("organization".to_string(), "法人・団体".to_string()),
+    ];
+    let untagged = vec![
+        ("clause".to_string(), "項番なし".to_string()),
+        ("category".to_string(), "分類なし".to_string()),
+    ];
+    let sorts = vec![("clause".to_string(), "原案の順".to_string())];
     layout::page(
         &p.consultation.title,
         id.into(),
         html! {
             p { a href="/" { "← 案件の一覧" } }
             h1 { (p.consultation.title) }
-            form.filters method="get" action={ "/c/" (slug) } {
-                label { "本文を検索" input type="search" name="q" value=(params.q.as_deref().unwrap_or("")); }
-                label { "分類" select name="category" {
-                    option value="" { "（すべて）" }
-                    @for c in &p.categories { option value=(c.id) selected[c.id.to_string() == selected_category] { (c.name) } }
-                } }
-                button type="submit" { "絞り込む" }
+            nav.tabs {
+                a href={ "/c/" (slug) "/dashboard" } { "状況" }
+                a href={ "/c/" (slug) "/clauses" } { "原案の項番" }
+                a href={ "/c/" (slug) "/groups" } { "同旨の意見" }
+                a href={ "/c/" (slug) "/routing" } { "振り分け" }
+                a href={ "/c/" (slug) "/phrases" } { "定型文" }
             }
-            @if let Some(n) = params.answered { p.flash role="status" { (n) " 件に回答しました。" @if let Some(l) = params.locked { @if l > 0 { "確定済みの " (l) " 件はそのままです。" } } } }
-            p { a href={ "/c/" (slug) "/clauses" } { "原案の項番と意見の数" } " · " a href={ "/c/" (slug) "/phrases" } { "定型文" } }
+            (flash(params))
+            form.filters #filters method="get" action={ "/c/" (slug) } {
+                label { "本文を検索" input #search type="search" name="q" value=(params.q.as_deref().unwrap_or("")) placeholder="/ で移動"; }
+                (select("clause", "項番（配下を含む）", &params.clause, &clauses))
+                (select("category", "分類", &params.category, &categories))
+                (select("status", "状態", &params.status, &statuses))
+                (select("drafter", "担当", &params.drafter, &drafters))
+                (select("disposition", "対応区分", &params.disposition, &dispositions))
+                (select("submitter", "提出者", &params.submitter, &kinds))
+                (select("untagged", "未分類", &params.untagged, &untagged))
+                (select("sort", "並び", &params.sort, &sorts))
+                label { "同旨グループ" input type="text" name="group" size="5" value=(params.group.as_deref().unwrap_or("")); }
+                button type="submit" { "絞り込む" }
+                a href={ "/c/" (slug) } { "条件を消す" }
+            }
             p.summary { "意見 " (p.total) " 件" @if p.total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
             @if p.rows.is_empty() {
                 p.empty { "該当する意見はありません。" }
             } @else {
                 (pager)
                 form #bulk method="post" action={ "/c/" (slug) "/answers/bulk" } {
-                    @if p.can_draft { (csrf_field(id)) }
+                    @if p.can_draft || p.can_triage { (csrf_field(id)) input type="hidden" name="back" value=(query); }
                     table.list #comments {
-                        thead { tr { @if p.can_draft { th { "選択" } } th { "No." } th { "分類" } th { "編" } th { "章" } th { "頁" } th { "御意見" } th { "回答（考え方）" } } }
+                        thead { tr { @if p.can_draft || p.can_triage { th { "選択" } } th { "No." } th { "分類" } th { "編" } th { "章" } th { "頁" } th { "御意見" } th { "回答（考え方）" } } }
                         tbody {
                             @for r in &p.rows {
                                 tr {
-                                    @if p.can_draft { td { input type="checkbox" name="no" value=(r.comment.no()) aria-label={ "No. " (r.comment.no()) " を選択" }; } }
+                                    @if p.can_draft || p.can_triage { td { input type="checkbox" name="no" value=(r.comment.no()) aria-label={ "No. " (r.comment.no()) " を選択" }; } }
                                     td.num { a href={ "/c/" (slug) "/comments/" (r.comment.no()) } { (r.comment.no()) } }
                                     td { (r.category.as_deref().unwrap_or("")) }
                                     td { (r.comment.volume.as_deref().unwrap_or("—")) }
@@ -153,11 +277,22 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                                     td.text { (excerpt(&r.comment.body, 3, 80)) }
                                     td.answer {
                                         @if let Some(d) = &r.disposition { (disposition_badge(d)) " " }
-                                        @if let Some(st) = r.state.as_deref().and_then(|s| s.parse::<crate::domain::ResponseState>().ok()) { span.muted { "［" (st.label()) "］" } " " }
+                                        @if let Some(st) = r.state.as_deref().and_then(|s| s.parse::<ResponseState>().ok()) { span.muted { "［" (st.label()) "］" } " " }
                                         (excerpt(r.answer.as_deref().unwrap_or(""), 3, 60))
                                     }
                                 }
                             }
+                        }
+                    }
+                    @if p.can_triage {
+                        fieldset.bulk #bulk-triage {
+                            legend { "選んだ意見を仕分ける" }
+                            label { "分類" select #bulk-category name="set_category" { option value="" { "（変えない）" } @for c in &p.categories { option value=(c.id) { (c.name) } } } }
+                            label { "項番" select name="set_clause" { option value="" { "（変えない）" } @for (v, t) in &clauses { option value=(v) { (t) } } } }
+                            button type="submit" formaction={ "/c/" (slug) "/tags/bulk" } { "分類・項番を付ける" }
+                            label { "担当" select #bulk-drafter name="assign_to" { option value="" { "（選ぶ）" } @for (i, n) in &p.drafters { option value=(i) { (n) } } } }
+                            label { "期限" input type="date" name="due_on"; }
+                            button type="submit" formaction={ "/c/" (slug) "/assign/bulk" } { "担当を割り当てる" }
                         }
                     }
                     @if p.can_draft {
@@ -171,6 +306,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                     }
                 }
                 (pager)
+                p.muted.keys { "キーボード: j / k 移動, x 選択, t 分類, a 担当, / 検索" }
             }
             @if p.can_publish {
                 section.block {
@@ -189,6 +325,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                     }
                 }
             }
+            script src="/static/app.js" {}
         },
     )
 }

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod login;
 pub mod phrases;
 pub mod revisions;
+pub mod triage;
 
 use actix_web::{web, HttpResponse};
 
@@ -50,6 +51,11 @@ route_table! {
     post "/c/{slug}/revisions/{id}" => revisions::update;
     post "/c/{slug}/revisions/{id}/delete" => revisions::delete;
     post "/c/{slug}/answers/bulk" => answers::bulk;
+    post "/c/{slug}/tags/bulk" => triage::tags_bulk;
+    post "/c/{slug}/assign/bulk" => triage::assign_bulk;
+    post "/c/{slug}/comments/{no}/tags" => triage::tag_one;
+    get "/c/{slug}/categories" => triage::categories;
+    post "/c/{slug}/categories" => triage::add_category;
     get "/c/{slug}/clauses" => clauses::tree;
     get "/c/{slug}/clauses/{id}" => clauses::show;
     get "/c/{slug}/phrases" => phrases::index;

@@ -1,0 +1,85 @@
+//! Tagging comments with a clause and a category, and assigning them to drafters — one at a
+//! time or many at once, each change audited, in one transaction.
+
+use crate::auth::accounts::Actor;
+use crate::db::{now, schema::comments, DbConnection};
+use crate::domain::{CategoryId, ClauseId, ConsultationId, UserId};
+use crate::models::{assignment, audit, comment::Comment, notification};
+use diesel::prelude::*;
+
+/// What to change: `None` leaves a tag as it is; `Some(None)` removes it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TagChange {
+    pub clause: Option<Option<ClauseId>>,
+    pub category: Option<Option<CategoryId>>,
+}
+
+/// Applies the change to every comment; returns how many changed.
+pub fn tag(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    targets: &[Comment],
+    change: TagChange,
+) -> anyhow::Result<usize> {
+    if change.clause.is_none() && change.category.is_none() {
+        return Ok(0);
+    }
+    crate::db::transaction(conn, |conn| {
+        let mut changed = 0;
+        for c in targets {
+            let new_clause = change.clause.map_or(c.clause_id, |x| x.map(|i| i.0));
+            let new_category = change.category.map_or(c.category_id, |x| x.map(|i| i.0));
+            if new_clause == c.clause_id && new_category == c.category_id {
+                continue;
+            }
+            diesel::update(comments::table.find(c.id))
+                .set((
+                    comments::clause_id.eq(new_clause),
+                    comments::category_id.eq(new_category),
+                    comments::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            let mut e = actor.event("tag", "comment", Some(c.id));
+            e.consultation = Some(consultation);
+            e.before = Some(serde_json::json!({"clause": c.clause_id, "category": c.category_id}));
+            e.after = Some(serde_json::json!({"clause": new_clause, "category": new_category}));
+            audit::record(conn, &e)?;
+            changed += 1;
+        }
+        Ok(changed)
+    })
+}
+
+/// Assigns every comment to `drafter`; a drafter new to a comment hears of it in their digest.
+pub fn assign(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    targets: &[Comment],
+    drafter: UserId,
+    due_on: Option<chrono::NaiveDate>,
+) -> anyhow::Result<usize> {
+    crate::db::transaction(conn, |conn| {
+        for c in targets {
+            let before = assignment::set(conn, c.id(), drafter, due_on, actor.user)?;
+            if before.as_ref().map(|a| a.drafter_id) != Some(drafter.0) {
+                notification::add(
+                    conn,
+                    drafter,
+                    consultation,
+                    c.id(),
+                    notification::ASSIGNED,
+                    None,
+                )?;
+            }
+            let mut e = actor.event("assign", "comment", Some(c.id));
+            e.consultation = Some(consultation);
+            e.before =
+                before.map(|a| serde_json::json!({"drafter": a.drafter_id, "due_on": a.due_on}));
+            e.after = Some(serde_json::json!({"drafter": drafter.0, "due_on": due_on}));
+            audit::record(conn, &e)?;
+        }
+        Ok(targets.len())
+    })
+}

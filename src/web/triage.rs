@@ -1,0 +1,246 @@
+//! Triage actions from the list and the comment page: tags, assignment, categories.
+
+use super::identity::Identity;
+use super::layout::{self, csrf_field};
+use crate::auth::{accounts::Actor, Permission};
+use crate::domain::{CategoryId, ClauseId, CommentNo, UserId};
+use crate::error::AppError;
+use crate::models::{category, comment, membership, Conn};
+use crate::startup::AppState;
+use crate::triage::tagging::{self, TagChange};
+use actix_web::web::{self, Bytes, Data, Path};
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+/// A posted form as pairs (`no` repeats once per chosen comment).
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(body: &[u8]) -> Result<Fields, AppError> {
+        serde_urlencoded::from_bytes(body)
+            .map(Fields)
+            .map_err(|_| AppError::BadRequest("送信内容を読めません".into()))
+    }
+
+    fn get(&self, k: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn all(&self, k: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn id(&self, k: &str) -> Result<Option<i64>, AppError> {
+        self.get(k)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| AppError::BadRequest(format!("{k}「{v}」を読めません")))
+            })
+            .transpose()
+    }
+}
+
+fn chosen(
+    conn: &mut Conn,
+    consultation: crate::domain::ConsultationId,
+    nos: &[String],
+) -> Result<Vec<comment::Comment>, AppError> {
+    if nos.is_empty() {
+        return Err(AppError::BadRequest("意見を一つ以上選んでください".into()));
+    }
+    nos.iter()
+        .map(|no| {
+            let no: CommentNo = no
+                .parse()
+                .map_err(|_| AppError::BadRequest(format!("No. 「{no}」を読めません")))?;
+            comment::find_by_no(conn, consultation, no)?.ok_or(AppError::NotFound)
+        })
+        .collect()
+}
+
+fn back(slug: &str, fields: &Fields, report: &str) -> String {
+    match fields.get("back") {
+        Some(q) => format!("/c/{slug}?{q}&{report}"),
+        None => format!("/c/{slug}?{report}"),
+    }
+}
+
+/// POST /c/{slug}/tags/bulk
+pub async fn tags_bulk(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, AppError> {
+    let f = Fields::parse(&body)?;
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
+        let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
+        let change = TagChange {
+            clause: f.id("set_clause")?.map(|i| Some(ClauseId(i))),
+            category: f.id("set_category")?.map(|i| Some(CategoryId(i))),
+        };
+        let n = tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &targets, change)?;
+        Ok(back(&slug, &f, &format!("tagged={n}")))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}
+
+/// POST /c/{slug}/assign/bulk
+pub async fn assign_bulk(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, AppError> {
+    let f = Fields::parse(&body)?;
+    let due = match f.get("due_on") {
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into()))?,
+        ),
+        None => None,
+    };
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Assign)?;
+        let drafter = f
+            .id("assign_to")?
+            .ok_or_else(|| AppError::BadRequest("担当者を選んでください".into()))?;
+        if !membership::drafters(&mut conn, c.id())?
+            .iter()
+            .any(|(u, _)| *u == drafter)
+        {
+            return Err(AppError::BadRequest(
+                "その人はこの案件の起案担当ではありません".into(),
+            ));
+        }
+        let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
+        let n = tagging::assign(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            &targets,
+            UserId(drafter),
+            due,
+        )?;
+        Ok(back(&slug, &f, &format!("assigned={n}")))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}
+
+/// POST /c/{slug}/comments/{no}/tags
+pub async fn tag_one(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    body: Bytes,
+) -> Result<HttpResponse, AppError> {
+    let f = Fields::parse(&body)?;
+    let (slug, no) = path.into_inner();
+    let pool = state.pool.clone();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
+        let targets = chosen(&mut conn, c.id(), std::slice::from_ref(&no))?;
+        // An empty select means "none" here: the form always sends both.
+        let change = TagChange {
+            clause: Some(f.id("clause")?.map(ClauseId)),
+            category: Some(f.id("category")?.map(CategoryId)),
+        };
+        tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &targets, change)?;
+        Ok(format!("/c/{slug}/comments/{no}"))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}
+
+/// GET /c/{slug}/categories
+pub async fn categories(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+) -> Result<Markup, AppError> {
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let (c, list, can_edit) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = who.consultation(&mut conn, &slug, Permission::View)?;
+        let can_edit = who
+            .role_in(&mut conn, &c)?
+            .is_some_and(|r| r.allows(Permission::Triage));
+        let list = category::for_consultation(&mut conn, c.id())?;
+        let counts = category::counts(&mut conn, c.id())?;
+        Ok((
+            c,
+            list.into_iter()
+                .map(|k| {
+                    let n = counts.get(&k.id).copied().unwrap_or(0);
+                    (k, n)
+                })
+                .collect::<Vec<_>>(),
+            can_edit,
+        ))
+    })
+    .await??;
+    Ok(layout::page(
+        "分類",
+        (&id).into(),
+        html! {
+            p { a href={ "/c/" (c.slug) } { "← " (c.title) } }
+            h1 { "分類" }
+            table.list { tbody { @for (k, n) in &list { tr { td { a href={ "/c/" (c.slug) "?category=" (k.id) } { (k.name) } } td.num { (n) } } } } }
+            @if can_edit {
+                form.filters method="post" action={ "/c/" (c.slug) "/categories" } {
+                    (csrf_field(&id))
+                    label { "新しい分類" input type="text" name="name" required; }
+                    button type="submit" { "追加" }
+                }
+            }
+        },
+    ))
+}
+
+/// POST /c/{slug}/categories
+pub async fn add_category(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    body: Bytes,
+) -> Result<HttpResponse, AppError> {
+    let f = Fields::parse(&body)?;
+    let name = f
+        .get("name")
+        .ok_or_else(|| AppError::BadRequest("分類の名前を入れてください".into()))?;
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
+        let cid = category::find_or_create(&mut conn, c.id(), &name)?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("category_add", "category", Some(cid.0));
+        e.consultation = Some(c.id());
+        e.after = Some(serde_json::json!({"name": name}));
+        crate::models::audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/categories")))
+}
