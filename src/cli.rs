@@ -96,11 +96,31 @@ pub enum Command {
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
     },
+    /// 仕分け: 同旨の意見を探す、振り分けの規則を適用する
+    #[command(subcommand)]
+    Triage(TriageCommand),
     /// メール: まとめ通知を作り、送信待ちを送る（serve は毎分自動で行う）
     #[command(subcommand)]
     Mail(MailCommand),
     /// データベースを最新の構成にする（他のコマンドも自動で行う）
     Migrate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// 同旨（同じ内容・ほぼ同じ内容）の意見を探してグループを提案する
+    Group {
+        #[arg(long)]
+        consultation: String,
+    },
+    /// 振り分けの規則を未割当の意見に適用する
+    Route {
+        #[arg(long)]
+        consultation: String,
+        /// 期限（YYYY-MM-DD）
+        #[arg(long)]
+        due: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -284,6 +304,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let report = import_file(&settings, &file, &opts)?;
             print_report(&report);
+            if report.comments_added > 0 {
+                let mut conn = connect(&settings)?;
+                let c = consultation::find_by_slug(&mut conn, &opts.consultation)?
+                    .context("consultation")?;
+                let r = crate::triage::grouping::propose(
+                    &mut conn,
+                    &accounts::Actor::system(&opts.actor),
+                    c.id(),
+                )?;
+                println!("同旨の候補: {} グループ（{} 件）", r.groups, r.comments);
+            }
             Ok(())
         }
         Command::Import(ImportCommand::Clauses {
@@ -380,6 +411,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             output,
         } => run_audit(&settings, consultation, action, limit, output),
         Command::Mail(cmd) => run_mail(&settings, cmd),
+        Command::Triage(cmd) => run_triage(&settings, cmd),
         Command::Migrate => {
             db::connect(&settings.database, 1)?;
             println!("{} は最新です", settings.database.redacted());
@@ -577,6 +609,37 @@ fn run_users(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
                 Some(r) => println!("{login} を {slug} の{}にしました", r.label()),
                 None => println!("{login} を {slug} から外しました"),
             }
+        }
+    }
+    Ok(())
+}
+
+fn run_triage(settings: &Settings, cmd: TriageCommand) -> anyhow::Result<()> {
+    let mut conn = connect(settings)?;
+    let actor = accounts::Actor::system(&cli_actor());
+    let find = |conn: &mut db::PooledConnection,
+                slug: &str|
+     -> anyhow::Result<crate::models::consultation::Consultation> {
+        consultation::find_by_slug(conn, slug)?
+            .with_context(|| format!("案件「{slug}」はありません"))
+    };
+    match cmd {
+        TriageCommand::Group { consultation } => {
+            let c = find(&mut conn, &consultation)?;
+            let started = std::time::Instant::now();
+            let r = crate::triage::grouping::propose(&mut conn, &actor, c.id())?;
+            println!(
+                "同旨の候補: {} グループ（{} 件）を提案しました（{:.1} 秒）",
+                r.groups,
+                r.comments,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        TriageCommand::Route { consultation, due } => {
+            let c = find(&mut conn, &consultation)?;
+            let rules = crate::models::routing_rule::for_consultation(&mut conn, c.id())?;
+            let n = crate::triage::routing::apply(&mut conn, &actor, c.id(), &rules, due)?;
+            println!("規則に従って {n} 件を割り当てました");
         }
     }
     Ok(())

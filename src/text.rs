@@ -12,13 +12,18 @@ pub fn nfkc(s: &str) -> String {
 /// The key two comments share when they say exactly the same thing: NFKC, no spaces,
 /// no punctuation, lower case.
 pub fn match_key(s: &str) -> String {
-    let folded: String = nfkc(s)
+    let folded = fold(s);
+    let digest = Sha256::digest(folded.as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// The text as compared for 同旨: NFKC, lower case, no spaces or punctuation.
+pub fn fold(s: &str) -> String {
+    nfkc(s)
         .chars()
         .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
         .flat_map(char::to_lowercase)
-        .collect();
-    let digest = Sha256::digest(folded.as_bytes());
-    hex::encode(&digest[..16])
+        .collect()
 }
 
 fn is_punctuation(c: char) -> bool {

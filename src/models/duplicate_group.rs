@@ -60,3 +60,106 @@ pub fn confirmed_siblings(conn: &mut Conn, comment: CommentId) -> QueryResult<Ve
         .load::<i64>(conn)
         .map(|v| v.into_iter().map(CommentId).collect())
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = duplicate_groups)]
+pub struct DuplicateGroup {
+    pub id: i64,
+    pub consultation_id: i64,
+    pub representative_comment_id: Option<i64>,
+    pub status: String,
+    pub method: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// Groups of a consultation (proposed first), each with its members in No. order.
+pub fn with_members(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<Vec<(DuplicateGroup, Vec<crate::models::comment::Comment>)>> {
+    let groups: Vec<DuplicateGroup> = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.ne(GroupStatus::Rejected.code()))
+        .order((duplicate_groups::status.desc(), duplicate_groups::id))
+        .select(DuplicateGroup::as_select())
+        .load(conn)?;
+    let members: Vec<crate::models::comment::Comment> = comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .filter(comments::duplicate_group_id.is_not_null())
+        .order((comments::number, comments::part))
+        .select(crate::models::comment::Comment::as_select())
+        .load(conn)?;
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            let mine: Vec<_> = members
+                .iter()
+                .filter(|c| c.duplicate_group_id == Some(g.id))
+                .cloned()
+                .collect();
+            (g, mine)
+        })
+        .filter(|(_, m)| !m.is_empty())
+        .collect())
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<DuplicateGroup>> {
+    duplicate_groups::table
+        .find(id)
+        .select(DuplicateGroup::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_status(conn: &mut Conn, id: i64, status: GroupStatus) -> QueryResult<usize> {
+    diesel::update(duplicate_groups::table.find(id))
+        .set((
+            duplicate_groups::status.eq(status.code()),
+            duplicate_groups::updated_at.eq(now()),
+        ))
+        .execute(conn)
+}
+
+/// Takes a comment out of its group.
+pub fn remove_member(conn: &mut Conn, comment: CommentId) -> QueryResult<usize> {
+    diesel::update(comments::table.find(comment.0))
+        .set(comments::duplicate_group_id.eq(None::<i64>))
+        .execute(conn)
+}
+
+/// Comments not in a confirmed or rejected group: (id, body), in No. order.
+pub fn open_comments(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<Vec<(i64, String)>> {
+    let settled: Vec<i64> = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.ne(GroupStatus::Proposed.code()))
+        .select(duplicate_groups::id)
+        .load(conn)?;
+    comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .filter(
+            comments::duplicate_group_id
+                .is_null()
+                .or(comments::duplicate_group_id.ne_all(settled)),
+        )
+        .order((comments::number, comments::part))
+        .select((comments::id, comments::body))
+        .load(conn)
+}
+
+/// Drops every proposed (unconfirmed) group of a consultation.
+pub fn clear_proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<usize> {
+    let proposed: Vec<i64> = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
+        .select(duplicate_groups::id)
+        .load(conn)?;
+    diesel::update(comments::table.filter(comments::duplicate_group_id.eq_any(proposed.clone())))
+        .set(comments::duplicate_group_id.eq(None::<i64>))
+        .execute(conn)?;
+    diesel::delete(duplicate_groups::table.filter(duplicate_groups::id.eq_any(proposed)))
+        .execute(conn)
+}

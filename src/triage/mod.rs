@@ -2,4 +2,8 @@
 //! grouping and routing).
 
 pub mod clause_links;
+pub mod duplicates;
+pub mod grouping;
+pub mod routing;
+pub mod split;
 pub mod tagging;

@@ -5,17 +5,21 @@ pub mod account;
 pub mod admin;
 pub mod answers;
 pub mod api;
+pub mod charts;
 pub mod clauses;
 pub mod comment_page;
 pub mod comments;
 pub mod consultations;
 pub mod exports;
+pub mod groups;
 pub mod guard;
 pub mod identity;
 pub mod layout;
 pub mod login;
+pub mod overview;
 pub mod phrases;
 pub mod revisions;
+pub mod routing;
 pub mod triage;
 
 use actix_web::{web, HttpResponse};
@@ -34,6 +38,7 @@ macro_rules! route_table {
 route_table! {
     get "/" => consultations::index;
     get "/static/app.css" => stylesheet;
+    get "/static/app.js" => script;
     get "/healthz" => health;
     get "/login" => login::form;
     post "/login" => login::submit;
@@ -54,7 +59,18 @@ route_table! {
     post "/c/{slug}/tags/bulk" => triage::tags_bulk;
     post "/c/{slug}/assign/bulk" => triage::assign_bulk;
     post "/c/{slug}/comments/{no}/tags" => triage::tag_one;
+    get "/c/{slug}/comments/{no}/split" => triage::split_form;
+    post "/c/{slug}/comments/{no}/split" => triage::split;
+    post "/c/{slug}/comments/{no}/unsplit" => triage::unsplit;
     get "/c/{slug}/categories" => triage::categories;
+    get "/c/{slug}/dashboard" => overview::dashboard;
+    get "/c/{slug}/groups" => groups::index;
+    post "/c/{slug}/groups/propose" => groups::propose;
+    post "/c/{slug}/groups/{id}" => groups::decide;
+    get "/c/{slug}/routing" => routing::index;
+    post "/c/{slug}/routing" => routing::add;
+    post "/c/{slug}/routing/apply" => routing::apply;
+    post "/c/{slug}/routing/{id}/delete" => routing::delete;
     post "/c/{slug}/categories" => triage::add_category;
     get "/c/{slug}/clauses" => clauses::tree;
     get "/c/{slug}/clauses/{id}" => clauses::show;
@@ -82,6 +98,14 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(layout::CSS)
+}
+
+/// GET /static/app.js
+async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(include_str!("app.js"))
 }
 
 /// GET /healthz

@@ -244,3 +244,93 @@ pub async fn add_category(
     .await??;
     Ok(super::see_other(&format!("/c/{slug}/categories")))
 }
+
+/// GET /c/{slug}/comments/{no}/split
+pub async fn split_form(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+) -> Result<Markup, AppError> {
+    let (slug, no) = path.into_inner();
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let (c, cm) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = who.consultation(&mut conn, &slug, Permission::Triage)?;
+        let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+        Ok((c, cm))
+    })
+    .await??;
+    let parts = crate::triage::split::suggest(&cm.body);
+    let base = format!("/c/{}/comments/{}", c.slug, cm.no());
+    Ok(layout::page(
+        "意見の分割",
+        (&id).into(),
+        html! {
+            p { a href=(base) { "← No. " (cm.no()) } }
+            h1 { "No. " (cm.no()) " を分割" }
+            @if cm.part != 0 {
+                p { "この意見は分割済みです（No. " (cm.number) "-1, -2, …）。" }
+                form.inline method="post" action={ (base) "/unsplit" } { (csrf_field(&id)) button.secondary type="submit" { "分割を元に戻す" } }
+            } @else {
+                p { "区切りの提案です。部分と部分の間は「---」だけの行で区切ります。分けた意見は No. " (cm.number) "-1, " (cm.number) "-2, … になり、提出意見とのつながりは保たれます。" }
+                form.stack method="post" action={ (base) "/split" } {
+                    (csrf_field(&id))
+                    textarea name="parts" rows="16" cols="90" { (parts.join("\n---\n")) }
+                    button type="submit" { "この区切りで分割する" }
+                }
+            }
+        },
+    ))
+}
+
+/// POST /c/{slug}/comments/{no}/split
+pub async fn split(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    body: Bytes,
+) -> Result<HttpResponse, AppError> {
+    let f = Fields::parse(&body)?;
+    let (slug, no) = path.into_inner();
+    let pool = state.pool.clone();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
+        let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+        let cm = comment::find_by_no(&mut conn, c.id(), parsed)?.ok_or(AppError::NotFound)?;
+        let text = f.get("parts").unwrap_or_default().replace("\r\n", "\n");
+        let parts: Vec<String> = text.split("\n---\n").map(String::from).collect();
+        crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(format!("/c/{slug}/comments/{}-1", cm.number))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}
+
+/// POST /c/{slug}/comments/{no}/unsplit
+pub async fn unsplit(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, no) = path.into_inner();
+    let pool = state.pool.clone();
+    let to = web::block(move || -> Result<String, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
+        let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+        let first = CommentNo {
+            number: parsed.number,
+            part: 1,
+        };
+        let cm = comment::find_by_no(&mut conn, c.id(), first)?.ok_or(AppError::NotFound)?;
+        crate::triage::split::undo(&mut conn, &Actor::of(&id.user), &cm)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        Ok(format!("/c/{slug}/comments/{}", parsed.number))
+    })
+    .await??;
+    Ok(super::see_other(&to))
+}

@@ -76,6 +76,7 @@ fn the_only_public_routes_are_login_health_and_assets() {
         public,
         vec![
             "get /static/app.css",
+            "get /static/app.js",
             "get /healthz",
             "get /login",
             "post /login"

@@ -1,0 +1,192 @@
+//! Finding 同旨 comments: exact duplicates after folding (NFKC, case, spaces, punctuation)
+//! and near-duplicates by MinHash over character 3-grams with banded LSH.
+//!
+//! One-permutation MinHash (one hash per 3-gram, 64 bins, empty bins filled from their
+//! neighbours) keeps the cost to one pass over the text, which is what makes a million
+//! comments feasible on two cores.
+
+use std::collections::HashMap;
+
+pub const BINS: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = BINS / BANDS;
+/// Share of equal signature values from which two texts count as saying the same thing.
+pub const THRESHOLD: f64 = 0.6;
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+    x ^ (x >> 31)
+}
+
+/// The MinHash signature of a folded text, or None when it is too short to compare.
+pub fn signature(folded: &str) -> Option<[u32; BINS]> {
+    let chars: Vec<char> = folded.chars().collect();
+    if chars.len() < 3 {
+        return None;
+    }
+    let mut bins = [u32::MAX; BINS];
+    let mut filled = [false; BINS];
+    for w in chars.windows(3) {
+        let h = mix((w[0] as u64) << 42 ^ (w[1] as u64) << 21 ^ w[2] as u64);
+        let bin = (h >> 58) as usize;
+        let v = h as u32;
+        if v < bins[bin] || !filled[bin] {
+            bins[bin] = bins[bin].min(v);
+            filled[bin] = true;
+        }
+    }
+    // Densify: an empty bin borrows the next filled bin's value, offset by the distance.
+    for i in 0..BINS {
+        if !filled[i] {
+            let (j, d) = (1..BINS)
+                .map(|d| ((i + d) % BINS, d))
+                .find(|(j, _)| filled[*j])
+                .expect("at least one filled bin");
+            bins[i] = bins[j].wrapping_add((d as u32).wrapping_mul(0x9e37_79b9));
+        }
+    }
+    Some(bins)
+}
+
+pub fn similarity(a: &[u32; BINS], b: &[u32; BINS]) -> f64 {
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / BINS as f64
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, x: usize) -> usize {
+        let mut r = x;
+        while self.0[r] != r {
+            r = self.0[r];
+        }
+        let mut y = x;
+        while self.0[y] != r {
+            let next = self.0[y];
+            self.0[y] = r;
+            y = next;
+        }
+        r
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// Groups of ids (each of 2 or more, ids in input order) whose texts say the same thing.
+/// `items` are (id, text); `near` also looks for near-duplicates.
+pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
+    // Exact duplicates collapse onto one representative first.
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut reps: Vec<(String, Vec<i64>)> = Vec::new();
+    for (id, text) in items {
+        let folded = crate::text::fold(text);
+        match by_key.get(&folded) {
+            Some(&r) => reps[r].1.push(*id),
+            None => {
+                by_key.insert(folded.clone(), reps.len());
+                reps.push((folded, vec![*id]));
+            }
+        }
+    }
+    let mut uf = UnionFind((0..reps.len()).collect());
+    if near {
+        let sigs: Vec<Option<[u32; BINS]>> = reps.iter().map(|(f, _)| signature(f)).collect();
+        for band in 0..BANDS {
+            let mut buckets: HashMap<u64, usize> = HashMap::new();
+            for (i, sig) in sigs.iter().enumerate() {
+                let Some(sig) = sig else { continue };
+                let mut key = band as u64;
+                for v in &sig[band * ROWS..(band + 1) * ROWS] {
+                    key = mix(key ^ *v as u64);
+                }
+                match buckets.get(&key) {
+                    // Compare with the bucket's first member only: linear even for huge campaigns.
+                    Some(&first) => {
+                        if similarity(sig, sigs[first].as_ref().expect("bucketed")) >= THRESHOLD {
+                            uf.union(first, i);
+                        }
+                    }
+                    None => {
+                        buckets.insert(key, i);
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Vec<i64>> = HashMap::new();
+    for i in 0..reps.len() {
+        let root = uf.find(i);
+        groups
+            .entry(root)
+            .or_default()
+            .extend(reps[i].1.iter().copied());
+    }
+    let order: HashMap<i64, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    let mut out: Vec<Vec<i64>> = groups.into_values().filter(|g| g.len() >= 2).collect();
+    for g in &mut out {
+        g.sort_by_key(|id| order[id]);
+    }
+    out.sort_by_key(|g| order[&g[0]]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(texts: &[&str]) -> Vec<(i64, String)> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64 + 1, t.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn exact_duplicates_group_after_folding() {
+        let g = find_groups(
+            &items(&[
+                "ＩＴ化を進めるべきだ。",
+                "IT化を 進めるべきだ",
+                "全く別の意見",
+            ]),
+            false,
+        );
+        assert_eq!(g, vec![vec![1, 2]]);
+    }
+
+    #[test]
+    fn near_duplicates_with_small_edits_and_greetings_group() {
+        let base = "医療情報システムの安全管理に関するガイドラインについて、中小規模の医療機関でも実施できるよう、具体的な対策例と費用の目安を示していただきたい。特に人材確保が難しい地域への支援策を明記すべきである。";
+        let t = items(&[
+            base,
+            &format!("お世話になっております。{base}"),
+            &base.replace("示していただきたい", "示してほしい"),
+            "電子署名の要件について、タイムスタンプの有効期間を延長できる仕組みを検討していただきたい。",
+        ]);
+        assert_eq!(find_groups(&t, true), vec![vec![1, 2, 3]]);
+        assert!(find_groups(&t, false).is_empty());
+    }
+
+    #[test]
+    fn signatures_of_unrelated_texts_differ() {
+        let a = signature(&crate::text::fold(
+            "クラウドサービス事業者の責任分界を明確にすべき",
+        ))
+        .unwrap();
+        let b = signature(&crate::text::fold("パスワードの定期変更は不要ではないか")).unwrap();
+        assert!(similarity(&a, &b) < 0.2);
+        assert!(signature("ab").is_none());
+    }
+}

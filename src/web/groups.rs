@@ -1,0 +1,131 @@
+//! 同旨 groups: proposals to confirm or reject, members to remove, a new search on demand.
+
+use super::identity::Identity;
+use super::layout::{self, csrf_field};
+use crate::auth::{accounts::Actor, Permission};
+use crate::domain::{CommentId, CommentNo, GroupStatus};
+use crate::error::AppError;
+use crate::models::{comment, duplicate_group};
+use crate::startup::AppState;
+use crate::text::excerpt;
+use crate::triage::grouping;
+use actix_web::web::{self, Data, Form, Path};
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+/// GET /c/{slug}/groups
+pub async fn index(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+) -> Result<Markup, AppError> {
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let (c, groups, can_edit) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = who.consultation(&mut conn, &slug, Permission::View)?;
+        let can_edit = who
+            .role_in(&mut conn, &c)?
+            .is_some_and(|r| r.allows(Permission::Triage));
+        Ok((
+            c.clone(),
+            duplicate_group::with_members(&mut conn, c.id())?,
+            can_edit,
+        ))
+    })
+    .await??;
+    let slug = &c.slug;
+    Ok(layout::page(
+        "同旨の意見",
+        (&id).into(),
+        html! {
+            p { a href={ "/c/" (slug) } { "← " (c.title) } }
+            h1 { "同旨の意見" }
+            @if can_edit {
+                form.inline method="post" action={ "/c/" (slug) "/groups/propose" } { (csrf_field(&id)) button type="submit" { "同旨の意見を探す（提案を作り直す）" } }
+            }
+            @if groups.is_empty() { p.empty { "グループはありません。" } }
+            @for (g, members) in &groups {
+                @let status: GroupStatus = g.status.parse().unwrap_or(GroupStatus::Proposed);
+                div.group id={ "group-" (g.id) } {
+                    h2 { "グループ " (g.id) " " span.badge { (status.label()) } " " span.muted { (members.len()) " 件" } " " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" } }
+                    ul { @for m in members { li {
+                        a href={ "/c/" (slug) "/comments/" (m.no()) } { "No. " (m.no()) } " " (excerpt(&m.body, 1, 90))
+                        @if can_edit { " " form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) input type="hidden" name="member" value=(m.no()); button.secondary type="submit" name="action" value="remove" { "外す" } } }
+                    } } }
+                    @if can_edit && status == GroupStatus::Proposed {
+                        form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) button type="submit" name="action" value="confirm" { "同旨として確定" } }
+                        " "
+                        form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) button.secondary type="submit" name="action" value="reject" { "同旨ではない" } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// POST /c/{slug}/groups/propose
+pub async fn propose(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
+        grouping::propose(&mut conn, &Actor::of(&id.user), c.id())?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/groups")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct Decision {
+    action: String,
+    member: Option<String>,
+}
+
+/// POST /c/{slug}/groups/{id}
+pub async fn decide(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, i64)>,
+    form: Form<Decision>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, group) = path.into_inner();
+    let f = form.into_inner();
+    let pool = state.pool.clone();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
+        let member = match f.member.as_deref() {
+            Some(no) => {
+                let no: CommentNo = no
+                    .parse()
+                    .map_err(|_| AppError::BadRequest("No. を読めません".into()))?;
+                Some(
+                    comment::find_by_no(&mut conn, c.id(), no)?
+                        .ok_or(AppError::NotFound)?
+                        .id(),
+                )
+            }
+            None => None::<CommentId>,
+        };
+        grouping::decide(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            group,
+            &f.action,
+            member,
+        )
+        .map_err(|e| AppError::BadRequest(e.to_string()))
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/groups#group-{group}")))
+}

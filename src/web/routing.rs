@@ -1,0 +1,196 @@
+//! Routing rules (clause prefix and/or category → drafter) and applying them.
+
+use super::identity::Identity;
+use super::layout::{self, csrf_field};
+use crate::auth::{accounts::Actor, Permission};
+use crate::error::AppError;
+use crate::models::{audit, category, membership, routing_rule};
+use crate::startup::AppState;
+use crate::triage::routing;
+use actix_web::web::{self, Data, Form, Path, Query};
+use actix_web::HttpResponse;
+use maud::{html, Markup};
+
+#[derive(serde::Deserialize)]
+pub struct Done {
+    routed: Option<usize>,
+}
+
+/// GET /c/{slug}/routing
+pub async fn index(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    q: Query<Done>,
+) -> Result<Markup, AppError> {
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let (c, rules, drafters, categories, can_edit) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = who.consultation(&mut conn, &slug, Permission::View)?;
+        let can_edit = who
+            .role_in(&mut conn, &c)?
+            .is_some_and(|r| r.allows(Permission::Assign));
+        Ok((
+            c.clone(),
+            routing_rule::for_consultation(&mut conn, c.id())?,
+            membership::drafters(&mut conn, c.id())?,
+            category::for_consultation(&mut conn, c.id())?,
+            can_edit,
+        ))
+    })
+    .await??;
+    let slug = &c.slug;
+    let name_of = |uid: i64| {
+        drafters
+            .iter()
+            .find(|(i, _)| *i == uid)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| format!("#{uid}"))
+    };
+    let category_of = |cid: Option<i64>| {
+        cid.and_then(|i| categories.iter().find(|k| k.id == i))
+            .map(|k| k.name.clone())
+            .unwrap_or_else(|| "（問わない）".into())
+    };
+    Ok(layout::page(
+        "振り分け",
+        (&id).into(),
+        html! {
+            p { a href={ "/c/" (slug) } { "← " (c.title) } }
+            h1 { "振り分けの規則" }
+            @if let Some(n) = q.routed { p.flash role="status" { "規則に従って " (n) " 件を割り当てました。" } }
+            p.summary { "上から順に調べ、最初に当てはまった規則の担当者に割り当てます。割当済みの意見は変えません。" }
+            table.list #rules {
+                thead { tr { th { "順" } th { "項番（前方一致）" } th { "分類" } th { "担当者" } th {} } }
+                tbody { @for (i, r) in rules.iter().enumerate() { tr {
+                    td.num { (i + 1) } td { (r.clause_prefix.as_deref().unwrap_or("（問わない）")) } td { (category_of(r.category_id)) } td { (name_of(r.drafter_id)) }
+                    td { @if can_edit { form.inline method="post" action={ "/c/" (slug) "/routing/" (r.id) "/delete" } { (csrf_field(&id)) button.secondary type="submit" { "削除" } } } }
+                } } }
+            }
+            @if can_edit {
+                form.filters method="post" action={ "/c/" (slug) "/routing" } {
+                    (csrf_field(&id))
+                    label { "項番（例: 3.2）" input type="text" name="clause_prefix" size="12"; }
+                    label { "分類" select name="category" { option value="" { "（問わない）" } @for k in &categories { option value=(k.id) { (k.name) } } } }
+                    label { "担当者" select name="drafter" { @for (i, n) in &drafters { option value=(i) { (n) } } } }
+                    button type="submit" { "規則を追加" }
+                }
+                form.filters method="post" action={ "/c/" (slug) "/routing/apply" } {
+                    (csrf_field(&id))
+                    label { "期限（任意）" input type="date" name="due_on"; }
+                    button type="submit" { "未割当の意見に規則を適用" }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct RuleForm {
+    clause_prefix: String,
+    category: String,
+    drafter: i64,
+}
+
+/// POST /c/{slug}/routing
+pub async fn add(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    form: Form<RuleForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.into_inner();
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Assign)?;
+        let prefix = Some(f.clause_prefix.trim()).filter(|p| !p.is_empty());
+        let category = f.category.trim().parse::<i64>().ok();
+        if prefix.is_none() && category.is_none() {
+            return Err(AppError::BadRequest("項番か分類の少なくとも一方を指定してください".into()));
+        }
+        if !membership::drafters(&mut conn, c.id())?.iter().any(|(u, _)| *u == f.drafter) {
+            return Err(AppError::BadRequest("その人はこの案件の起案担当ではありません".into()));
+        }
+        let rid = routing_rule::add(&mut conn, c.id(), prefix, category, f.drafter)?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("routing_rule_add", "routing_rule", Some(rid));
+        e.consultation = Some(c.id());
+        e.after = Some(serde_json::json!({"clause_prefix": prefix, "category": category, "drafter": f.drafter}));
+        audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/routing")))
+}
+
+/// POST /c/{slug}/routing/{id}/delete
+pub async fn delete(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, rid) = path.into_inner();
+    let pool = state.pool.clone();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Assign)?;
+        if routing_rule::delete(&mut conn, c.id(), rid)? == 0 {
+            return Err(AppError::NotFound);
+        }
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("routing_rule_delete", "routing_rule", Some(rid));
+        e.consultation = Some(c.id());
+        audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/routing")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ApplyForm {
+    due_on: Option<String>,
+}
+
+/// POST /c/{slug}/routing/apply
+pub async fn apply(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+    form: Form<ApplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let due = match form
+        .due_on
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into()))?,
+        ),
+        None => None,
+    };
+    let pool = state.pool.clone();
+    let slug = slug.into_inner();
+    let s = slug.clone();
+    let n = web::block(move || -> Result<usize, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Assign)?;
+        let rules = routing_rule::for_consultation(&mut conn, c.id())?;
+        Ok(routing::apply(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            &rules,
+            due,
+        )?)
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/routing?routed={n}")))
+}
