@@ -9,4 +9,5 @@ mod import;
 mod mail;
 mod security;
 mod smtp_sink;
+mod triage;
 mod web;

@@ -1,0 +1,319 @@
+//! Triage over HTTP: filters, bulk tagging, split and undo, 同旨 proposals, routing, the
+//! dashboard.
+
+use crate::helpers::*;
+use pubcom::auth::Role;
+use pubcom::domain::CommentNo;
+use pubcom::models::{comment, consultation};
+
+fn count(body: &str) -> i64 {
+    let re = regex::Regex::new(r"意見 (\d+) 件").unwrap();
+    re.captures(body)
+        .map(|c| c[1].parse().unwrap())
+        .expect("a count")
+}
+
+fn find(db: &TestDb, slug: &str, number: i32, part: i32) -> Option<comment::Comment> {
+    let mut conn = db.conn();
+    let c = consultation::find_by_slug(&mut conn, slug)
+        .unwrap()
+        .unwrap();
+    comment::find_by_no(&mut conn, c.id(), CommentNo { number, part }).unwrap()
+}
+
+fn gl6() -> (TestDb, String) {
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
+    add_user(&db, "coord", Role::Coordinator, true, &["gl6"]);
+    add_user(&db, "drafter", Role::Drafter, false, &["gl6"]);
+    let base = spawn_app(db.pool.clone());
+    (db, base)
+}
+
+#[test]
+fn japanese_search_finds_substrings_of_any_length() {
+    let (_db, base) = gl6();
+    let c = Client::login(&base, "coord", PASSWORD);
+    let q = |s: &str| {
+        count(
+            &c.get(&format!("/c/gl6?q={}", pubcom::web::guard::urlencode(s)))
+                .body,
+        )
+    };
+    assert_eq!(q("合冊版"), 1, "3+ characters: the trigram index");
+    // Counts from the sample's 御意見 column, checked with a plain substring search.
+    assert_eq!(q("サイバー攻撃"), 6);
+    assert_eq!(q("パスワード"), 15);
+    assert_eq!(q("監査"), 6, "two characters still match");
+    assert_eq!(q("監"), 16, "one character too");
+    assert_eq!(q("存在しない語句です"), 0);
+}
+
+#[test]
+fn filters_combine_and_live_in_the_url() {
+    let (db, base) = gl6();
+    let c = Client::login(&base, "coord", PASSWORD);
+    assert_eq!(
+        count(&c.get("/c/gl6?status=unanswered").body),
+        0,
+        "the sample has an answer for every comment"
+    );
+    assert_eq!(count(&c.get("/c/gl6?status=drafting").body), 255);
+    let noted = count(&c.get("/c/gl6?disposition=noted").body);
+    assert!(noted > 100 && noted < 255);
+    assert_eq!(
+        count(&c.get("/c/gl6?drafter=-1").body),
+        255,
+        "nothing assigned yet"
+    );
+    assert_eq!(
+        count(&c.get("/c/gl6?submitter=individual").body),
+        0,
+        "the mhlw table names no submitters"
+    );
+    let category = pubcom::models::category::for_consultation(
+        &mut db.conn(),
+        consultation::find_by_slug(&mut db.conn(), "gl6")
+            .unwrap()
+            .unwrap()
+            .id(),
+    )
+    .unwrap();
+    let first = &category[0];
+    let both = count(
+        &c.get(&format!("/c/gl6?category={}&disposition=noted", first.id))
+            .body,
+    );
+    assert!(both <= noted && both > 0);
+    let page = c
+        .get(&format!(
+            "/c/gl6?category={}&disposition=noted&page=1",
+            first.id
+        ))
+        .body;
+    assert!(
+        page.contains(&format!("category={}", first.id)),
+        "pager links keep the filters"
+    );
+}
+
+#[test]
+fn tagging_in_bulk_over_a_filter_changes_exactly_the_selection() {
+    let (db, base) = gl6();
+    let c = Client::login(&base, "coord", PASSWORD);
+    assert_eq!(
+        c.post("/c/gl6/categories", &[("name", "サイバー攻撃")])
+            .status,
+        303
+    );
+    let list = c.get("/c/gl6?q=%E3%83%A9%E3%83%B3%E3%82%B5%E3%83%A0"); // ランサム
+    let re = regex::Regex::new(r#"name="no" value="([0-9-]+)""#).unwrap();
+    let nos: Vec<String> = re
+        .captures_iter(&list.body)
+        .map(|m| m[1].to_string())
+        .collect();
+    assert!(nos.len() >= 2);
+    let cat = pubcom::models::category::for_consultation(
+        &mut db.conn(),
+        consultation::find_by_slug(&mut db.conn(), "gl6")
+            .unwrap()
+            .unwrap()
+            .id(),
+    )
+    .unwrap()
+    .into_iter()
+    .find(|k| k.name == "サイバー攻撃")
+    .unwrap();
+    let mut fields: Vec<(&str, &str)> = nos.iter().map(|n| ("no", n.as_str())).collect();
+    let cat_id = cat.id.to_string();
+    fields.push(("set_category", &cat_id));
+    fields.push(("back", "q=%E3%83%A9%E3%83%B3%E3%82%B5%E3%83%A0"));
+    let r = c.post("/c/gl6/tags/bulk", &fields);
+    assert_eq!(r.status, 303);
+    assert!(r
+        .location
+        .unwrap()
+        .ends_with(&format!("tagged={}", nos.len())));
+    assert_eq!(
+        count(&c.get(&format!("/c/gl6?category={cat_id}")).body),
+        nos.len() as i64
+    );
+    let dashboard = c.get("/c/gl6/dashboard").body;
+    assert!(
+        dashboard.contains("サイバー攻撃"),
+        "the dashboard counts the new category"
+    );
+    assert_eq!(c.get("/c/gl6?drafter=-1").status, 200);
+    let d = Client::login(&base, "drafter", PASSWORD);
+    assert_eq!(
+        d.post(
+            "/c/gl6/tags/bulk",
+            &[("no", "1"), ("set_category", &cat_id)]
+        )
+        .status,
+        403,
+        "drafters do not triage"
+    );
+}
+
+#[test]
+fn a_comment_is_split_into_numbered_parts_and_the_split_undone() {
+    let db = TestDb::new();
+    let csv = "No.,御意見\n7,以下の点について意見します。\n① 用語を統一すべき。\n② 図表を増やすべき。\n③ 参考文献を示すべき。\n";
+    let csv = csv.replace("意見します。\n", "意見します。\r\n"); // keep a multi-line cell
+    let csv = format!(
+        "No.,御意見\n7,\"{}\"\n",
+        csv.lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_start_matches("7,")
+    );
+    import_bytes(&mut db.conn(), "x.csv", csv.as_bytes(), &options("x")).unwrap();
+    add_user(&db, "coord", Role::Coordinator, false, &["x"]);
+    let base = spawn_app(db.pool.clone());
+    let c = Client::login(&base, "coord", PASSWORD);
+    let form = c.get("/c/x/comments/7/split").body;
+    let textarea = regex::Regex::new(r"(?s)<textarea name=\x22parts\x22[^>]*>(.*?)</textarea>")
+        .unwrap()
+        .captures(&form)
+        .unwrap()[1]
+        .to_string();
+    assert_eq!(
+        textarea.matches("\n---\n").count(),
+        3,
+        "suggested: preface and three points: {textarea}"
+    );
+    let r = c.post("/c/x/comments/7/split", &[("parts", &textarea)]);
+    assert_eq!(r.status, 303);
+    let parts: Vec<String> = (1..=4)
+        .map(|p| find(&db, "x", 7, p).expect("part").body)
+        .collect();
+    assert_eq!(parts[1], "① 用語を統一すべき。");
+    assert!(find(&db, "x", 7, 0).is_none());
+    let first = find(&db, "x", 7, 1).unwrap();
+    let fourth = find(&db, "x", 7, 4).unwrap();
+    assert_eq!(
+        (fourth.submission_id, fourth.split_from_id),
+        (first.submission_id, Some(first.id)),
+        "the link to the submission is kept"
+    );
+    assert!(c
+        .get("/c/x/comments/7-3")
+        .body
+        .contains("② 図表を増やすべき。"));
+    assert_eq!(c.post("/c/x/comments/7/unsplit", &[]).status, 303);
+    let whole = find(&db, "x", 7, 0).expect("No. 7 again");
+    assert!(whole.body.contains("① 用語") && whole.body.contains("③ 参考文献"));
+    assert!(find(&db, "x", 7, 2).is_none());
+}
+
+#[test]
+fn duplicates_in_the_sample_are_proposed_and_confirmed() {
+    let (db, base) = gl6();
+    let c = Client::login(&base, "coord", PASSWORD);
+    assert_eq!(c.post("/c/gl6/groups/propose", &[]).status, 303);
+    let seventy = find(&db, "gl6", 70, 0).unwrap();
+    let seventy_two = find(&db, "gl6", 72, 0).unwrap();
+    assert!(seventy.duplicate_group_id.is_some());
+    assert_eq!(
+        seventy.duplicate_group_id, seventy_two.duplicate_group_id,
+        "No. 70 and 72 say the same thing"
+    );
+    assert_ne!(
+        find(&db, "gl6", 1, 0).unwrap().duplicate_group_id,
+        seventy.duplicate_group_id
+    );
+    let group = seventy.duplicate_group_id.unwrap();
+    assert!(c
+        .get("/c/gl6/groups")
+        .body
+        .contains(&format!("group-{group}")));
+    assert_eq!(
+        c.post(&format!("/c/gl6/groups/{group}"), &[("action", "confirm")])
+            .status,
+        303
+    );
+    // Proposing again keeps the confirmed group.
+    c.post("/c/gl6/groups/propose", &[]);
+    assert_eq!(
+        find(&db, "gl6", 72, 0).unwrap().duplicate_group_id,
+        Some(group)
+    );
+    assert_eq!(count(&c.get(&format!("/c/gl6?group={group}")).body), 2);
+}
+
+#[test]
+fn routing_rules_assign_unassigned_comments_and_drafters_hear_of_it() {
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MIC_SAMPLE, "mic");
+    let outline = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/import/samples/mic-cloud-gl-outline.md"
+    ))
+    .unwrap();
+    pubcom::intake::clause_import::import_clauses(
+        &mut db.conn(),
+        "o.md",
+        &outline,
+        "mic",
+        None,
+        &pubcom::auth::accounts::Actor::system("t"),
+    )
+    .unwrap();
+    add_user(&db, "coord", Role::Coordinator, false, &["mic"]);
+    add_user(&db, "physical", Role::Drafter, false, &["mic"]);
+    add_user(&db, "technical", Role::Drafter, false, &["mic"]);
+    let base = spawn_app(db.pool.clone());
+    let c = Client::login(&base, "coord", PASSWORD);
+    let uid = |login: &str| {
+        pubcom::models::user::find_by_login(&mut db.conn(), login)
+            .unwrap()
+            .unwrap()
+            .id
+    };
+    let (p, t) = (uid("physical").to_string(), uid("technical").to_string());
+    assert_eq!(
+        c.post(
+            "/c/mic/routing",
+            &[
+                ("clause_prefix", "3.2.2"),
+                ("category", ""),
+                ("drafter", &p)
+            ]
+        )
+        .status,
+        303
+    );
+    assert_eq!(
+        c.post(
+            "/c/mic/routing",
+            &[("clause_prefix", "3.2"), ("category", ""), ("drafter", &t)]
+        )
+        .status,
+        303
+    );
+    let r = c.post("/c/mic/routing/apply", &[("due_on", "2026-12-10")]);
+    assert_eq!(r.location.as_deref(), Some("/c/mic/routing?routed=3"));
+    let drafter_of = |n: i32| {
+        pubcom::models::assignment::for_comment(
+            &mut db.conn(),
+            find(&db, "mic", n, 0).unwrap().id(),
+        )
+        .unwrap()
+        .map(|a| a.drafter_id)
+    };
+    assert_eq!(
+        drafter_of(52),
+        Some(uid("physical")),
+        "the first matching rule wins"
+    );
+    assert_eq!(drafter_of(53), Some(uid("physical")));
+    assert_eq!(drafter_of(56), Some(uid("technical")));
+    assert_eq!(drafter_of(1), None, "全般 matches no rule");
+    let pending = pubcom::models::notification::pending(&mut db.conn()).unwrap();
+    assert_eq!(pending.len(), 3);
+    let workload = c.get("/c/mic/dashboard").body;
+    assert!(workload.contains("physical さん") && workload.contains("technical さん"));
+    assert!(c.get("/c/mic?untagged=clause").body.contains("意見 2 件"));
+}
