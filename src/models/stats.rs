@@ -41,12 +41,23 @@ pub fn by_clause(conn: &mut Conn, c: ConsultationId) -> QueryResult<Vec<(Option<
         .load(conn)
 }
 
-/// Per drafter: (user id, name, assigned, answered, approved, overdue on `today`).
+/// One drafter's load in a consultation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workload {
+    pub user_id: i64,
+    pub name: String,
+    pub assigned: i64,
+    pub answered: i64,
+    pub approved: i64,
+    /// Not approved and past the due date on `today`.
+    pub overdue: i64,
+}
+
 pub fn workload(
     conn: &mut Conn,
     c: ConsultationId,
     today: chrono::NaiveDate,
-) -> QueryResult<Vec<(i64, String, i64, i64, i64, i64)>> {
+) -> QueryResult<Vec<Workload>> {
     let rows: Vec<(i64, String, Option<String>, Option<chrono::NaiveDate>)> = assignments::table
         .inner_join(comments::table)
         .inner_join(users::table.on(users::id.eq(assignments::drafter_id)))
@@ -59,28 +70,30 @@ pub fn workload(
             assignments::due_on,
         ))
         .load(conn)?;
-    let mut out: Vec<(i64, String, i64, i64, i64, i64)> = Vec::new();
+    let mut out: Vec<Workload> = Vec::new();
     for (uid, name, state, due) in rows {
-        let i = match out.iter().position(|r| r.0 == uid) {
+        let i = match out.iter().position(|r| r.user_id == uid) {
             Some(i) => i,
             None => {
-                out.push((uid, name, 0, 0, 0, 0));
+                out.push(Workload {
+                    user_id: uid,
+                    name,
+                    assigned: 0,
+                    answered: 0,
+                    approved: 0,
+                    overdue: 0,
+                });
                 out.len() - 1
             }
         };
         let approved = state.as_deref() == Some("approved");
-        out[i].2 += 1;
-        if state.is_some() {
-            out[i].3 += 1;
-        }
-        if approved {
-            out[i].4 += 1;
-        }
-        if !approved && due.is_some_and(|d| d < today) {
-            out[i].5 += 1;
-        }
+        let w = &mut out[i];
+        w.assigned += 1;
+        w.answered += i64::from(state.is_some());
+        w.approved += i64::from(approved);
+        w.overdue += i64::from(!approved && due.is_some_and(|d| d < today));
     }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 

@@ -121,12 +121,12 @@ pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
         }
     }
     let mut groups: HashMap<usize, Vec<i64>> = HashMap::new();
-    for i in 0..reps.len() {
+    for (i, rep) in reps.iter().enumerate() {
         let root = uf.find(i);
         groups
             .entry(root)
             .or_default()
-            .extend(reps[i].1.iter().copied());
+            .extend(rep.1.iter().copied());
     }
     let order: HashMap<i64, usize> = items
         .iter()

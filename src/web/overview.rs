@@ -20,7 +20,7 @@ struct Dashboard {
     chapters: Vec<(String, i64)>,
     categories: Vec<(String, i64)>,
     dispositions: Vec<(String, i64)>,
-    workload: Vec<(i64, String, i64, i64, i64, i64)>,
+    workload: Vec<stats::Workload>,
     untagged: i64,
     unassigned: i64,
     unanswered: i64,
@@ -104,7 +104,7 @@ pub async fn dashboard(
             })
             .collect();
         let workload = stats::workload(&mut conn, c.id(), today)?;
-        let overdue = workload.iter().map(|w| w.5).sum();
+        let overdue = workload.iter().map(|w| w.overdue).sum();
         Ok(Dashboard {
             unassigned: stats::unassigned(&mut conn, c.id())?,
             consultation: c,
@@ -141,14 +141,14 @@ pub async fn dashboard(
                 (bars("章", &d.chapters))
                 (bars("分類", &d.categories))
                 (bars("対応区分", &d.dispositions))
-                (bars("担当者（割当数）", &d.workload.iter().map(|w| (w.1.clone(), w.2)).collect::<Vec<_>>()))
+                (bars("担当者（割当数）", &d.workload.iter().map(|w| (w.name.clone(), w.assigned)).collect::<Vec<_>>()))
             }
             h2 { "担当者ごとの作業量" }
             table.list #workload {
                 thead { tr { th { "担当者" } th { "割当" } th { "回答済み" } th { "確定" } th { "期限切れ" } } }
                 tbody { @for w in &d.workload { tr {
-                    td { a href={ "/c/" (slug) "?drafter=" (w.0) } { (w.1) } }
-                    td.num { (w.2) } td.num { (w.3) } td.num { (w.4) } td.num { (w.5) }
+                    td { a href={ "/c/" (slug) "?drafter=" (w.user_id) } { (w.name) } }
+                    td.num { (w.assigned) } td.num { (w.answered) } td.num { (w.approved) } td.num { (w.overdue) }
                 } } }
             }
         },
