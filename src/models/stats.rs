@@ -106,3 +106,17 @@ pub fn unassigned(conn: &mut Conn, c: ConsultationId) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Comments per 章 cell as imported (for consultations without a clause catalog).
+pub fn by_chapter_cell(
+    conn: &mut Conn,
+    c: ConsultationId,
+) -> QueryResult<Vec<(Option<String>, i64)>> {
+    let mut rows: Vec<(Option<String>, i64)> = comments::table
+        .filter(comments::consultation_id.eq(c.0))
+        .group_by(comments::chapter)
+        .select((comments::chapter, diesel::dsl::count_star()))
+        .load(conn)?;
+    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    Ok(rows)
+}

@@ -22,7 +22,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/healthz" | "/static/app.css" | "/static/app.js" | "/api/v1/openapi.json"
+        "/login"
+            | "/healthz"
+            | "/favicon.ico"
+            | "/static/app.css"
+            | "/static/app.js"
+            | "/api/v1/openapi.json"
     )
 }
 

@@ -31,7 +31,13 @@ pub struct LoginForm {
 
 /// GET /login
 pub async fn form(req: HttpRequest, q: Query<NextParam>) -> HttpResponse {
-    let csrf = token::new_token();
+    // Keep an existing form token: a second load (another tab, a favicon request redirected
+    // here) must not invalidate the form already on screen.
+    let csrf = req
+        .cookie(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() >= 32)
+        .unwrap_or_else(token::new_token);
     render(&req, &csrf, q.next.as_deref(), None, HttpResponse::Ok())
 }
 

@@ -40,6 +40,7 @@ route_table! {
     get "/static/app.css" => stylesheet;
     get "/static/app.js" => script;
     get "/healthz" => health;
+    get "/favicon.ico" => favicon;
     get "/login" => login::form;
     post "/login" => login::submit;
     post "/logout" => login::logout;
@@ -106,6 +107,13 @@ async fn script() -> HttpResponse {
         .content_type("text/javascript; charset=utf-8")
         .insert_header(("Cache-Control", "public, max-age=3600"))
         .body(include_str!("app.js"))
+}
+
+/// GET /favicon.ico: no icon, and no login redirect for the browser's automatic request.
+async fn favicon() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .finish()
 }
 
 /// GET /healthz

@@ -87,6 +87,14 @@ pub async fn dashboard(
                 None => chapter_counts.push((name, n)),
             }
         }
+        if clauses.is_empty() {
+            // No catalog yet: the 章 cells as imported, largest first.
+            chapter_counts = stats::by_chapter_cell(&mut conn, c.id())?
+                .into_iter()
+                .take(15)
+                .map(|(k, n)| (k.unwrap_or_else(|| "（記載なし）".into()), n))
+                .collect();
+        }
         let counts = category::counts(&mut conn, c.id())?;
         let categories = category::for_consultation(&mut conn, c.id())?
             .into_iter()

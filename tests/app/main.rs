@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod browser;
 mod drafting;
 mod export;
 mod import;

@@ -78,6 +78,7 @@ fn the_only_public_routes_are_login_health_and_assets() {
             "get /static/app.css",
             "get /static/app.js",
             "get /healthz",
+            "get /favicon.ico",
             "get /login",
             "post /login"
         ]

@@ -1,0 +1,265 @@
+//! The main triage flow in a real headless Chromium driven over WebDriver (chromedriver):
+//! log in, filter, select with the keyboard, tag and assign in bulk, see the dashboard change.
+//! Needs Debian's `chromium` and `chromium-driver` (installed by .ci/run); without them the
+//! test says so and passes only when PUBCOM_BROWSER_TESTS is not set.
+
+use crate::helpers::*;
+use pubcom::auth::Role;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+
+struct Driver {
+    base: String,
+    session: String,
+    child: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn call(method: &str, url: &str, body: Option<Value>) -> Value {
+    let req = ureq::request(method, url).set("Content-Type", "application/json");
+    let res = match body {
+        Some(b) => req.send_string(&b.to_string()),
+        None => req.call(),
+    };
+    let text = match res {
+        Ok(r) => r.into_string().unwrap(),
+        Err(ureq::Error::Status(code, r)) => panic!(
+            "WebDriver {method} {url}: {code} {}",
+            r.into_string().unwrap_or_default()
+        ),
+        Err(e) => panic!("WebDriver {method} {url}: {e}"),
+    };
+    serde_json::from_str::<Value>(&text).unwrap()["value"].clone()
+}
+
+impl Driver {
+    fn start() -> Option<Driver> {
+        let (driver, chromium) = ("/usr/bin/chromedriver", "/usr/bin/chromium");
+        if !std::path::Path::new(driver).exists() || !std::path::Path::new(chromium).exists() {
+            assert!(
+                std::env::var("PUBCOM_BROWSER_TESTS").is_err(),
+                "PUBCOM_BROWSER_TESTS is set but chromium/chromedriver are missing"
+            );
+            eprintln!("browser test skipped: install chromium and chromium-driver to run it");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if ureq::get(&format!("{base}/status")).call().is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {"binary": chromium, "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.path().display()), "--window-size=1400,1000"
+        ]}}}});
+        let session = call("POST", &format!("{base}/session"), Some(caps))["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Some(Driver {
+            base,
+            session,
+            child,
+            _profile: profile,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, path)
+    }
+
+    fn go(&self, url: &str) {
+        call("POST", &self.url("/url"), Some(json!({"url": url})));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = call(
+            "POST",
+            &self.url("/element"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        call(
+            "POST",
+            &self.url(&format!("/element/{e}/click")),
+            Some(json!({})),
+        );
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        call(
+            "POST",
+            &self.url(&format!("/element/{e}/value")),
+            Some(json!({"text": text})),
+        );
+    }
+
+    fn text(&self, css: &str) -> String {
+        let e = self.find(css);
+        call("GET", &self.url(&format!("/element/{e}/text")), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn checked(&self, css: &str) -> bool {
+        let e = self.find(css);
+        call(
+            "GET",
+            &self.url(&format!("/element/{e}/property/checked")),
+            None,
+        )
+        .as_bool()
+        .unwrap_or(false)
+    }
+
+    /// Presses keys on the page as a user would (not into a field).
+    fn keys(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|k| {
+                [
+                    json!({"type": "keyDown", "value": k.to_string()}),
+                    json!({"type": "keyUp", "value": k.to_string()}),
+                ]
+            })
+            .collect();
+        call(
+            "POST",
+            &self.url("/actions"),
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
+    /// Waits (up to 10 s) until the page's HTML contains `text`, and returns it.
+    fn wait_for(&self, text: &str) -> String {
+        for _ in 0..100 {
+            let page = self.source();
+            if page.contains(text) {
+                return page;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the page never showed {text:?}: {}", self.source());
+    }
+
+    fn source(&self) -> String {
+        call("GET", &self.url("/source"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine;
+        let png = call("GET", &self.url("/screenshot"), None);
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap())
+            .unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+#[test]
+fn staff_filter_tag_and_assign_in_a_real_browser_and_the_dashboard_follows() {
+    let Some(browser) = Driver::start() else {
+        return;
+    };
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
+    add_user(&db, "coord", Role::Coordinator, false, &["gl6"]);
+    add_user(&db, "drafter", Role::Drafter, false, &["gl6"]);
+    let cat = {
+        let mut conn = db.conn();
+        let c = pubcom::models::consultation::find_by_slug(&mut conn, "gl6")
+            .unwrap()
+            .unwrap();
+        pubcom::models::category::find_or_create(&mut conn, c.id(), "サイバー攻撃")
+            .unwrap()
+            .0
+    };
+    let drafter = pubcom::models::user::find_by_login(&mut db.conn(), "drafter")
+        .unwrap()
+        .unwrap()
+        .id;
+    let base = spawn_app(db.pool.clone());
+
+    browser.go(&format!("{base}/login"));
+    browser.type_into("input[name=login]", "coord");
+    browser.type_into("input[name=password]", PASSWORD);
+    browser.click("form button[type=submit]");
+    browser.wait_for("意見募集（案件）の一覧");
+    browser.go(&format!("{base}/c/gl6"));
+    browser.wait_for("意見 255 件");
+
+    // Filter: free text, as typed into the search box.
+    browser.type_into("#search", "サイバー攻撃");
+    browser.click("#filters button[type=submit]");
+    browser.wait_for("意見 6 件");
+
+    // Select the first two rows with the keyboard: j x j x.
+    browser.keys("jxjx");
+    assert!(browser.checked("#comments tbody tr:nth-child(1) input[type=checkbox]"));
+    assert!(browser.checked("#comments tbody tr:nth-child(2) input[type=checkbox]"));
+    assert!(!browser.checked("#comments tbody tr:nth-child(3) input[type=checkbox]"));
+    browser.click(&format!("#bulk-category option[value='{cat}']"));
+    browser.click("#bulk-triage button[formaction$='/tags/bulk']");
+    let page = browser.wait_for("2 件に分類・項番を付けました");
+    assert!(
+        page.contains("意見 6 件"),
+        "the filter is kept after the action"
+    );
+
+    // Assign all six to the drafter.
+    for i in 1..=6 {
+        browser.click(&format!(
+            "#comments tbody tr:nth-child({i}) input[type=checkbox]"
+        ));
+    }
+    browser.click(&format!("#bulk-drafter option[value='{drafter}']"));
+    browser.click("#bulk-triage button[formaction$='/assign/bulk']");
+    browser.wait_for("6 件を割り当てました");
+
+    browser.go(&format!("{base}/c/gl6/dashboard"));
+    browser.wait_for("担当者ごとの作業量");
+    assert_eq!(browser.text("#unassigned"), "249");
+    assert!(browser.text("#workload").contains("drafter さん"));
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("dashboard.png");
+    browser.screenshot(&shot);
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a rendered page"
+    );
+}
