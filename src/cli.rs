@@ -7,7 +7,7 @@ use crate::intake::decode::TextEncoding;
 use crate::intake::import::{self, ImportOptions, ImportReport};
 use crate::intake::table::FileFormat;
 use crate::models::consultation;
-use crate::publish::{results, writers};
+use crate::publish::results;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -75,6 +75,14 @@ pub enum Command {
     /// 案件（意見募集）の一覧と設定
     #[command(subcommand)]
     Consultations(ConsultationCommand),
+    /// 公表前チェック: 公表の前に直すべき問題を一覧する（問題があれば終了コード 1）
+    Check {
+        #[arg(long)]
+        consultation: String,
+        /// JSON で出力する
+        #[arg(long)]
+        json: bool,
+    },
     /// ユーザーの管理
     #[command(subcommand)]
     Users(UserCommand),
@@ -228,16 +236,46 @@ pub enum ImportCommand {
 pub enum ExportCommand {
     /// 意見募集の結果（公示用の表）を書き出す。個人名・連絡先は出力しない
     Results {
-        #[arg(long)]
-        consultation: String,
+        #[command(flatten)]
+        common: ExportArgs,
+        /// xlsx, csv, html（印刷用）
         #[arg(long, value_enum, default_value = "xlsx")]
-        format: writers::OutputFormat,
+        format: crate::publish::export::Format,
         #[arg(long, value_enum, default_value = "mhlw")]
         layout: results::Layout,
-        /// 出力先ファイル
-        #[arg(short = 'o', long)]
-        output: PathBuf,
+        /// 並び: submission（No. 順）か clause（原案の順、全般が先）
+        #[arg(long, value_enum, default_value = "submission")]
+        order: results::Order,
+        /// 同旨の意見: each（全件に同じ回答）か group（「同旨の意見 N件」として1行）
+        #[arg(long, value_enum, default_value = "each")]
+        duplicates: results::DuplicateRows,
     },
+    /// 新旧対照表を書き出す（xlsx: 削除は取消線・追記は赤字、html: 印刷用）
+    Shinkyu {
+        #[command(flatten)]
+        common: ExportArgs,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: crate::publish::export::Format,
+    },
+    /// 修正をすべて反映した本文を書き出す（md か html）
+    Revised {
+        #[command(flatten)]
+        common: ExportArgs,
+        #[arg(long, value_enum, default_value = "md")]
+        format: crate::publish::export::Format,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[arg(long)]
+    consultation: String,
+    /// 公表版（確定した回答・修正のみ。公表前チェックに問題があれば書き出さない）。省略時は【案】
+    #[arg(long = "final")]
+    final_version: bool,
+    /// 出力先ファイル
+    #[arg(short = 'o', long)]
+    output: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,45 +382,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Export(ExportCommand::Results {
-            consultation,
-            format,
-            layout,
-            output,
-        }) => {
-            let pool = db::connect(&settings.database, 2)?;
-            let mut conn = pool.get()?;
-            let c = consultation::find_by_slug(&mut conn, &consultation)?
-                .with_context(|| format!("案件「{consultation}」はありません（pubcom consultations list で確認できます）"))?;
-            let table = results::build(&mut conn, c.id(), &c.title, layout)?;
-            let bytes = match format {
-                writers::OutputFormat::Csv => writers::csv_bytes(&table)?,
-                writers::OutputFormat::Xlsx => writers::xlsx_bytes(&table)?,
-            };
-            std::fs::write(&output, bytes)
-                .with_context(|| format!("{} に書き込めません", output.display()))?;
-            crate::models::audit::record(
-                &mut conn,
-                &crate::models::audit::Event {
-                    actor: &cli_actor(),
-                    user: None,
-                    consultation: Some(c.id()),
-                    action: "export",
-                    entity: "result_table",
-                    entity_id: None,
-                    before: None,
-                    after: Some(
-                        serde_json::json!({"file": output.display().to_string(), "rows": table.rows.len(), "layout": format!("{layout:?}")}),
-                    ),
-                },
-            )?;
-            println!(
-                "{} 件を {} に書き出しました",
-                table.rows.len(),
-                output.display()
-            );
-            Ok(())
-        }
+        Command::Export(cmd) => run_export(&settings, cmd),
+        Command::Check { consultation, json } => run_check(&settings, &consultation, json),
         Command::Consultations(cmd) => {
             let pool = db::connect(&settings.database, 2)?;
             let mut conn = pool.get()?;
@@ -612,6 +613,105 @@ fn run_users(settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn run_export(settings: &Settings, cmd: ExportCommand) -> anyhow::Result<()> {
+    use crate::publish::export::{self, Document, ExportError, Request};
+    let (document, format, layout, order, duplicates, common) = match cmd {
+        ExportCommand::Results {
+            common,
+            format,
+            layout,
+            order,
+            duplicates,
+        } => (Document::Results, format, layout, order, duplicates, common),
+        ExportCommand::Shinkyu { common, format } => (
+            Document::Shinkyu,
+            format,
+            results::Layout::Mhlw,
+            Default::default(),
+            Default::default(),
+            common,
+        ),
+        ExportCommand::Revised { common, format } => (
+            Document::Revised,
+            format,
+            results::Layout::Mhlw,
+            Default::default(),
+            Default::default(),
+            common,
+        ),
+    };
+    let mut conn = connect(settings)?;
+    let c = consultation::find_by_slug(&mut conn, &common.consultation)?.with_context(|| {
+        format!(
+            "案件「{}」はありません（pubcom consultations list で確認できます）",
+            common.consultation
+        )
+    })?;
+    let options = results::ResultOptions {
+        order,
+        duplicates,
+        final_version: common.final_version,
+    };
+    let file = match export::export(
+        &mut conn,
+        &c,
+        &Request {
+            document,
+            format,
+            layout,
+            options,
+        },
+    ) {
+        Ok(f) => f,
+        Err(ExportError::Blocked(problems)) => {
+            for p in &problems {
+                eprintln!("  - {}", p.message);
+            }
+            anyhow::bail!(
+                "公表版は書き出せません: 公表前チェックで {} 件の問題があります",
+                problems.len()
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    std::fs::write(&common.output, &file.bytes)
+        .with_context(|| format!("{} に書き込めません", common.output.display()))?;
+    let actor = accounts::Actor::system(&cli_actor());
+    let mut e = actor.event("export", "result_table", None);
+    e.consultation = Some(c.id());
+    e.after = Some(
+        serde_json::json!({"file": common.output.display().to_string(), "document": format!("{document:?}"), "items": file.items, "final": common.final_version}),
+    );
+    crate::models::audit::record(&mut conn, &e)?;
+    let mark = if file.draft { "【案】" } else { "公表版" };
+    println!(
+        "{mark} {} 件を {} に書き出しました",
+        file.items,
+        common.output.display()
+    );
+    Ok(())
+}
+
+fn run_check(settings: &Settings, slug: &str, json: bool) -> anyhow::Result<()> {
+    let mut conn = connect(settings)?;
+    let c = consultation::find_by_slug(&mut conn, slug)?
+        .with_context(|| format!("案件「{slug}」はありません"))?;
+    let problems = crate::publish::check::run(&mut conn, c.id(), &c.slug)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&problems)?);
+    } else {
+        for p in &problems {
+            println!("{}\t{}", p.message, p.link);
+        }
+        println!("問題: {} 件", problems.len());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        std::process::exit(1)
+    }
 }
 
 fn run_triage(settings: &Settings, cmd: TriageCommand) -> anyhow::Result<()> {

@@ -297,7 +297,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    redactions (id) {
+        id -> BigInt,
+        comment_id -> BigInt,
+        original -> Text,
+        replacement -> Text,
+        reason -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(redactions -> comments (comment_id));
 diesel::joinable!(comments -> clauses (clause_id));
 diesel::joinable!(notifications -> comments (comment_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -337,4 +350,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     app_secrets,
     notifications,
+    redactions,
 );

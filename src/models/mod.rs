@@ -14,6 +14,7 @@ pub mod import_batch;
 pub mod membership;
 pub mod notification;
 pub mod outbox;
+pub mod redaction;
 pub mod response;
 pub mod revision;
 pub mod routing_rule;

@@ -2,5 +2,11 @@
 //! with submitters anonymised.
 
 pub mod anonymize;
+pub mod check;
+pub mod export;
+pub mod pii;
+pub mod print;
 pub mod results;
+pub mod revised;
+pub mod shinkyu;
 pub mod writers;

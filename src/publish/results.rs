@@ -52,6 +52,36 @@ pub struct ResultTable {
     pub title: String,
     pub layout: Layout,
     pub rows: Vec<Vec<String>>,
+    /// Not everything is approved yet: the table is marked 案.
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Order {
+    /// By No., as submitted.
+    #[default]
+    Submission,
+    /// By the draft's clause order (全般 and untagged first), then No.
+    Clause,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateRows {
+    /// Every member of a 同旨 group on its own row, with the shared answer.
+    #[default]
+    Each,
+    /// One row per confirmed 同旨 group, headed 「同旨の意見 N件」.
+    Group,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResultOptions {
+    pub order: Order,
+    pub duplicates: DuplicateRows,
+    /// The published version: only approved answers (the caller has run the check).
+    pub final_version: bool,
 }
 
 const NONE: &str = "—";
@@ -62,13 +92,99 @@ fn or_none(v: &Option<String>) -> String {
         .unwrap_or_else(|| NONE.to_string())
 }
 
+/// The table with default options: submission order, every 同旨 member, marked 案.
 pub fn build(
     conn: &mut models::Conn,
     consultation: ConsultationId,
     title: &str,
     layout: Layout,
 ) -> diesel::QueryResult<ResultTable> {
-    let comments = comment::list(conn, consultation, &Default::default(), 0, None)?;
+    build_with(conn, consultation, title, layout, &ResultOptions::default())
+}
+
+pub fn build_with(
+    conn: &mut models::Conn,
+    consultation: ConsultationId,
+    title: &str,
+    layout: Layout,
+    opts: &ResultOptions,
+) -> diesel::QueryResult<ResultTable> {
+    let mut comments = comment::list(conn, consultation, &Default::default(), 0, None)?;
+    let redactions = crate::models::redaction::by_comment(conn, consultation)?;
+    if opts.order == Order::Clause {
+        let positions: HashMap<i64, i32> = crate::models::clause::all(conn, consultation)?
+            .into_iter()
+            .map(|c| (c.id, c.position))
+            .collect();
+        comments.sort_by_key(|r| {
+            (
+                r.comment
+                    .clause_id
+                    .and_then(|c| positions.get(&c))
+                    .copied()
+                    .unwrap_or(-1),
+                r.comment.number,
+                r.comment.part,
+            )
+        });
+    }
+    let mut group_nos: HashMap<i64, Vec<String>> = HashMap::new();
+    if opts.duplicates == DuplicateRows::Group {
+        let confirmed: Vec<i64> = crate::models::duplicate_group::with_members(conn, consultation)?
+            .into_iter()
+            .filter(|(g, _)| g.status == crate::domain::GroupStatus::Confirmed.code())
+            .map(|(g, _)| g.id)
+            .collect();
+        for r in &comments {
+            if let Some(g) = r
+                .comment
+                .duplicate_group_id
+                .filter(|g| confirmed.contains(g))
+            {
+                group_nos
+                    .entry(g)
+                    .or_default()
+                    .push(r.comment.no().to_string());
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        comments.retain(|r| {
+            match r
+                .comment
+                .duplicate_group_id
+                .filter(|g| group_nos.contains_key(g))
+            {
+                Some(g) => seen.insert(g),
+                None => true,
+            }
+        });
+    }
+    let all_approved = comments
+        .iter()
+        .all(|r| r.state.as_deref() == Some(crate::domain::ResponseState::Approved.code()));
+    for r in &mut comments {
+        if let Some(list) = redactions.get(&r.comment.id) {
+            r.comment.body = crate::models::redaction::apply(&r.comment.body, list);
+        }
+        if opts.final_version
+            && r.state.as_deref() != Some(crate::domain::ResponseState::Approved.code())
+        {
+            r.answer = None;
+        }
+        if let Some(nos) = r
+            .comment
+            .duplicate_group_id
+            .and_then(|g| group_nos.get(&g))
+            .filter(|n| n.len() > 1)
+        {
+            r.comment.body = format!(
+                "【同旨の意見 {}件（No. {}）】\n{}",
+                nos.len(),
+                nos.join(", "),
+                r.comment.body
+            );
+        }
+    }
     let submitters = submitter::for_consultation(conn, consultation)?;
     let names =
         anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
@@ -82,10 +198,15 @@ pub fn build(
         .iter()
         .map(|r| {
             let c = &r.comment;
+            let no = c
+                .duplicate_group_id
+                .and_then(|g| group_nos.get(&g))
+                .filter(|n| n.len() > 1)
+                .map_or_else(|| c.no().to_string(), |n| n.join(", "));
             let answer = r.answer.clone().unwrap_or_default();
             match layout {
                 Layout::Mhlw => vec![
-                    c.no().to_string(),
+                    no.clone(),
                     r.category.clone().unwrap_or_default(),
                     or_none(&c.volume),
                     or_none(&c.chapter),
@@ -122,7 +243,7 @@ pub fn build(
                             .join("\n\n")
                     };
                     vec![
-                        c.no().to_string(),
+                        no.clone(),
                         name,
                         attribute,
                         c.volume.clone().unwrap_or_default(),
@@ -141,5 +262,6 @@ pub fn build(
         title: title.to_string(),
         layout,
         rows,
+        draft: !(opts.final_version || all_approved),
     })
 }

@@ -23,6 +23,16 @@ pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
 pub fn csv_bytes(table: &ResultTable) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
+        if table.draft {
+            // A title line, as published tables have; the importer skips it.
+            out.extend_from_slice(
+                format!(
+                    "【案】{} 意見募集の結果\r\n",
+                    table.title.replace(['\r', '\n'], " ")
+                )
+                .as_bytes(),
+            );
+        }
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
@@ -67,7 +77,12 @@ pub fn xlsx_bytes(table: &ResultTable) -> anyhow::Result<Vec<u8>> {
     sheet.set_paper_size(9); // A4
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
-    sheet.set_header(format!("&L{}", table.title.replace('&', "&&")));
+    let mark = if table.draft { "【案】" } else { "" };
+    sheet.set_header(format!(
+        "&L{mark}{}&R{}",
+        table.title.replace('&', "&&"),
+        if table.draft { "&\"-,Bold\"&14案" } else { "" }
+    ));
     sheet.set_footer("&C&P / &N");
     Ok(workbook.save_to_buffer()?)
 }

@@ -240,6 +240,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 a href={ "/c/" (slug) "/groups" } { "同旨の意見" }
                 a href={ "/c/" (slug) "/routing" } { "振り分け" }
                 a href={ "/c/" (slug) "/phrases" } { "定型文" }
+                @if p.can_publish { a href={ "/c/" (slug) "/publish" } { "公表" } }
             }
             (flash(params))
             form.filters #filters method="get" action={ "/c/" (slug) } {

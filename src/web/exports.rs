@@ -1,74 +1,226 @@
-//! Downloading the result table from the browser.
+//! Publishing from the browser: the pre-publication check, redactions of personal
+//! information, and downloads of the result table, 新旧対照表 and revised text.
 
 use super::identity::Identity;
+use super::layout::{self, csrf_field};
 use crate::auth::{accounts::Actor, Permission};
+use crate::domain::CommentNo;
 use crate::error::AppError;
-use crate::models::audit;
-use crate::publish::{results, writers};
+use crate::models::{audit, comment, redaction};
+use crate::publish::export::{self, Document, ExportError, Format, Request};
+use crate::publish::{check, pii, results};
 use crate::startup::AppState;
-use actix_web::web::{self, Data, Path, Query};
+use actix_web::web::{self, Data, Form, Path, Query};
 use actix_web::HttpResponse;
+use maud::{html, Markup};
 
 #[derive(serde::Deserialize)]
 pub struct ExportParams {
+    document: Option<Document>,
     layout: Option<String>,
-    format: Option<String>,
+    format: Option<Format>,
+    order: Option<results::Order>,
+    duplicates: Option<results::DuplicateRows>,
+    #[serde(rename = "final")]
+    final_version: Option<bool>,
 }
 
-/// GET /c/{slug}/export?layout=mhlw|mic&format=xlsx|csv
+impl ExportParams {
+    pub fn request(&self) -> Result<Request, AppError> {
+        let layout = match self.layout.as_deref().unwrap_or("mhlw") {
+            "mhlw" => results::Layout::Mhlw,
+            "mic" => results::Layout::Mic,
+            other => {
+                return Err(AppError::BadRequest(format!(
+                    "形式「{other}」はありません（mhlw, mic）"
+                )))
+            }
+        };
+        Ok(Request {
+            document: self.document.unwrap_or(Document::Results),
+            format: self.format.unwrap_or(Format::Xlsx),
+            layout,
+            options: results::ResultOptions {
+                order: self.order.unwrap_or_default(),
+                duplicates: self.duplicates.unwrap_or_default(),
+                final_version: self.final_version.unwrap_or(false),
+            },
+        })
+    }
+}
+
+/// GET /c/{slug}/export?document=results|shinkyu|revised&format=…&layout=…&order=…&duplicates=…&final=true
 pub async fn results(
     state: Data<AppState>,
     id: Identity,
     slug: Path<String>,
     q: Query<ExportParams>,
 ) -> Result<HttpResponse, AppError> {
-    let layout = match q.layout.as_deref().unwrap_or("mhlw") {
-        "mhlw" => results::Layout::Mhlw,
-        "mic" => results::Layout::Mic,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "形式「{other}」はありません（mhlw, mic）"
-            )))
-        }
-    };
-    let format = match q.format.as_deref().unwrap_or("xlsx") {
-        "xlsx" => writers::OutputFormat::Xlsx,
-        "csv" => writers::OutputFormat::Csv,
-        other => {
-            return Err(AppError::BadRequest(format!(
-                "ファイル形式「{other}」はありません（xlsx, csv）"
-            )))
-        }
-    };
+    let req = q.request()?;
     let pool = state.pool.clone();
     let slug = slug.into_inner();
-    let (bytes, name) = web::block(move || -> Result<_, AppError> {
+    let who = id.clone();
+    let out = web::block(move || -> Result<Result<export::File, Vec<check::Problem>>, AppError> {
         let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Publish)?;
-        let table = results::build(&mut conn, c.id(), &c.title, layout)?;
-        let bytes = match format {
-            writers::OutputFormat::Csv => writers::csv_bytes(&table)?,
-            writers::OutputFormat::Xlsx => writers::xlsx_bytes(&table)?,
+        let c = who.consultation(&mut conn, &slug, Permission::Publish)?;
+        let file = match export::export(&mut conn, &c, &req) {
+            Ok(f) => f,
+            Err(ExportError::Blocked(p)) => return Ok(Err(p)),
+            Err(ExportError::Unsupported(m)) => return Err(AppError::BadRequest(m)),
+            Err(ExportError::Database(e)) => return Err(e.into()),
+            Err(ExportError::Other(e)) => return Err(e.into()),
         };
-        let actor = Actor::of(&id.user);
+        let actor = Actor::of(&who.user);
         let mut e = actor.event("export", "result_table", None);
         e.consultation = Some(c.id());
-        e.after = Some(serde_json::json!({"rows": table.rows.len(), "layout": format!("{layout:?}"), "format": format!("{format:?}")}));
+        e.after = Some(serde_json::json!({"file": file.file_name, "items": file.items, "final": req.options.final_version}));
         audit::record(&mut conn, &e)?;
-        let ext = if format == writers::OutputFormat::Csv { "csv" } else { "xlsx" };
-        Ok((bytes, format!("{slug}-results-{}.{ext}", format!("{layout:?}").to_lowercase())))
+        Ok(Ok(file))
     })
     .await??;
-    let content_type = if name.ends_with(".csv") {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .body(bytes))
+    match out {
+        Ok(file) => Ok(HttpResponse::Ok()
+            .content_type(file.content_type)
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"{}\"", file.file_name),
+            ))
+            .body(file.bytes)),
+        Err(problems) => {
+            let page = layout::page(
+                "公表版は書き出せません",
+                (&id).into(),
+                html! {
+                    h1 { "公表版は書き出せません" }
+                    p.error { "公表前チェックで " (problems.len()) " 件の問題があります。直してからもう一度書き出してください（【案】はいつでも書き出せます）。" }
+                    (problem_list(&problems))
+                },
+            );
+            Ok(HttpResponse::Conflict()
+                .content_type("text/html; charset=utf-8")
+                .body(page.into_string()))
+        }
+    }
+}
+
+fn problem_list(problems: &[check::Problem]) -> Markup {
+    html! { ul.problems { @for p in problems { li { a href=(p.link) { (p.message) } } } } }
+}
+
+/// GET /c/{slug}/publish
+pub async fn publish(
+    state: Data<AppState>,
+    id: Identity,
+    slug: Path<String>,
+) -> Result<Markup, AppError> {
+    let pool = state.pool.clone();
+    let who = id.clone();
+    let (c, problems) = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let c = who.consultation(&mut conn, &slug, Permission::Publish)?;
+        let problems = check::run(&mut conn, c.id(), &c.slug)?;
+        Ok((c, problems))
+    })
+    .await??;
+    let slug = &c.slug;
+    let pii: Vec<&check::Problem> = problems
+        .iter()
+        .filter(|p| p.kind == check::ProblemKind::PersonalInformation)
+        .collect();
+    let link = |q: &str| format!("/c/{slug}/export?{q}");
+    Ok(layout::page(
+        "公表",
+        (&id).into(),
+        html! {
+            p { a href={ "/c/" (slug) } { "← " (c.title) } }
+            h1 { "公表前チェックと書き出し" }
+            @if problems.is_empty() {
+                p.flash #check-ok { "問題はありません。公表版を書き出せます。" }
+            } @else {
+                p.error #check-count { "公表の前に直す問題が " (problems.len()) " 件あります。" }
+                (problem_list(&problems))
+            }
+            @if !pii.is_empty() {
+                section.block {
+                    h2 { "個人情報の削除" }
+                    p.muted { "公表する本文からだけ置き換えます。元の意見は変わりません。理由は記録されます。" }
+                    @for p in &pii {
+                        @if let Some(no) = &p.comment {
+                            form.filters method="post" action={ "/c/" (slug) "/comments/" (no) "/redactions" } {
+                                (csrf_field(&id))
+                                span { (p.message) }
+                                input type="hidden" name="original" value=(p.message.rsplit_once('（').map(|(_, t)| t.trim_end_matches('）')).unwrap_or(""));
+                                label { "置き換え" input type="text" name="replacement" value="［個人情報のため削除］"; }
+                                label { "理由" input type="text" name="reason" value="個人の連絡先のため" required; }
+                                button.secondary type="submit" { "公表版から削除" }
+                            }
+                        }
+                    }
+                }
+            }
+            section.block {
+                h2 { "書き出し" }
+                table.list {
+                    thead { tr { th { "文書" } th { "【案】" } th { "公表版" } } }
+                    tbody {
+                        tr { td { "意見募集の結果（厚労省形式）" }
+                            td { a href=(link("layout=mhlw&format=xlsx")) { "XLSX" } " " a href=(link("layout=mhlw&format=csv")) { "CSV" } " " a href=(link("layout=mhlw&format=html")) { "印刷用" } }
+                            td { a href=(link("layout=mhlw&format=xlsx&order=clause&final=true")) { "XLSX" } " " a href=(link("layout=mhlw&format=html&order=clause&final=true")) { "印刷用" } } }
+                        tr { td { "意見募集の結果（総務省形式・同旨は1行）" }
+                            td { a href=(link("layout=mic&format=xlsx&duplicates=group")) { "XLSX" } " " a href=(link("layout=mic&format=html&duplicates=group")) { "印刷用" } }
+                            td { a href=(link("layout=mic&format=xlsx&duplicates=group&order=clause&final=true")) { "XLSX" } } }
+                        tr { td { "新旧対照表" }
+                            td { a href=(link("document=shinkyu&format=xlsx")) { "XLSX" } " " a href=(link("document=shinkyu&format=html")) { "印刷用" } }
+                            td { a href=(link("document=shinkyu&format=xlsx&final=true")) { "XLSX" } " " a href=(link("document=shinkyu&format=html&final=true")) { "印刷用" } } }
+                        tr { td { "修正後の本文" }
+                            td { a href=(link("document=revised&format=md")) { "Markdown" } " " a href=(link("document=revised&format=html")) { "HTML" } }
+                            td { a href=(link("document=revised&format=md&final=true")) { "Markdown" } } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct RedactionForm {
+    original: String,
+    replacement: String,
+    reason: String,
+}
+
+/// POST /c/{slug}/comments/{no}/redactions
+pub async fn redact(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    form: Form<RedactionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, no) = path.into_inner();
+    let f = form.into_inner();
+    if f.reason.trim().is_empty() || f.original.trim().is_empty() {
+        return Err(AppError::BadRequest(
+            "削除する文と理由を入れてください".into(),
+        ));
+    }
+    let pool = state.pool.clone();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Publish)?;
+        let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+        if !cm.body.contains(&f.original) {
+            return Err(AppError::BadRequest("その文は本文にありません".into()));
+        }
+        let rid = redaction::add(&mut conn, cm.id(), &f.original, &f.replacement, f.reason.trim(), Some(id.user.id()))?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("redact", "comment", Some(cm.id));
+        e.consultation = Some(c.id());
+        e.after = Some(serde_json::json!({"redaction": rid, "kind": pii::find(&f.original).first().map(|x| x.kind.label()), "reason": f.reason.trim()}));
+        audit::record(&mut conn, &e)?;
+        Ok(())
+    })
+    .await??;
+    Ok(super::see_other(&format!("/c/{slug}/publish")))
 }

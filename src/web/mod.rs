@@ -80,6 +80,8 @@ route_table! {
     post "/c/{slug}/phrases/{id}/delete" => phrases::delete;
     post "/c/{slug}/title" => consultations::set_title;
     get "/c/{slug}/export" => exports::results;
+    get "/c/{slug}/publish" => exports::publish;
+    post "/c/{slug}/comments/{no}/redactions" => exports::redact;
     get "/admin/users" => admin::users;
     post "/admin/users" => admin::add_user;
     post "/admin/users/{login}/disable" => admin::disable;

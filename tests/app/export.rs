@@ -34,9 +34,15 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         bytes.starts_with(b"\xEF\xBB\xBF"),
         "CSV starts with a UTF-8 BOM for Excel"
     );
+    // A draft (案) starts with a title line before the header, as published tables do.
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let body = match text.strip_prefix("【案】") {
+        Some(rest) => rest.split_once("\r\n").expect("a title line").1,
+        None => text,
+    };
     csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(&bytes[3..])
+        .from_reader(body.as_bytes())
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect()

@@ -1,0 +1,172 @@
+//! The pre-publication check: every problem that must be fixed before the final (non-案)
+//! result table and 新旧対照表 can be published, each with a link to where it is fixed.
+
+use super::pii;
+use crate::db::schema::{comments, duplicate_groups, responses};
+use crate::domain::{CommentNo, ConsultationId, GroupStatus, ResponseState, SubmitterKind};
+use crate::drafting::revisions::{self, Warning};
+use crate::models::{comment, redaction, revision, Conn};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    NotApproved,
+    ReviseWithoutRevision,
+    UnlinkedRevision,
+    OriginalMismatch,
+    OverlappingRevisions,
+    PersonalInformation,
+    GroupAnsweredDifferently,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub message: String,
+    /// Where to fix it, a path in the app.
+    pub link: String,
+    pub comment: Option<String>,
+}
+
+/// Every blocking problem of a consultation, in a stable order.
+pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryResult<Vec<Problem>> {
+    let rows = comment::list(conn, consultation, &Default::default(), 0, None)?;
+    let by_id: HashMap<i64, CommentNo> = rows
+        .iter()
+        .map(|r| (r.comment.id, r.comment.no()))
+        .collect();
+    let link = |no: CommentNo| format!("/c/{slug}/comments/{no}");
+    let mut out = Vec::new();
+    for r in &rows {
+        let no = r.comment.no();
+        if r.state.as_deref() != Some(ResponseState::Approved.code()) {
+            let state = r
+                .state
+                .as_deref()
+                .and_then(|s| s.parse::<ResponseState>().ok())
+                .map_or("回答なし", |s| s.label());
+            out.push(Problem {
+                kind: ProblemKind::NotApproved,
+                message: format!("No. {no}: 回答が確定していません（{state}）"),
+                link: link(no),
+                comment: Some(no.to_string()),
+            });
+        }
+    }
+    let revision_comment = |conn: &mut Conn, id: i64| -> QueryResult<Option<CommentNo>> {
+        Ok(revision::linked_comments(conn, id)?
+            .first()
+            .and_then(|c| by_id.get(c))
+            .copied())
+    };
+    for w in revisions::warnings(conn, consultation)? {
+        let (kind, target) = match &w {
+            Warning::ReviseWithoutRevision { comment } => (
+                ProblemKind::ReviseWithoutRevision,
+                by_id.get(comment).copied(),
+            ),
+            Warning::Unlinked { revision } => (
+                ProblemKind::UnlinkedRevision,
+                revision_comment(conn, *revision)?,
+            ),
+            Warning::OriginalMismatch { revision } => (
+                ProblemKind::OriginalMismatch,
+                revision_comment(conn, *revision)?,
+            ),
+            Warning::Overlap { revision, .. } => (
+                ProblemKind::OverlappingRevisions,
+                revision_comment(conn, *revision)?,
+            ),
+        };
+        let prefix = match &w {
+            Warning::ReviseWithoutRevision { .. } => {
+                target.map(|n| format!("No. {n}: ")).unwrap_or_default()
+            }
+            Warning::Unlinked { revision }
+            | Warning::OriginalMismatch { revision }
+            | Warning::Overlap { revision, .. } => format!("修正内容 #{revision}: "),
+        };
+        out.push(Problem {
+            kind,
+            message: format!("{prefix}{}", w.message()),
+            link: target
+                .map(link)
+                .unwrap_or_else(|| format!("/c/{slug}/clauses")),
+            comment: target.map(|n| n.to_string()),
+        });
+    }
+    let redactions = redaction::by_comment(conn, consultation)?;
+    for r in &rows {
+        // Individuals' text, and text whose submitter is unknown, is checked.
+        let individual = r
+            .submitter
+            .as_ref()
+            .is_none_or(|s| s.kind == SubmitterKind::Individual.code());
+        if !individual {
+            continue;
+        }
+        let published = redaction::apply(
+            &r.comment.body,
+            redactions
+                .get(&r.comment.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        );
+        for f in pii::find(&published) {
+            let no = r.comment.no();
+            out.push(Problem {
+                kind: ProblemKind::PersonalInformation,
+                message: format!(
+                    "No. {no}: 本文に{}らしき記載があります（{}）",
+                    f.kind.label(),
+                    f.text
+                ),
+                link: link(no),
+                comment: Some(no.to_string()),
+            });
+        }
+    }
+    let groups: Vec<i64> = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.eq(GroupStatus::Confirmed.code()))
+        .select(duplicate_groups::id)
+        .load(conn)?;
+    for g in groups {
+        let answers: Vec<(i32, i32, Option<String>, Option<String>)> = comments::table
+            .left_join(responses::table)
+            .filter(comments::duplicate_group_id.eq(g))
+            .order((comments::number, comments::part))
+            .select((
+                comments::number,
+                comments::part,
+                responses::disposition.nullable(),
+                responses::body.nullable(),
+            ))
+            .load(conn)?;
+        let first = answers.first().map(|a| (&a.2, &a.3));
+        if answers.iter().any(|a| Some((&a.2, &a.3)) != first) {
+            let nos: Vec<String> = answers
+                .iter()
+                .map(|a| {
+                    CommentNo {
+                        number: a.0,
+                        part: a.1,
+                    }
+                    .to_string()
+                })
+                .collect();
+            out.push(Problem {
+                kind: ProblemKind::GroupAnsweredDifferently,
+                message: format!(
+                    "同旨グループ {g}（No. {}）の回答がそろっていません",
+                    nos.join(", ")
+                ),
+                link: format!("/c/{slug}/groups#group-{g}"),
+                comment: None,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,161 @@
+//! One entry for every published file — result table, 新旧対照表, revised guideline — used
+//! by the command line, the web pages and the API alike. The final version is refused while
+//! the pre-publication check finds problems.
+
+use super::{check, print, results, revised, shinkyu, writers};
+use crate::models::{consultation::Consultation, Conn};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Document {
+    /// 意見募集の結果
+    Results,
+    /// 新旧対照表
+    Shinkyu,
+    /// The guideline with the revisions applied
+    Revised,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Xlsx,
+    Csv,
+    Html,
+    Md,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Request {
+    pub document: Document,
+    pub format: Format,
+    pub layout: results::Layout,
+    pub options: results::ResultOptions,
+}
+
+pub struct File {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub file_name: String,
+    /// Rows or clauses written, for the audit log.
+    pub items: usize,
+    pub draft: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("公表版は書き出せません。公表前チェックで {} 件の問題があります（pubcom check で一覧できます）", .0.len())]
+    Blocked(Vec<check::Problem>),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+pub fn export(conn: &mut Conn, c: &Consultation, req: &Request) -> Result<File, ExportError> {
+    if req.options.final_version {
+        let problems = check::run(conn, c.id(), &c.slug)?;
+        if !problems.is_empty() {
+            return Err(ExportError::Blocked(problems));
+        }
+    }
+    let stem = format!(
+        "{}-{}",
+        c.slug,
+        match req.document {
+            Document::Results => "results",
+            Document::Shinkyu => "shinkyu",
+            Document::Revised => "revised",
+        }
+    );
+    let (bytes, content_type, ext, items, draft) = match (req.document, req.format) {
+        (Document::Results, f) => {
+            let table = results::build_with(conn, c.id(), &c.title, req.layout, &req.options)?;
+            let (bytes, ct, ext) = match f {
+                Format::Csv => (
+                    writers::csv_bytes(&table)?,
+                    "text/csv; charset=utf-8",
+                    "csv",
+                ),
+                Format::Xlsx => (writers::xlsx_bytes(&table)?, XLSX, "xlsx"),
+                Format::Html => (
+                    print::result_table(&table).into_string().into_bytes(),
+                    HTML,
+                    "html",
+                ),
+                Format::Md => {
+                    return Err(ExportError::Unsupported(
+                        "意見募集の結果は xlsx, csv, html で書き出せます".into(),
+                    ))
+                }
+            };
+            (bytes, ct, ext, table.rows.len(), table.draft)
+        }
+        (Document::Shinkyu, f) => {
+            let rows = shinkyu::rows(conn, c.id(), !req.options.final_version)?;
+            let draft = !req.options.final_version;
+            let (bytes, ct, ext) = match f {
+                Format::Xlsx => (shinkyu::xlsx_bytes(&c.title, &rows, draft)?, XLSX, "xlsx"),
+                Format::Html => (
+                    print::shinkyu(&c.title, &rows, draft)
+                        .into_string()
+                        .into_bytes(),
+                    HTML,
+                    "html",
+                ),
+                _ => {
+                    return Err(ExportError::Unsupported(
+                        "新旧対照表は xlsx, html で書き出せます".into(),
+                    ))
+                }
+            };
+            (bytes, ct, ext, rows.len(), draft)
+        }
+        (Document::Revised, f) => {
+            let r = revised::build(conn, c.id())?;
+            if req.options.final_version && !r.failures.is_empty() {
+                let problems = r
+                    .failures
+                    .iter()
+                    .map(|f| check::Problem {
+                        kind: check::ProblemKind::OriginalMismatch,
+                        message: format!("修正内容 #{} ({}): {}", f.revision, f.clause, f.reason),
+                        link: format!("/c/{}/clauses", c.slug),
+                        comment: None,
+                    })
+                    .collect();
+                return Err(ExportError::Blocked(problems));
+            }
+            let (bytes, ct, ext) = match f {
+                Format::Md => (
+                    revised::markdown(&c.title, &r).into_bytes(),
+                    "text/markdown; charset=utf-8",
+                    "md",
+                ),
+                Format::Html => (
+                    revised::html_page(&c.title, &r).into_string().into_bytes(),
+                    HTML,
+                    "html",
+                ),
+                _ => {
+                    return Err(ExportError::Unsupported(
+                        "修正後の本文は md, html で書き出せます".into(),
+                    ))
+                }
+            };
+            (bytes, ct, ext, r.applied, !req.options.final_version)
+        }
+    };
+    Ok(File {
+        bytes,
+        content_type,
+        file_name: format!("{stem}.{ext}"),
+        items,
+        draft,
+    })
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const HTML: &str = "text/html; charset=utf-8";

@@ -1,0 +1,74 @@
+//! Printable HTML of the result table and the 新旧対照表: A4 landscape, the header row
+//! repeated on every page, rows kept whole where possible, 案 as a watermark on drafts.
+
+use super::results::ResultTable;
+use super::shinkyu::ShinkyuRow;
+use crate::drafting::diff;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+const PRINT_CSS: &str = r#"
+@page { size: A4 landscape; margin: 12mm 10mm; }
+body { font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", sans-serif; font-size: 9.5pt; color: #000; margin: 0; }
+h1 { font-size: 13pt; margin: 0 0 4mm; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; break-inside: avoid; }
+th, td { border: 0.5pt solid #000; padding: 1.5mm 2mm; vertical-align: top; white-space: pre-wrap; word-break: break-all; }
+th { background: #e6e6e6; font-weight: bold; }
+del { text-decoration: line-through; }
+ins { text-decoration: underline; color: #d00000; }
+.draft-mark { position: fixed; top: 35%; left: 0; right: 0; text-align: center; font-size: 120pt; color: rgba(200, 0, 0, 0.12); transform: rotate(-20deg); z-index: -1; }
+.draft-heading { color: #c00000; font-weight: bold; }
+"#;
+
+fn page(title: &str, draft: bool, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                title { @if draft { "【案】" } (title) }
+                style { (PreEscaped(PRINT_CSS)) }
+            }
+            body {
+                @if draft { div.draft-mark aria-hidden="true" { "案" } }
+                (body)
+            }
+        }
+    }
+}
+
+pub fn result_table(t: &ResultTable) -> Markup {
+    let widths: f64 = t.layout.columns().iter().map(|(_, w)| w).sum();
+    page(
+        &t.title,
+        t.draft,
+        html! {
+            h1 { @if t.draft { span.draft-heading { "【案】" } } (t.title) " 意見募集の結果" }
+            table.results {
+                colgroup { @for (_, w) in t.layout.columns() { col style={ "width:" (format!("{:.1}", w / widths * 100.0)) "%" }; } }
+                thead { tr { @for (h, _) in t.layout.columns() { th { (h) } } } }
+                tbody { @for row in &t.rows { tr { @for cell in row { td { (cell) } } } } }
+            }
+        },
+    )
+}
+
+pub fn shinkyu(title: &str, rows: &[ShinkyuRow], draft: bool) -> Markup {
+    page(
+        title,
+        draft,
+        html! {
+            h1 { @if draft { span.draft-heading { "【案】" } } (title) " 新旧対照表" }
+            p { "（取消線は削除部分、赤字は追記部分）" }
+            table.shinkyu {
+                colgroup { col style="width:10%"; col style="width:35%"; col style="width:35%"; col style="width:20%"; }
+                thead { tr { th { "項番" } th { "旧（原案）" } th { "新（修正後）" } th { "変更理由" } } }
+                tbody { @for r in rows {
+                    @let segs = diff::segments(&r.original, &r.revised);
+                    tr { td { (r.clause) } td { (diff::old_side(&segs)) } td { (diff::new_side(&segs)) } td { (r.reason) } }
+                } }
+            }
+        },
+    )
+}

@@ -1,0 +1,175 @@
+//! The revised guideline: every approved revision applied to its clause's text. A revision
+//! whose 原案 is not found in the text (or overlaps another) is reported, never guessed.
+
+use super::shinkyu;
+use crate::domain::ConsultationId;
+use crate::models::{clause, Conn};
+use maud::{html, Markup, DOCTYPE};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub revision: i64,
+    pub clause: String,
+    pub reason: String,
+}
+
+pub struct Revised {
+    /// (label, heading, text) in document order.
+    pub clauses: Vec<(String, String, String, i32)>,
+    pub applied: usize,
+    pub failures: Vec<Failure>,
+}
+
+/// Finds `needle` in `hay` ignoring whitespace and line breaks; returns the byte range in `hay`.
+fn find_loose(hay: &str, needle: &str) -> Option<(usize, usize)> {
+    let want: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
+    if want.is_empty() {
+        return None;
+    }
+    let chars: Vec<(usize, char)> = hay.char_indices().collect();
+    'start: for s in 0..chars.len() {
+        if chars[s].1 != want[0] {
+            continue;
+        }
+        let (mut i, mut j) = (s, 0);
+        while j < want.len() {
+            if i >= chars.len() {
+                continue 'start;
+            }
+            if chars[i].1.is_whitespace() {
+                i += 1;
+                continue;
+            }
+            if chars[i].1 != want[j] {
+                continue 'start;
+            }
+            i += 1;
+            j += 1;
+        }
+        let end = chars.get(i).map_or(hay.len(), |(b, _)| *b);
+        return Some((chars[s].0, end));
+    }
+    None
+}
+
+fn unquote(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix('「')
+        .and_then(|x| x.strip_suffix('」'))
+        .unwrap_or(t)
+}
+
+pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResult<Revised> {
+    let clauses = clause::all(conn, consultation)?;
+    let mut texts: HashMap<i64, String> = clauses.iter().map(|c| (c.id, c.body.clone())).collect();
+    let mut used: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
+    let mut applied = 0;
+    let mut failures = Vec::new();
+    for r in shinkyu::approved_revisions(conn, consultation)? {
+        let Some(cid) = r.clause_id else {
+            failures.push(Failure {
+                revision: r.id,
+                clause: r.clause_label.clone(),
+                reason: "項番の一覧にない箇所です".into(),
+            });
+            continue;
+        };
+        let text = texts.get(&cid).cloned().unwrap_or_default();
+        let original = unquote(&r.original_text);
+        let revised = unquote(&r.revised_text);
+        let result = if original.is_empty() {
+            Some(format!(
+                "{}{}{}",
+                text,
+                if text.is_empty() { "" } else { "\n" },
+                revised
+            ))
+        } else if original.contains("・・・") || original.contains('…') {
+            None
+        } else {
+            find_loose(&text, original).and_then(|(s, e)| {
+                let spans = used.entry(cid).or_default();
+                if spans.iter().any(|(a, b)| s < *b && *a < e) {
+                    return None;
+                }
+                // Later spans shift by the length change.
+                let delta = revised.len() as isize - (e - s) as isize;
+                for span in spans.iter_mut() {
+                    if span.0 >= e {
+                        span.0 = (span.0 as isize + delta) as usize;
+                        span.1 = (span.1 as isize + delta) as usize;
+                    }
+                }
+                spans.push((s, s + revised.len()));
+                Some(format!("{}{}{}", &text[..s], revised, &text[e..]))
+            })
+        };
+        match result {
+            Some(t) => {
+                texts.insert(cid, t);
+                applied += 1;
+            }
+            None => failures.push(Failure {
+                revision: r.id,
+                clause: r.clause_label.clone(),
+                reason: "原案が本文に見つからないか、省略（・・・）を含むか、他の修正と重なるため適用できません".into(),
+            }),
+        }
+    }
+    Ok(Revised {
+        clauses: clauses
+            .into_iter()
+            .map(|c| {
+                let t = texts.remove(&c.id).unwrap_or_default();
+                (c.label, c.heading, t, c.depth)
+            })
+            .collect(),
+        applied,
+        failures,
+    })
+}
+
+pub fn markdown(title: &str, r: &Revised) -> String {
+    let mut out = format!("# {title}（修正後）\n\n");
+    for (label, heading, text, depth) in &r.clauses {
+        let level = "#".repeat((*depth as usize + 1).min(6));
+        out.push_str(&format!("{level} {label} {heading}\n\n"));
+        if !text.is_empty() {
+            out.push_str(text);
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
+pub fn html_page(title: &str, r: &Revised) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head { meta charset="utf-8"; title { (title) "（修正後）" } }
+            body {
+                h1 { (title) "（修正後）" }
+                @for (label, heading, text, depth) in &r.clauses {
+                    section style={ "margin-left:" ((depth - 1) * 16) "px" } {
+                        h2 style="font-size:1em" { (label) " " (heading) }
+                        @if !text.is_empty() { p style="white-space:pre-wrap" { (text) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn originals_are_found_across_line_breaks() {
+        let hay = "（２）を踏まえ、クラウド\nサービス事業者は";
+        let (s, e) = find_loose(hay, "クラウドサービス事業者").unwrap();
+        assert_eq!(&hay[s..e], "クラウド\nサービス事業者");
+        assert!(find_loose(hay, "（３）").is_none());
+    }
+}
