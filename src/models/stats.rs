@@ -117,6 +117,6 @@ pub fn by_chapter_cell(
         .group_by(comments::chapter)
         .select((comments::chapter, diesel::dsl::count_star()))
         .load(conn)?;
-    rows.sort_by(|a, b| b.1.cmp(&a.1));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     Ok(rows)
 }

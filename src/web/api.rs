@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// Errors of the API as JSON: `{"error": "not_found", "message": "…"}`.
 #[derive(Debug)]
-pub struct ApiError(AppError);
+pub struct ApiError(pub AppError);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
@@ -88,8 +88,6 @@ pub async fn consultations(
 
 #[derive(serde::Deserialize)]
 pub struct CommentQuery {
-    q: Option<String>,
-    category: Option<i64>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -132,15 +130,12 @@ pub async fn comments(
     id: Identity,
     slug: Path<String>,
     q: Query<CommentQuery>,
+    filters: Query<super::comments::ListParams>,
 ) -> Result<Json<CommentPage>, ApiError> {
     let pool = state.pool.clone();
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(100).clamp(1, 1000);
-    let filter = comment::CommentFilter {
-        q: q.q.clone(),
-        category: q.category,
-        ..Default::default()
-    };
+    let filter = filters.filter();
     let result = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &slug, Permission::View)?;
