@@ -321,7 +321,28 @@ impl Client {
 
     /// Posts a form exactly as given: no CSRF token unless the fields hold one.
     pub fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        read(self.request("POST", path).send_form(fields))
+        self.send_raw("POST", path, fields)
+    }
+
+    /// Sends a form with any method, exactly as given.
+    pub fn send_raw(&self, method: &str, path: &str, fields: &[(&str, &str)]) -> Resp {
+        read(self.request(method, path).send_form(fields))
+    }
+
+    /// Sends JSON with a bearer token.
+    pub fn json_with_bearer(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> Resp {
+        read(
+            self.request(method, path)
+                .set("Authorization", &format!("Bearer {token}"))
+                .set("Content-Type", "application/json")
+                .send_string(&body.to_string()),
+        )
     }
 
     pub fn get_with_bearer(&self, path: &str, token: &str) -> Resp {
