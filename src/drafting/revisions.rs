@@ -168,6 +168,21 @@ pub fn delete(
     })
 }
 
+/// The clause a 修正後 moves or inserts text under, when its first line names one
+/// (`3.2.2(2)(ア)⑤（挿入）` above the new text).
+pub fn moved_to(revised: &str) -> Option<&str> {
+    let (first, rest) = revised.split_once('\n')?;
+    let first = first.trim();
+    let names_clause = crate::intake::clause_ref::parse_cell(first)
+        .first()
+        .is_some_and(|r| r.path.is_some());
+    (names_clause
+        && !rest.trim().is_empty()
+        && !first.contains('「')
+        && first.chars().count() <= 40)
+        .then_some(first)
+}
+
 /// Text compared without spaces, line breaks or the 「」 around a quotation.
 fn squeeze(s: &str) -> String {
     s.chars()

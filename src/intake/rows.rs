@@ -283,10 +283,17 @@ fn revision(
     };
     let (label_o, text_o) = original.as_deref().map(split).unwrap_or_default();
     let (label_r, text_r) = revised.as_deref().map(split).unwrap_or_default();
+    // A revision that moves or inserts text under another clause keeps that clause's label
+    // as the first line of its 修正後, so nothing of the cell is lost.
+    let revised_text = if !label_r.is_empty() && !label_o.is_empty() && label_r != label_o {
+        format!("{label_r}\n{text_r}")
+    } else {
+        text_r
+    };
     Some(RevisionRow {
         clause_label: if label_o.is_empty() { label_r } else { label_o },
         original_text: text_o,
-        revised_text: text_r,
+        revised_text,
         reason: reason.unwrap_or_default(),
     })
 }

@@ -147,6 +147,13 @@ pub fn build_with(
                     .push(r.comment.no().to_string());
             }
         }
+        for nos in group_nos.values_mut() {
+            nos.sort_by_key(|n| {
+                n.parse::<crate::domain::CommentNo>()
+                    .map(|c| (c.number, c.part))
+                    .unwrap_or((i32::MAX, 0))
+            });
+        }
         let mut seen = std::collections::HashSet::new();
         comments.retain(|r| {
             match r
@@ -233,7 +240,9 @@ pub fn build_with(
                     let cell = |f: fn(&revision::Revision) -> &str| {
                         revs.iter()
                             .map(|rev| {
-                                if rev.clause_label.is_empty() {
+                                if rev.clause_label.is_empty()
+                                    || crate::drafting::revisions::moved_to(f(rev)).is_some()
+                                {
                                     f(rev).to_string()
                                 } else {
                                     format!("{}\n{}", rev.clause_label, f(rev))

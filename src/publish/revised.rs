@@ -75,6 +75,16 @@ pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResu
             });
             continue;
         };
+        if let Some(target) = crate::drafting::revisions::moved_to(&r.revised_text) {
+            failures.push(Failure {
+                revision: r.id,
+                clause: r.clause_label.clone(),
+                reason: format!(
+                    "{target} への移動・挿入は自動では反映しません（本文を直接直してください）"
+                ),
+            });
+            continue;
+        }
         let text = texts.get(&cid).cloned().unwrap_or_default();
         let original = unquote(&r.original_text);
         let revised = unquote(&r.revised_text);

@@ -8,6 +8,7 @@ mod drafting;
 mod export;
 mod import;
 mod mail;
+mod publish;
 mod security;
 mod smtp_sink;
 mod triage;
