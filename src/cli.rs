@@ -83,6 +83,25 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 性能測定用の意見の表（CSV、総務省形式＋分類）を作る。同旨の組は FILE.campaigns.csv に
+    Synth {
+        #[arg(long)]
+        comments: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// 性能測定: N 件の意見を作って取り込み、同旨・一覧・検索・状況・書き出しの時間を測る
+    Bench {
+        #[arg(long)]
+        comments: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// 作業用フォルダ（生成した CSV を置く）
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
     /// ユーザーの管理
     #[command(subcommand)]
     Users(UserCommand),
@@ -404,6 +423,42 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Users(cmd) => run_users(&settings, cmd),
+        Command::Synth {
+            comments,
+            seed,
+            output,
+        } => {
+            let truth = output.with_extension("campaigns.csv");
+            let r = crate::bench::synth::write(
+                comments,
+                seed,
+                &mut std::io::BufWriter::new(std::fs::File::create(&output)?),
+                &mut std::io::BufWriter::new(std::fs::File::create(&truth)?),
+            )?;
+            println!(
+                "{} 件（同旨の組 {} 組・{} 件）を {} に、組の正解を {} に書きました",
+                r.comments,
+                r.campaigns,
+                r.campaign_members,
+                output.display(),
+                truth.display()
+            );
+            Ok(())
+        }
+        Command::Bench {
+            comments,
+            seed,
+            dir,
+        } => {
+            std::fs::create_dir_all(&dir)?;
+            println!(
+                "pubcom bench --comments {comments} --seed {seed} on {} ({} cores)",
+                settings.database.redacted(),
+                std::thread::available_parallelism().map_or(0, |n| n.get())
+            );
+            crate::bench::measure::run(&settings.database, comments, seed, &dir)?;
+            Ok(())
+        }
         Command::Tokens(cmd) => run_tokens(&settings, cmd),
         Command::Audit {
             consultation,

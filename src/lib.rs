@@ -2,6 +2,7 @@
 //! The modules follow the flow: intake → triage → drafting → review → publish.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;
