@@ -2,6 +2,7 @@
 //! and the embedded migrations of both backends.
 
 pub mod schema;
+pub mod search_index;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;

@@ -109,10 +109,19 @@ pub fn import_comments(
                 imported_by: &opts.actor,
             },
         )?;
-        let mut writer = RowWriter::new(cid, batch, opts.renumber, comment::max_number(conn, cid)?);
+        let mut writer = RowWriter::new(cid, batch, opts.renumber, comment::keys(conn, cid)?);
+        // A large import fills the search index once at the end instead of row by row.
+        let bulk_index = if rows.len() >= BULK_INDEX_ROWS {
+            crate::db::search_index::suspend(conn)?
+        } else {
+            None
+        };
         for (i, row) in rows.iter().enumerate() {
             writer.write(conn, file, row, &mut report)?;
             progress(i + 1, rows.len());
+        }
+        if let Some(after) = bulk_index {
+            crate::db::search_index::resume(conn, after)?;
         }
         import_batch::set_added(conn, batch, report.comments_added as i32)?;
         crate::triage::clause_links::resolve(conn, cid)?;
@@ -138,6 +147,9 @@ pub fn import_comments(
     Ok(report)
 }
 
+/// From this many rows on, the search index is filled after the rows, not by the trigger.
+const BULK_INDEX_ROWS: usize = 2_000;
+
 /// Writes rows one by one, remembering categories and submitters already seen.
 struct RowWriter {
     consultation: ConsultationId,
@@ -146,10 +158,18 @@ struct RowWriter {
     next_number: i32,
     categories: HashMap<String, crate::domain::CategoryId>,
     submitters: HashMap<(String, String), crate::domain::SubmitterId>,
+    /// The match key of every No. already in the consultation (and written so far).
+    existing: HashMap<CommentNo, String>,
 }
 
 impl RowWriter {
-    fn new(consultation: ConsultationId, batch: i64, renumber: bool, max_number: i32) -> Self {
+    fn new(
+        consultation: ConsultationId,
+        batch: i64,
+        renumber: bool,
+        existing: HashMap<CommentNo, String>,
+    ) -> Self {
+        let max_number = existing.keys().map(|n| n.number).max().unwrap_or(0);
         RowWriter {
             consultation,
             batch,
@@ -157,6 +177,7 @@ impl RowWriter {
             next_number: max_number + 1,
             categories: HashMap::new(),
             submitters: HashMap::new(),
+            existing,
         }
     }
 
@@ -178,8 +199,9 @@ impl RowWriter {
                 no
             }
         };
-        if let Some(existing) = comment::find_by_no(conn, self.consultation, no)? {
-            if existing.match_key == crate::text::match_key(&row.body) {
+        let key = crate::text::match_key(&row.body);
+        if let Some(existing) = self.existing.get(&no) {
+            if *existing == key {
                 report.comments_already_present += 1;
                 return Ok(());
             }
@@ -258,6 +280,7 @@ impl RowWriter {
             insert_revision(conn, self.consultation, comment, rev)?;
             report.revisions_added += 1;
         }
+        self.existing.insert(no, key);
         report.comments_added += 1;
         Ok(())
     }

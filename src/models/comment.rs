@@ -370,3 +370,18 @@ pub fn tagged_with(
         .select(Comment::as_select())
         .load(conn)
 }
+
+/// The match key of every comment of a consultation, by No.
+pub fn keys(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<std::collections::HashMap<CommentNo, String>> {
+    let rows: Vec<(i32, i32, String)> = comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .select((comments::number, comments::part, comments::match_key))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(number, part, key)| (CommentNo { number, part }, key))
+        .collect())
+}

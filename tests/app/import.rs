@@ -329,3 +329,46 @@ fn a_truncated_xlsx_changes_nothing() {
     assert!(e.to_string().starts_with("cut.xlsx: "), "{e}");
     assert!(e.message.contains("XLSX"), "{e}");
 }
+
+#[test]
+fn a_large_import_fills_the_search_index_and_later_imports_still_index() {
+    let db = TestDb::new();
+    let (mut csv, mut truth) = (Vec::new(), Vec::new());
+    pubcom::bench::synth::write(2_500, 3, &mut csv, &mut truth).unwrap();
+    let report = import_bytes(&mut db.conn(), "synth.csv", &csv, &options("big")).unwrap();
+    assert_eq!(report.comments_added, 2_500);
+    let c = consultation::find_by_slug(&mut db.conn(), "big")
+        .unwrap()
+        .unwrap();
+    let search = |q: &str| {
+        comment::count_filtered(
+            &mut db.conn(),
+            c.id(),
+            &comment::CommentFilter {
+                q: Some(q.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let like = |q: &str| {
+        let rows = comment::list(&mut db.conn(), c.id(), &Default::default(), 0, None).unwrap();
+        rows.iter().filter(|r| r.comment.body.contains(q)).count() as i64
+    };
+    for q in ["医療機関", "ガイドライン", "サイバー攻撃"] {
+        assert_eq!(search(q), like(q), "{q}");
+        assert!(search(q) > 0);
+    }
+    import_bytes(
+        &mut db.conn(),
+        "one.csv",
+        "資料NO.,氏名・名称,意見\n9001,個人Z,あとから来た唯一無二の意見です\n".as_bytes(),
+        &options("big"),
+    )
+    .unwrap();
+    assert_eq!(
+        search("唯一無二"),
+        1,
+        "the row trigger is back after the bulk import"
+    );
+}
