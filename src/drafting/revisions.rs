@@ -297,6 +297,53 @@ pub fn warnings(
     Ok(out)
 }
 
+/// The problems a single comment's page shows, without scanning the whole consultation:
+/// its own 修正 flag, and for each of its revisions a 原案 missing from the clause text or an
+/// overlap with another revision of the same clause.
+pub fn warnings_for_comment(
+    conn: &mut Conn,
+    comment: CommentId,
+    revs: &[revision::Revision],
+) -> diesel::QueryResult<Vec<Warning>> {
+    let mut out = Vec::new();
+    if revs.is_empty() && says_revise(conn, comment)? {
+        out.push(Warning::ReviseWithoutRevision { comment: comment.0 });
+    }
+    for r in revs {
+        let Some(c) = r.clause_id.and_then(|id| {
+            clause::find(conn, crate::domain::ClauseId(id))
+                .ok()
+                .flatten()
+        }) else {
+            continue;
+        };
+        if r.original_text.trim().is_empty() {
+            continue;
+        }
+        let Some(span) = locate(&r.original_text, &c.body) else {
+            out.push(Warning::OriginalMismatch { revision: r.id });
+            continue;
+        };
+        for other in revision::for_clause(conn, c.id())? {
+            if other.id == r.id
+                || other.original_text.trim().is_empty()
+                || squeeze(&other.revised_text) == squeeze(&r.revised_text)
+            {
+                continue;
+            }
+            if let Some((s, e)) = locate(&other.original_text, &c.body) {
+                if span.0 < e && s < span.1 {
+                    out.push(Warning::Overlap {
+                        revision: r.id,
+                        other: other.id,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Whether a comment's answer says 修正 (for the flag on its page).
 pub fn says_revise(conn: &mut Conn, comment: CommentId) -> diesel::QueryResult<bool> {
     Ok(

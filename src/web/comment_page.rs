@@ -84,16 +84,8 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         &revisions.iter().map(|r| r.id).collect::<Vec<_>>(),
     )?);
     history.sort_by_key(|e| e.id);
-    let warnings: Vec<String> = rev_rules::warnings(conn, c.id())?
+    let warnings: Vec<String> = rev_rules::warnings_for_comment(conn, cm.id(), &revisions)?
         .into_iter()
-        .filter(|w| match w {
-            rev_rules::Warning::ReviseWithoutRevision { comment } => *comment == cm.id,
-            rev_rules::Warning::OriginalMismatch { revision }
-            | rev_rules::Warning::Overlap { revision, .. }
-            | rev_rules::Warning::Unlinked { revision } => {
-                revisions.iter().any(|r| r.id == *revision)
-            }
-        })
         .map(|w| match &w {
             rev_rules::Warning::ReviseWithoutRevision { .. } => w.message(),
             rev_rules::Warning::OriginalMismatch { revision }

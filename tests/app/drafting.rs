@@ -638,6 +638,16 @@ fn revisions_show_their_diff_and_inconsistencies_are_flagged() {
         2,
         "{warnings:?}"
     );
+    for page in ["/c/mic/comments/53", "/c/mic/comments/56"] {
+        assert!(
+            d.get(page).body.contains("同じ箇所を別の修正内容"),
+            "{page} shows the overlap"
+        );
+    }
+    assert!(d
+        .get("/c/mic/comments/14")
+        .body
+        .contains("対応区分が「修正」なのに修正内容がありません"));
     // 修正 for No. 14 without any revision is flagged; so is a revision that answers nothing.
     assert!(warnings.iter().any(|w| *w
         == Warning::ReviseWithoutRevision {
