@@ -82,3 +82,21 @@ pub fn of_submission(
         .first(conn)
         .optional()
 }
+
+/// The name a submitter is published under (個人A, 個人B, … or the organisation's name),
+/// without loading every submitter: an individual's letter is their rank among individuals.
+pub fn public_name(conn: &mut Conn, s: &Submitter) -> QueryResult<String> {
+    if s.kind() == SubmitterKind::Organization {
+        return Ok(s.name.clone());
+    }
+    let rank: i64 = submitters::table
+        .filter(submitters::consultation_id.eq(s.consultation_id))
+        .filter(submitters::kind.eq(SubmitterKind::Individual.code()))
+        .filter(submitters::id.le(s.id))
+        .count()
+        .get_result(conn)?;
+    Ok(format!(
+        "個人{}",
+        crate::intake::column_letter(rank as usize)
+    ))
+}

@@ -14,7 +14,6 @@ use crate::models::{
     assignment, audit, category, clause, clause_ref, comment, consultation, membership, response,
     revision, stock_phrase, submitter, Conn,
 };
-use crate::publish::anonymize;
 use crate::startup::AppState;
 use crate::text::excerpt;
 use actix_web::web::{self, Data, Path};
@@ -68,10 +67,7 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
     let submission = SubmissionId(cm.submission_id);
     let submitter = match submitter::of_submission(conn, submission)? {
         Some(s) => {
-            let all = submitter::for_consultation(conn, c.id())?;
-            let names =
-                anonymize::public_names(all.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
-            let public = names.get(&s.id).cloned().unwrap_or_default();
+            let public = submitter::public_name(conn, &s)?;
             Some((s, public))
         }
         None => None,

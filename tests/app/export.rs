@@ -93,6 +93,16 @@ fn individuals_are_anonymised_with_one_letter_per_person_and_no_contact_data() {
         names,
         vec!["個人A", "一般社団法人テスト協会", "個人B", "個人A"]
     );
+    // The name shown on a comment's page is the same as in the export.
+    let c = consultation::find_by_slug(&mut conn, "pii")
+        .unwrap()
+        .unwrap();
+    let shown: Vec<String> = pubcom::models::submitter::for_consultation(&mut conn, c.id())
+        .unwrap()
+        .iter()
+        .map(|s| pubcom::models::submitter::public_name(&mut conn, s).unwrap())
+        .collect();
+    assert_eq!(shown, vec!["個人A", "一般社団法人テスト協会", "個人B"]);
     for bytes in [
         writers::csv_bytes(&t).unwrap(),
         writers::xlsx_bytes(&t).unwrap(),
