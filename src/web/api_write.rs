@@ -497,3 +497,49 @@ pub async fn openapi() -> HttpResponse {
         .content_type("application/json")
         .body(include_str!("openapi.json"))
 }
+
+#[derive(Deserialize)]
+pub struct RedactionBody {
+    original: String,
+    replacement: String,
+    reason: String,
+}
+
+/// POST /api/v1/consultations/{slug}/comments/{no}/redactions
+pub async fn redact(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, String)>,
+    body: Json<RedactionBody>,
+) -> ApiResult {
+    let (slug, no) = path.into_inner();
+    let b = body.into_inner();
+    if b.original.trim().is_empty() || b.reason.trim().is_empty() {
+        return Err(AppError::BadRequest("original と reason が必要です".into()).into());
+    }
+    let pool = state.pool.clone();
+    let rid = web::block(move || -> Result<i64, AppError> {
+        let mut conn = pool.get()?;
+        let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Publish)?;
+        if !cm.body.contains(&b.original) {
+            return Err(AppError::BadRequest("その文は本文にありません".into()));
+        }
+        let rid = crate::models::redaction::add(
+            &mut conn,
+            cm.id(),
+            &b.original,
+            &b.replacement,
+            b.reason.trim(),
+            Some(id.user.id()),
+        )?;
+        let actor = Actor::of(&id.user);
+        let mut e = actor.event("redact", "comment", Some(cm.id));
+        e.consultation = Some(c.id());
+        e.after = Some(json!({"redaction": rid, "reason": b.reason.trim(), "via": "api"}));
+        crate::models::audit::record(&mut conn, &e)?;
+        Ok(rid)
+    })
+    .await
+    .map_err(AppError::from)??;
+    Ok(HttpResponse::Created().json(json!({"id": rid})))
+}

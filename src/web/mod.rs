@@ -99,6 +99,7 @@ route_table! {
     post "/api/v1/consultations/{slug}/comments/{no}/review" => api_write::review;
     put "/api/v1/consultations/{slug}/comments/{no}/tags" => api_write::put_tags;
     put "/api/v1/consultations/{slug}/comments/{no}/assignment" => api_write::put_assignment;
+    post "/api/v1/consultations/{slug}/comments/{no}/redactions" => api_write::redact;
     get "/api/v1/consultations/{slug}/revisions" => api_write::list_revisions;
     post "/api/v1/consultations/{slug}/revisions" => api_write::create_revision;
     put "/api/v1/consultations/{slug}/revisions/{id}" => api_write::update_revision;

@@ -582,5 +582,19 @@ fn the_api_export_answers_409_with_the_problems_until_the_check_passes() {
     };
     assert_eq!(status, 200);
     assert!(bytes.contains("資料NO.") && !bytes.contains("【案】"));
+    // Personal information in a new individual's comment, redacted through the API.
+    let pii = "資料NO.,氏名・名称,属性,意見\n95,鈴木,個人,メールは suzuki@example.jp へ\n";
+    import_bytes(&mut db.conn(), "pii.csv", pii.as_bytes(), &options("mic")).unwrap();
+    let red = client.json_with_bearer(
+        "POST",
+        "/api/v1/consultations/mic/comments/95/redactions",
+        &token,
+        &serde_json::json!({"original": "suzuki@example.jp", "replacement": "［削除］", "reason": "個人のメールアドレス"}),
+    );
+    assert_eq!(red.status, 201, "{}", red.body);
+    assert!(
+        !kinds(&db, "mic").contains(&ProblemKind::PersonalInformation),
+        "redacted through the API"
+    );
     let _ = CommentId(0);
 }
