@@ -260,6 +260,7 @@ impl RowWriter {
                 chapter: row.chapter.as_deref(),
                 page: row.page.as_deref(),
                 category,
+                match_key: &key,
             },
         )?;
         for (source, r) in &row.clause_refs {

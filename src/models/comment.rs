@@ -46,6 +46,8 @@ pub struct NewComment<'a> {
     pub chapter: Option<&'a str>,
     pub page: Option<&'a str>,
     pub category: Option<CategoryId>,
+    /// `text::match_key(body)`, computed once by the caller.
+    pub match_key: &'a str,
 }
 
 pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
@@ -61,7 +63,7 @@ pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
             comments::chapter.eq(c.chapter),
             comments::page.eq(c.page),
             comments::category_id.eq(c.category.map(|id| id.0)),
-            comments::match_key.eq(crate::text::match_key(c.body)),
+            comments::match_key.eq(c.match_key),
             comments::created_at.eq(t),
             comments::updated_at.eq(t),
         ))
