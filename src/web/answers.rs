@@ -7,7 +7,7 @@ use crate::domain::{CommentNo, Disposition, UserId};
 use crate::drafting::answers::{self, Editor, Outcome};
 use crate::drafting::review::ReviewAction;
 use crate::error::AppError;
-use crate::models::{assignment, audit, comment};
+use crate::models::comment;
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Form, Path};
@@ -241,54 +241,23 @@ pub async fn assign(
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
-    let due = match f.due_on.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into()))?,
-        ),
-        None => None,
-    };
+    let due = super::parse_due(f.due_on.as_deref())?;
     let pool = state.pool.clone();
     let to = web::block(move || -> Result<String, AppError> {
         let mut conn = pool.get()?;
-        let page = comment_page::load(&mut conn, &id, &slug, &no)?;
-        if !page.role.allows(Permission::Assign) {
-            return Err(AppError::Forbidden);
-        }
-        let drafters = crate::models::membership::drafters(&mut conn, page.consultation.id())?;
-        if !drafters.iter().any(|(uid, _)| *uid == f.drafter) {
-            return Err(AppError::BadRequest(
-                "その人はこの案件の起案担当ではありません".into(),
-            ));
-        }
-        crate::db::transaction(&mut conn, |conn| -> Result<(), AppError> {
-            let before = assignment::set(
-                conn,
-                page.comment.id(),
-                UserId(f.drafter),
-                due,
-                Some(id.user.id()),
-            )?;
-            if before.as_ref().map(|a| a.drafter_id) != Some(f.drafter) {
-                crate::models::notification::add(
-                    conn,
-                    UserId(f.drafter),
-                    page.consultation.id(),
-                    page.comment.id(),
-                    crate::models::notification::ASSIGNED,
-                    None,
-                )?;
-            }
-            let actor = Actor::of(&id.user);
-            let mut e = actor.event("assign", "comment", Some(page.comment.id));
-            e.consultation = Some(page.consultation.id());
-            e.before =
-                before.map(|a| serde_json::json!({"drafter": a.drafter_id, "due_on": a.due_on}));
-            e.after = Some(serde_json::json!({"drafter": f.drafter, "due_on": due}));
-            audit::record(conn, &e)?;
-            Ok(())
-        })?;
-        Ok(comment_page::url(&page))
+        let c = id.consultation(&mut conn, &slug, Permission::Assign)?;
+        let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+        super::require_drafter(&mut conn, c.id(), f.drafter)?;
+        crate::triage::tagging::assign(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            std::slice::from_ref(&cm),
+            UserId(f.drafter),
+            due,
+        )?;
+        Ok(format!("/c/{slug}/comments/{no}"))
     })
     .await??;
     Ok(super::see_other(&to))

@@ -265,14 +265,7 @@ pub async fn put_assignment(
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
         let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Assign)?;
-        if !crate::models::membership::drafters(&mut conn, c.id())?
-            .iter()
-            .any(|(u, _)| *u == b.drafter_id)
-        {
-            return Err(AppError::BadRequest(
-                "その人はこの案件の起案担当ではありません".into(),
-            ));
-        }
+        super::require_drafter(&mut conn, c.id(), b.drafter_id)?;
         tagging::assign(
             &mut conn,
             &Actor::of(&id.user),

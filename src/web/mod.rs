@@ -136,6 +136,37 @@ async fn health() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
+/// A due date from a form field (`YYYY-MM-DD`; empty: none).
+pub fn parse_due(value: Option<&str>) -> Result<Option<chrono::NaiveDate>, crate::error::AppError> {
+    match value.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                crate::error::AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into())
+            }),
+        None => Ok(None),
+    }
+}
+
+/// Refuses a user who cannot draft answers in the consultation as the target of assignment
+/// or routing.
+pub fn require_drafter(
+    conn: &mut crate::models::Conn,
+    consultation: crate::domain::ConsultationId,
+    user: i64,
+) -> Result<(), crate::error::AppError> {
+    if crate::models::membership::drafters(conn, consultation)?
+        .iter()
+        .any(|(u, _)| *u == user)
+    {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::BadRequest(
+            "その人はこの案件の起案担当ではありません".into(),
+        ))
+    }
+}
+
 /// A redirect after a successful POST (Post/Redirect/Get).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

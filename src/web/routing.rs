@@ -112,9 +112,7 @@ pub async fn add(
         if prefix.is_none() && category.is_none() {
             return Err(AppError::BadRequest("項番か分類の少なくとも一方を指定してください".into()));
         }
-        if !membership::drafters(&mut conn, c.id())?.iter().any(|(u, _)| *u == f.drafter) {
-            return Err(AppError::BadRequest("その人はこの案件の起案担当ではありません".into()));
-        }
+        super::require_drafter(&mut conn, c.id(), f.drafter)?;
         let rid = routing_rule::add(&mut conn, c.id(), prefix, category, f.drafter)?;
         let actor = Actor::of(&id.user);
         let mut e = actor.event("routing_rule_add", "routing_rule", Some(rid));
@@ -164,18 +162,7 @@ pub async fn apply(
     slug: Path<String>,
     form: Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let due = match form
-        .due_on
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(d) => Some(
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into()))?,
-        ),
-        None => None,
-    };
+    let due = super::parse_due(form.due_on.as_deref())?;
     let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();

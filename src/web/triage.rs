@@ -5,7 +5,7 @@ use super::layout::{self, csrf_field};
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CategoryId, ClauseId, CommentNo, UserId};
 use crate::error::AppError;
-use crate::models::{category, comment, membership, Conn};
+use crate::models::{category, comment, Conn};
 use crate::startup::AppState;
 use crate::triage::tagging::{self, TagChange};
 use actix_web::web::{self, Bytes, Data, Path};
@@ -106,13 +106,7 @@ pub async fn assign_bulk(
     body: Bytes,
 ) -> Result<HttpResponse, AppError> {
     let f = Fields::parse(&body)?;
-    let due = match f.get("due_on") {
-        Some(d) => Some(
-            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest("期限は YYYY-MM-DD で入れてください".into()))?,
-        ),
-        None => None,
-    };
+    let due = super::parse_due(f.get("due_on").as_deref())?;
     let pool = state.pool.clone();
     let slug = slug.into_inner();
     let to = web::block(move || -> Result<String, AppError> {
@@ -121,14 +115,7 @@ pub async fn assign_bulk(
         let drafter = f
             .id("assign_to")?
             .ok_or_else(|| AppError::BadRequest("担当者を選んでください".into()))?;
-        if !membership::drafters(&mut conn, c.id())?
-            .iter()
-            .any(|(u, _)| *u == drafter)
-        {
-            return Err(AppError::BadRequest(
-                "その人はこの案件の起案担当ではありません".into(),
-            ));
-        }
+        super::require_drafter(&mut conn, c.id(), drafter)?;
         let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
         let n = tagging::assign(
             &mut conn,
