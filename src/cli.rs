@@ -481,30 +481,31 @@ pub fn import_file(
     file: &std::path::Path,
     opts: &ImportOptions,
 ) -> anyhow::Result<ImportReport> {
-    let bytes = std::fs::read(file).with_context(|| format!("{} を読めません", file.display()))?;
+    let source =
+        std::fs::File::open(file).with_context(|| format!("{} を読めません", file.display()))?;
     let pool = db::connect(&settings.database, 2)?;
     let mut conn = pool.get()?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} 取込中 [{bar:40}] {pos}/{len} 行 ({eta})",
+            "{spinner} 取込中 [{bar:40}] {pos}/{len} 行目 ({eta})",
         )
         .expect("static template")
         .progress_chars("=> "),
     );
     let name = file.display().to_string();
+    let mut calls = 0u64;
     let report = import::import_comments(
         &mut conn,
         &name,
-        &bytes,
+        std::io::BufReader::new(source),
         opts,
         &settings.profiles()?,
         &settings.stock_phrases()?,
         &mut |done, total| {
-            if done == 1 {
+            calls += 1;
+            if calls % 256 == 1 || done == total {
                 bar.set_length(total as u64);
-            }
-            if done % 100 == 0 || done == total {
                 bar.set_position(done as u64);
             }
         },

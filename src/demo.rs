@@ -51,7 +51,7 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<
         let report = import::import_comments(
             conn,
             file,
-            bytes,
+            std::io::Cursor::new(bytes),
             &opts,
             &profiles,
             &phrases,

@@ -88,7 +88,6 @@ pub fn run(
     let pool = db::connect(database, 4)?;
     let mut conn = pool.get()?;
     let slug = format!("bench-{n}-{seed}");
-    let bytes = std::fs::read(&file)?;
     let opts = crate::intake::import::ImportOptions {
         consultation: slug.clone(),
         actor: "bench".into(),
@@ -98,13 +97,12 @@ pub fn run(
     let imported = crate::intake::import::import_comments(
         &mut conn,
         "synth.csv",
-        &bytes,
+        std::fs::File::open(&file)?,
         &opts,
         &crate::intake::profile::builtin(),
         &crate::drafting::stock_phrases::StockPhrases::builtin()?,
         &mut |_, _| {},
     )?;
-    drop(bytes);
     say(format!(
         "import: {} comments in {:.1} s ({:.0} rows/s); peak memory so far {:.0} MB",
         imported.comments_added,

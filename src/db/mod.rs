@@ -22,6 +22,21 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// Runs the same diesel query on whichever backend the connection is, for what diesel's
+/// `MultiConnection` cannot dispatch itself (multi-row inserts).
+#[macro_export]
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Pg($c) => $body,
+        }
+    };
+}
+
+/// Rows per multi-row `INSERT`: well under SQLite's and PostgreSQL's bound-parameter limits.
+pub const INSERT_BATCH: usize = 500;
+
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 

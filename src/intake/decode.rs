@@ -3,6 +3,7 @@
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+use std::io::{self, Read, Seek, SeekFrom};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TextEncoding {
@@ -127,4 +128,186 @@ mod tests {
         assert_eq!(err.line, 1);
         assert!(err.to_string().contains("1 行目"));
     }
+}
+
+/// What one pass over a file found: its SHA-256 and how to decode it.
+pub struct Scan {
+    pub sha256: String,
+    pub encoding: &'static Encoding,
+    /// Bytes of byte-order mark to skip before decoding.
+    pub bom_len: u64,
+}
+
+impl Scan {
+    pub fn encoding_name(&self) -> &'static str {
+        if self.encoding == SHIFT_JIS {
+            "shift_jis"
+        } else {
+            leak_name(self.encoding.name())
+        }
+    }
+}
+
+const CHUNK: usize = 256 * 1024;
+
+/// Reads `source` once from the start, hashing it and choosing the encoding as `decode`
+/// does, without holding the file in memory.
+pub fn scan<R: Read + Seek>(source: &mut R, forced: Option<TextEncoding>) -> io::Result<Scan> {
+    use sha2::{Digest, Sha256};
+    source.seek(SeekFrom::Start(0))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut head = Vec::new();
+    let mut utf8 = Utf8Check::default();
+    loop {
+        let n = source.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        if head.len() < 4 {
+            head.extend_from_slice(&buf[..n.min(4)]);
+        }
+        utf8.feed(&buf[..n]);
+    }
+    let sha256 = hex::encode(hasher.finalize());
+    let (encoding, bom_len) = match (Encoding::for_bom(&head), forced) {
+        (Some((enc, len)), None) => (enc, len),
+        (Some((enc, len)), Some(_)) if enc == UTF_8 => (enc, len),
+        (_, Some(TextEncoding::Utf8)) => (UTF_8, 0),
+        (_, Some(TextEncoding::ShiftJis)) => (SHIFT_JIS, 0),
+        (_, None) if utf8.valid() => (UTF_8, 0),
+        (_, None) => {
+            source.seek(SeekFrom::Start(0))?;
+            let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+            loop {
+                let n = source.read(&mut buf)?;
+                detector.feed(&buf[..n], n == 0);
+                if n == 0 {
+                    break;
+                }
+            }
+            match detector.guess(Some(b"jp"), Utf8Detection::Allow) {
+                g if g == UTF_16LE || g == UTF_16BE => (SHIFT_JIS, 0),
+                g => (g, 0),
+            }
+        }
+    };
+    Ok(Scan {
+        sha256,
+        encoding,
+        bom_len: bom_len as u64,
+    })
+}
+
+/// UTF-8 validity of a stream fed in pieces (a character may straddle two pieces).
+#[derive(Default)]
+struct Utf8Check {
+    carry: Vec<u8>,
+    invalid: bool,
+}
+
+impl Utf8Check {
+    fn feed(&mut self, bytes: &[u8]) {
+        if self.invalid {
+            return;
+        }
+        let mut piece = std::mem::take(&mut self.carry);
+        piece.extend_from_slice(bytes);
+        match std::str::from_utf8(&piece) {
+            Ok(_) => {}
+            Err(e) if e.error_len().is_none() => self.carry = piece[e.valid_up_to()..].to_vec(),
+            Err(_) => self.invalid = true,
+        }
+    }
+
+    fn valid(&self) -> bool {
+        !self.invalid && self.carry.is_empty()
+    }
+}
+
+/// Decodes a byte stream to UTF-8 as it is read, refusing malformed bytes with the line
+/// they are on (as a `DecodeError` inside the `io::Error`).
+pub struct DecodingReader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    name: &'static str,
+    input: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    done: bool,
+    output: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    lines: usize,
+}
+
+impl<R: Read + Seek> DecodingReader<R> {
+    /// Starts decoding `inner` after the byte-order mark found by `scan`.
+    pub fn new(mut inner: R, scan: &Scan) -> io::Result<Self> {
+        inner.seek(SeekFrom::Start(scan.bom_len))?;
+        Ok(DecodingReader {
+            inner,
+            decoder: scan.encoding.new_decoder_without_bom_handling(),
+            name: scan.encoding_name(),
+            input: vec![0; CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            done: false,
+            output: vec![0; CHUNK * 3 + 16],
+            out_start: 0,
+            out_end: 0,
+            lines: 1,
+        })
+    }
+}
+
+impl<R: Read> Read for DecodingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use encoding_rs::DecoderResult;
+        loop {
+            if self.out_start < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_start);
+                buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+                self.out_start += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.start == self.end && !self.eof {
+                self.start = 0;
+                self.end = self.inner.read(&mut self.input)?;
+                self.eof = self.end == 0;
+            }
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.start..self.end],
+                &mut self.output,
+                self.eof,
+            );
+            self.start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            self.lines += memchr_count(&self.output[..written]);
+            match result {
+                DecoderResult::InputEmpty => self.done = self.eof,
+                DecoderResult::OutputFull => {}
+                DecoderResult::Malformed(..) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        DecodeError {
+                            encoding: self.name,
+                            line: self.lines,
+                        },
+                    ))
+                }
+            }
+        }
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
 }

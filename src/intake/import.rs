@@ -4,17 +4,19 @@
 use super::decode::TextEncoding;
 use super::profile::{self, Profile};
 use super::rows::{self, ImportRow, RowWarning};
-use super::table::{self, FileFormat};
+use super::table::{self, FileFormat, RawRow};
 use super::ImportError;
 use crate::db::DbConnection;
-use crate::domain::{CommentId, CommentNo, ConsultationId, ResponseState};
+use crate::domain::{
+    CategoryId, CommentId, CommentNo, ConsultationId, ResponseState, SubmissionId, SubmitterId,
+};
 use crate::drafting::stock_phrases::StockPhrases;
 use crate::models::{
     self, audit, category, comment, consultation, import_batch, response, revision, submission,
     submitter,
 };
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::io::{Read, Seek};
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -59,41 +61,43 @@ pub fn parse_file(
     Ok((rows, warnings, table, layout.profile.name.clone()))
 }
 
-/// Imports `bytes` (the content of `file`) into the consultation named in `opts`.
-/// `progress` is called with the number of rows written so far.
-pub fn import_comments(
+/// Imports the table read from `source` (the content of `file`) into the consultation named
+/// in `opts`. Rows are read, checked and written in batches inside one transaction: a bad
+/// row anywhere leaves nothing written. `progress` gets rows done and the file's row count.
+pub fn import_comments<R: Read + Seek>(
     conn: &mut DbConnection,
     file: &str,
-    bytes: &[u8],
+    mut source: R,
     opts: &ImportOptions,
     profiles: &[Profile],
     phrases: &StockPhrases,
     progress: &mut dyn FnMut(usize, usize),
 ) -> anyhow::Result<ImportReport> {
     consultation::validate_slug(&opts.consultation).map_err(anyhow::Error::msg)?;
-    let (rows, warnings, table, profile_name) = parse_file(file, bytes, opts, profiles, phrases)?;
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    let mut report = ImportReport {
-        file: file.to_string(),
-        format: table.format.name().to_string(),
-        encoding: table.encoding.to_string(),
-        profile: profile_name,
-        rows_read: rows.len(),
-        warnings,
-        ..Default::default()
-    };
+    let mut report = ImportReport::default();
     crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
-        // A retried attempt starts counting again.
-        report.comments_added = 0;
-        report.comments_already_present = 0;
-        report.responses_added = 0;
-        report.revisions_added = 0;
+        // A retried attempt reads the file again from the start.
+        report = ImportReport {
+            file: file.to_string(),
+            ..Default::default()
+        };
+        let mut stream = table::open(file, &mut source, opts.format, opts.encoding)?;
+        report.format = stream.format.name().to_string();
+        report.encoding = stream.encoding.to_string();
+        let total = stream.records;
+        let head: Vec<RawRow> = stream
+            .by_ref()
+            .take(HEADER_SEARCH_ROWS)
+            .collect::<Result<_, _>>()?;
+        let layout = profile::detect(file, &head, profiles, opts.profile.as_deref())?;
+        report.profile = layout.profile.name.clone();
         let (consultation, created) = consultation::find_or_create(conn, &opts.consultation)?;
         report.consultation_created = created;
         let cid = consultation.id();
-        if import_batch::find_same_file(conn, cid, &sha256)?.is_some() {
+        if let Some(earlier) = import_batch::find_same_file(conn, cid, &stream.sha256)? {
             report.already_imported = true;
-            report.comments_already_present = rows.len();
+            report.rows_read = earlier.rows_read as usize;
+            report.comments_already_present = earlier.rows_read as usize;
             return Ok(());
         }
         let batch = import_batch::insert(
@@ -101,29 +105,43 @@ pub fn import_comments(
             &import_batch::NewBatch {
                 consultation: cid,
                 file_name: file,
-                sha256: &sha256,
+                sha256: &stream.sha256,
                 format: &report.format,
                 encoding: &report.encoding,
                 profile: &report.profile,
-                rows_read: rows.len() as i32,
+                rows_read: 0,
                 imported_by: &opts.actor,
             },
         )?;
         let mut writer = RowWriter::new(cid, batch, opts.renumber, comment::keys(conn, cid)?);
         // A large import fills the search index once at the end instead of row by row.
-        let bulk_index = if rows.len() >= BULK_INDEX_ROWS {
+        let bulk_index = if total >= BULK_INDEX_ROWS {
             crate::db::search_index::suspend(conn)?
         } else {
             None
         };
-        for (i, row) in rows.iter().enumerate() {
+        let below_header = head.into_iter().skip(layout.header_index + 1).map(Ok);
+        for raw in below_header.chain(stream.by_ref()) {
+            let raw = raw?;
+            let Some(row) = rows::map_data_row(file, &raw, &layout, phrases, &mut report.warnings)?
+            else {
+                continue;
+            };
+            report.rows_read += 1;
             writer.write(conn, file, row, &mut report)?;
-            progress(i + 1, rows.len());
+            progress(raw.line.min(total), total);
         }
+        writer.flush(conn, &mut report)?;
+        progress(total, total);
         if let Some(after) = bulk_index {
             crate::db::search_index::resume(conn, after)?;
         }
-        import_batch::set_added(conn, batch, report.comments_added as i32)?;
+        import_batch::set_counts(
+            conn,
+            batch,
+            report.rows_read as i32,
+            report.comments_added as i32,
+        )?;
         crate::triage::clause_links::resolve(conn, cid)?;
         audit::record(
             conn,
@@ -136,7 +154,7 @@ pub fn import_comments(
                 entity_id: Some(batch),
                 before: None,
                 after: Some(serde_json::json!({
-                    "file": file, "sha256": sha256, "profile": report.profile,
+                    "file": file, "sha256": stream.sha256, "profile": report.profile,
                     "rows": report.rows_read, "comments_added": report.comments_added,
                     "responses_added": report.responses_added, "revisions_added": report.revisions_added,
                 })),
@@ -147,19 +165,38 @@ pub fn import_comments(
     Ok(report)
 }
 
+/// The header row is looked for among this many first rows (title lines may come first).
+const HEADER_SEARCH_ROWS: usize = 50;
+
 /// From this many rows on, the search index is filled after the rows, not by the trigger.
 const BULK_INDEX_ROWS: usize = 2_000;
 
-/// Writes rows one by one, remembering categories and submitters already seen.
+/// A checked row waiting for its batch to be written.
+struct PendingRow {
+    no: CommentNo,
+    key: String,
+    category: Option<CategoryId>,
+    submitter: Option<SubmitterId>,
+    row: ImportRow,
+}
+
+/// Checks rows one by one (remembering categories and submitters already seen) and writes
+/// them in multi-row statements.
 struct RowWriter {
     consultation: ConsultationId,
     batch: i64,
     renumber: bool,
     next_number: i32,
-    categories: HashMap<String, crate::domain::CategoryId>,
-    submitters: HashMap<(String, String), crate::domain::SubmitterId>,
-    /// The match key of every No. already in the consultation (and written so far).
-    existing: HashMap<CommentNo, String>,
+    categories: HashMap<String, CategoryId>,
+    submitters: HashMap<(String, String), SubmitterId>,
+    /// The match key of every No. already in the consultation (and written so far), as the
+    /// 128-bit number its hex spells, to keep a million of them small.
+    existing: HashMap<CommentNo, u128>,
+    pending: Vec<PendingRow>,
+}
+
+fn key_bits(key: &str) -> u128 {
+    u128::from_str_radix(key, 16).unwrap_or_default()
 }
 
 impl RowWriter {
@@ -177,7 +214,11 @@ impl RowWriter {
             next_number: max_number + 1,
             categories: HashMap::new(),
             submitters: HashMap::new(),
-            existing,
+            existing: existing
+                .into_iter()
+                .map(|(no, k)| (no, key_bits(&k)))
+                .collect(),
+            pending: Vec::with_capacity(crate::db::INSERT_BATCH),
         }
     }
 
@@ -185,7 +226,7 @@ impl RowWriter {
         &mut self,
         conn: &mut models::Conn,
         file: &str,
-        row: &ImportRow,
+        row: ImportRow,
         report: &mut ImportReport,
     ) -> anyhow::Result<()> {
         let no = match row.number {
@@ -201,7 +242,7 @@ impl RowWriter {
         };
         let key = crate::text::match_key(&row.body);
         if let Some(existing) = self.existing.get(&no) {
-            if *existing == key {
+            if *existing == key_bits(&key) {
                 report.comments_already_present += 1;
                 return Ok(());
             }
@@ -238,51 +279,94 @@ impl RowWriter {
             }
             None => None,
         };
-        let submission = submission::insert(
+        self.existing.insert(no, key_bits(&key));
+        self.pending.push(PendingRow {
+            no,
+            key,
+            category,
+            submitter,
+            row,
+        });
+        if self.pending.len() >= crate::db::INSERT_BATCH {
+            self.flush(conn, report)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the waiting rows: submissions, comments, clause references and answers each in
+    /// one statement.
+    fn flush(&mut self, conn: &mut models::Conn, report: &mut ImportReport) -> anyhow::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let submissions: HashMap<Option<i32>, SubmissionId> = submission::insert_many(
             conn,
-            &submission::NewSubmission {
-                consultation: self.consultation,
-                submitter,
-                import_batch_id: Some(self.batch),
-                source_row: Some(row.line as i32),
-                channel: "import",
-                body: &row.body,
-            },
-        )?;
-        let comment = comment::insert(
+            &pending
+                .iter()
+                .map(|p| submission::NewSubmission {
+                    consultation: self.consultation,
+                    submitter: p.submitter,
+                    import_batch_id: Some(self.batch),
+                    source_row: Some(p.row.line as i32),
+                    channel: "import",
+                    body: &p.row.body,
+                })
+                .collect::<Vec<_>>(),
+        )?
+        .into_iter()
+        .collect();
+        let comments: HashMap<CommentNo, CommentId> = comment::insert_many(
             conn,
-            &comment::NewComment {
-                consultation: self.consultation,
-                submission,
-                no,
-                body: &row.body,
-                volume: row.volume.as_deref(),
-                chapter: row.chapter.as_deref(),
-                page: row.page.as_deref(),
-                category,
-                match_key: &key,
-            },
-        )?;
-        for (source, r) in &row.clause_refs {
-            models::clause_ref::insert(conn, comment, source, r)?;
+            &pending
+                .iter()
+                .map(|p| comment::NewComment {
+                    consultation: self.consultation,
+                    submission: submissions[&Some(p.row.line as i32)],
+                    no: p.no,
+                    body: &p.row.body,
+                    volume: p.row.volume.as_deref(),
+                    chapter: p.row.chapter.as_deref(),
+                    page: p.row.page.as_deref(),
+                    category: p.category,
+                    match_key: &p.key,
+                })
+                .collect::<Vec<_>>(),
+        )?
+        .into_iter()
+        .collect();
+        let refs: Vec<_> = pending
+            .iter()
+            .flat_map(|p| {
+                p.row
+                    .clause_refs
+                    .iter()
+                    .map(|(source, r)| (comments[&p.no], *source, r))
+            })
+            .collect();
+        if !refs.is_empty() {
+            models::clause_ref::insert_many(conn, &refs)?;
         }
-        if let (Some(answer), Some(disposition)) = (&row.answer, row.disposition) {
-            response::insert(
-                conn,
-                comment,
-                disposition,
-                answer,
-                ResponseState::Drafting,
-                None,
-            )?;
-            report.responses_added += 1;
+        let answers: Vec<_> = pending
+            .iter()
+            .filter_map(|p| match (&p.row.answer, p.row.disposition) {
+                (Some(answer), Some(disposition)) => {
+                    Some((comments[&p.no], disposition, answer.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        if !answers.is_empty() {
+            response::insert_many(conn, &answers, ResponseState::Drafting)?;
+            report.responses_added += answers.len();
         }
-        if let Some(rev) = &row.revision {
-            insert_revision(conn, self.consultation, comment, rev)?;
-            report.revisions_added += 1;
+        for p in &pending {
+            if let Some(rev) = &p.row.revision {
+                insert_revision(conn, self.consultation, comments[&p.no], rev)?;
+                report.revisions_added += 1;
+            }
         }
-        self.existing.insert(no, key);
-        report.comments_added += 1;
+        report.comments_added += pending.len();
         Ok(())
     }
 }

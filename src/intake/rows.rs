@@ -58,15 +58,25 @@ pub fn map_rows(
 ) -> Result<(Vec<ImportRow>, Vec<RowWarning>), ImportError> {
     let mut out = Vec::new();
     let mut warnings = Vec::new();
-    for raw in rows
-        .iter()
-        .skip(layout.header_index + 1)
-        .filter(|r| !r.is_blank())
-    {
-        let cells = align(file, raw, layout, &mut warnings)?;
-        out.push(map_row(file, raw.line, &cells, layout, phrases)?);
+    for raw in rows.iter().skip(layout.header_index + 1) {
+        out.extend(map_data_row(file, raw, layout, phrases, &mut warnings)?);
     }
     Ok((out, warnings))
+}
+
+/// One row below the header row; a blank row gives nothing.
+pub fn map_data_row(
+    file: &str,
+    raw: &RawRow,
+    layout: &Layout,
+    phrases: &StockPhrases,
+    warnings: &mut Vec<RowWarning>,
+) -> Result<Option<ImportRow>, ImportError> {
+    if raw.is_blank() {
+        return Ok(None);
+    }
+    let cells = align(file, raw, layout, warnings)?;
+    map_row(file, raw.line, &cells, layout, phrases).map(Some)
 }
 
 /// Cells by field. A row short of cells is read with the profile's `short_row_missing`

@@ -3,7 +3,8 @@
 
 use super::decode::{self, TextEncoding};
 use super::ImportError;
-use std::io::Cursor;
+use sha2::{Digest, Sha256};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FileFormat {
@@ -64,132 +65,261 @@ pub struct RawTable {
     pub encoding: &'static str,
 }
 
+/// A table read row by row: delimited text is decoded and parsed as it is read, so a large
+/// file never sits in memory whole (an XLSX workbook does: it is a ZIP archive).
+pub struct RowStream<'a> {
+    pub format: FileFormat,
+    pub encoding: &'static str,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Records in the file, blank lines aside (title and header rows included).
+    pub records: usize,
+    rows: Box<dyn Iterator<Item = Result<RawRow, ImportError>> + 'a>,
+}
+
+impl Iterator for RowStream<'_> {
+    type Item = Result<RawRow, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows.next()
+    }
+}
+
+/// Reads a whole table into memory (small files, tests).
 pub fn read(
     file: &str,
     bytes: &[u8],
     format: Option<FileFormat>,
     encoding: Option<TextEncoding>,
 ) -> Result<RawTable, ImportError> {
-    let format = format.unwrap_or_else(|| FileFormat::detect(file, bytes));
-    if format == FileFormat::Xlsx {
-        return read_xlsx(file, bytes);
-    }
-    let (text, encoding) = decode::decode(bytes, encoding)
-        .map_err(|e| ImportError::at(file, e.line, None, e.to_string()))?;
-    let delimiter = if format == FileFormat::Tsv {
-        b'\t'
-    } else {
-        b','
-    };
-    let quoting = match check_quotes(&text, delimiter as char) {
-        Ok(()) => true,
-        // Tab-separated exports are often unquoted with stray `"` at a cell's start: read literally.
-        Err(_) if format == FileFormat::Tsv => false,
-        Err((line, column, message)) => {
-            return Err(ImportError::at(file, line, Some(column), message));
-        }
-    };
-    let rows = read_delimited(file, &text, delimiter, quoting)?;
+    let stream = open(file, Cursor::new(bytes), format, encoding)?;
+    let (format, encoding) = (stream.format, stream.encoding);
     Ok(RawTable {
-        rows,
+        rows: stream.collect::<Result<_, _>>()?,
         format,
         encoding,
     })
 }
 
-fn read_delimited(
+/// Opens a table for reading row by row. Delimited text is read three times: to hash it and
+/// find its encoding, to check its quoting and note the line each record starts on, and to
+/// parse it; each pass holds one buffer, never the file.
+pub fn open<'a, R: Read + Seek + 'a>(
     file: &str,
-    text: &str,
-    delimiter: u8,
-    quoting: bool,
-) -> Result<Vec<RawRow>, ImportError> {
-    let mut reader = csv::ReaderBuilder::new()
+    mut source: R,
+    format: Option<FileFormat>,
+    encoding: Option<TextEncoding>,
+) -> Result<RowStream<'a>, ImportError> {
+    let unreadable = |e: std::io::Error| read_error(file, e);
+    let mut head = Vec::new();
+    (&mut source)
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    let format = format.unwrap_or_else(|| FileFormat::detect(file, &head));
+    if format == FileFormat::Xlsx {
+        source.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+        let mut bytes = Vec::new();
+        source.read_to_end(&mut bytes).map_err(unreadable)?;
+        let table = read_xlsx(file, &bytes)?;
+        return Ok(RowStream {
+            format,
+            encoding: table.encoding,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            records: table.rows.len(),
+            rows: Box::new(table.rows.into_iter().map(Ok)),
+        });
+    }
+    let scan = decode::scan(&mut source, encoding).map_err(unreadable)?;
+    let delimiter = if format == FileFormat::Tsv {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut records = RecordScan::new(delimiter);
+    let mut decoded = decode::DecodingReader::new(&mut source, &scan).map_err(unreadable)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = decoded.read(&mut buf).map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        records.feed(&buf[..n]);
+    }
+    let (quoting, lines) = match records.finish() {
+        (Ok(()), quoted, _) => (true, quoted),
+        // Tab-separated exports are often unquoted with stray `"` at a cell's start: read literally.
+        (Err(_), _, literal) if format == FileFormat::Tsv => (false, literal),
+        (Err((line, column, message)), _, _) => {
+            return Err(ImportError::at(file, line, Some(column), message));
+        }
+    };
+    let decoded = decode::DecodingReader::new(source, &scan).map_err(unreadable)?;
+    let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .quoting(quoting)
-        .from_reader(text.as_bytes());
-    let bytes = text.as_bytes();
-    let newlines: Vec<usize> = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
-    // The reader reports a record after a blank line at the blank line: count from its first byte.
-    let line_at = |offset: usize| {
-        let mut start = offset;
-        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
-            start += 1;
-        }
-        newlines.partition_point(|&n| n < start) + 1
-    };
-    let mut rows = Vec::new();
-    for record in reader.records() {
+        .buffer_capacity(256 * 1024)
+        .from_reader(decoded);
+    let name = file.to_string();
+    let records = lines.len();
+    let rows = reader.into_records().enumerate().map(move |(k, record)| {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line() as usize);
-            ImportError::at(file, line, None, format!("読み取れません: {e}"))
+            match e.into_kind() {
+                csv::ErrorKind::Io(io) => read_error(&name, io),
+                kind => ImportError::at(&name, line, None, format!("読み取れません: {kind:?}")),
+            }
         })?;
-        let line = record.position().map_or(0, |p| line_at(p.byte() as usize));
-        let cells = record.iter().map(|c| c.replace("\r\n", "\n")).collect();
-        rows.push(RawRow { line, cells });
-    }
-    Ok(rows)
+        Ok(RawRow {
+            line: lines.get(k).map_or(0, |l| *l as usize),
+            cells: record.iter().map(|c| c.replace("\r\n", "\n")).collect(),
+        })
+    });
+    Ok(RowStream {
+        format,
+        encoding: scan.encoding_name(),
+        sha256: scan.sha256,
+        records,
+        rows: Box::new(rows),
+    })
 }
 
-/// RFC 4180 quoting: a quoted field must close, and nothing may follow its closing quote.
-/// Returns the line and column where the faulty field starts.
-fn check_quotes(text: &str, delimiter: char) -> Result<(), (usize, usize, String)> {
-    let mut line = 1;
-    let mut column = 1;
-    let mut at_field_start = true;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if at_field_start && c == '"' {
-            let (start_line, start_column) = (line, column);
-            loop {
-                match chars.next() {
-                    None => {
-                        return Err((
-                            start_line,
-                            start_column,
-                            "引用符 \" が閉じられていません".to_string(),
-                        ));
-                    }
-                    Some('"') if chars.peek() == Some(&'"') => {
-                        chars.next();
-                    }
-                    Some('"') => break,
-                    Some('\n') => line += 1,
-                    Some(_) => {}
-                }
-            }
-            match chars.peek() {
-                None | Some('\n') | Some('\r') => {}
-                Some(&d) if d == delimiter => {}
-                Some(_) => {
-                    return Err((
-                        start_line,
-                        start_column,
-                        "引用符 \" で囲まれた値の後に余分な文字があります".to_string(),
-                    ))
-                }
-            }
-            at_field_start = false;
-            continue;
-        }
-        if c == delimiter {
-            column += 1;
-            at_field_start = true;
-        } else if c == '\n' {
-            line += 1;
-            column = 1;
-            at_field_start = true;
-        } else if c != '\r' {
-            at_field_start = false;
+fn read_error(file: &str, e: std::io::Error) -> ImportError {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<decode::DecodeError>())
+    {
+        Some(d) => ImportError::at(file, d.line, None, d.to_string()),
+        None => ImportError::whole(file, format!("読めません: {e}")),
+    }
+}
+
+/// Finds where each record starts, fed the decoded text in pieces: records end at a line
+/// break outside quotes (`\r\n`, `\n` or `\r`), empty lines are skipped, as the CSV reader
+/// does. Also checks RFC 4180 quoting: a quoted field must close, and nothing may follow its
+/// closing quote. For unquoted reading, every non-empty line is a record.
+struct RecordScan {
+    delimiter: u8,
+    line: usize,
+    column: usize,
+    state: Quote,
+    in_record: bool,
+    line_has_bytes: bool,
+    after_cr: bool,
+    quoted_starts: Vec<u32>,
+    literal_starts: Vec<u32>,
+    error: Option<(usize, usize, String)>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Quote {
+    FieldStart,
+    Unquoted,
+    Quoted { line: usize, column: usize },
+    ClosingQuote { line: usize, column: usize },
+}
+
+impl RecordScan {
+    fn new(delimiter: u8) -> Self {
+        RecordScan {
+            delimiter,
+            line: 1,
+            column: 1,
+            state: Quote::FieldStart,
+            in_record: false,
+            line_has_bytes: false,
+            after_cr: false,
+            quoted_starts: Vec::new(),
+            literal_starts: Vec::new(),
+            error: None,
         }
     }
-    Ok(())
+
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.after_cr {
+                self.after_cr = false;
+                if b == b'\n' {
+                    continue;
+                }
+            }
+            match b {
+                b'\r' => {
+                    self.after_cr = true;
+                    self.line_break();
+                }
+                b'\n' => self.line_break(),
+                _ => self.byte(b),
+            }
+        }
+    }
+
+    fn line_break(&mut self) {
+        match self.state {
+            Quote::Quoted { .. } => {}
+            Quote::ClosingQuote { .. } | Quote::FieldStart | Quote::Unquoted => {
+                self.state = Quote::FieldStart;
+                self.in_record = false;
+                self.column = 1;
+            }
+        }
+        self.line += 1;
+        self.line_has_bytes = false;
+    }
+
+    fn byte(&mut self, b: u8) {
+        if !self.line_has_bytes {
+            self.line_has_bytes = true;
+            self.literal_starts.push(self.line as u32);
+        }
+        if !self.in_record {
+            self.in_record = true;
+            self.quoted_starts.push(self.line as u32);
+        }
+        self.state = match self.state {
+            Quote::FieldStart if b == b'"' => Quote::Quoted {
+                line: self.line,
+                column: self.column,
+            },
+            Quote::Quoted { line, column } if b == b'"' => Quote::ClosingQuote { line, column },
+            Quote::ClosingQuote { line, column } if b == b'"' => Quote::Quoted { line, column },
+            Quote::Quoted { .. } => self.state,
+            Quote::ClosingQuote { .. } | Quote::FieldStart | Quote::Unquoted
+                if b == self.delimiter =>
+            {
+                self.column += 1;
+                Quote::FieldStart
+            }
+            Quote::ClosingQuote { line, column } => {
+                if self.error.is_none() {
+                    self.error = Some((
+                        line,
+                        column,
+                        "引用符 \" で囲まれた値の後に余分な文字があります".to_string(),
+                    ));
+                }
+                Quote::Unquoted
+            }
+            Quote::FieldStart | Quote::Unquoted => Quote::Unquoted,
+        };
+    }
+
+    /// The quoting check, then the start line of each record read with and without quoting.
+    #[allow(clippy::type_complexity)]
+    fn finish(mut self) -> (Result<(), (usize, usize, String)>, Vec<u32>, Vec<u32>) {
+        if let Quote::Quoted { line, column } = self.state {
+            if self.error.is_none() {
+                self.error = Some((line, column, "引用符 \" が閉じられていません".to_string()));
+            }
+        }
+        let check = match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        };
+        (check, self.quoted_starts, self.literal_starts)
+    }
 }
 
 fn read_xlsx(file: &str, bytes: &[u8]) -> Result<RawTable, ImportError> {
@@ -289,5 +419,47 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.rows[1].cells[1], "\"引用\" とあるが");
+    }
+
+    #[test]
+    fn large_files_keep_rows_and_line_numbers_across_read_buffers() {
+        // CRLF line ends, quoted cells with line breaks, blank lines, Shift_JIS: about 2 MB,
+        // so that characters, quotes and line breaks straddle the readers' buffers.
+        let mut text = String::from("No.,意見\r\n");
+        let mut expected = Vec::new();
+        let mut line = 2;
+        for i in 1..=6000 {
+            if i % 1000 == 0 {
+                text.push_str("\r\n");
+                line += 1;
+            }
+            let body = format!(
+                "第{i}の意見、「引用」を含む\r\n二行目です。{}",
+                "ガイドライン".repeat(i % 40)
+            );
+            text.push_str(&format!("{i},\"{}\"\r\n", body.replace('「', "\"\"")));
+            expected.push((line, i, body.replace('「', "\"").replace("\r\n", "\n")));
+            line += 2;
+        }
+        let bytes = decode::encode_shift_jis(&text);
+        assert!(bytes.len() > 1_000_000);
+        let t = read("big.csv", &bytes, None, None).unwrap();
+        assert_eq!(t.encoding, "shift_jis");
+        assert_eq!(t.rows.len(), 6001);
+        for ((line, i, body), row) in expected.iter().zip(&t.rows[1..]) {
+            assert_eq!(row.line, *line);
+            assert_eq!(row.cells, vec![i.to_string(), body.clone()]);
+        }
+    }
+
+    #[test]
+    fn a_bad_byte_deep_in_a_large_file_names_its_line() {
+        let mut bytes = "No.\t意見\n".as_bytes().to_vec();
+        for i in 1..=40_000 {
+            bytes.extend_from_slice(format!("{i}\t意見の本文です\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"40001\t\xff\xfe\n");
+        let err = read("bad.tsv", &bytes, None, Some(TextEncoding::Utf8)).unwrap_err();
+        assert_eq!(err.row, Some(40_002));
     }
 }

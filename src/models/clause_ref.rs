@@ -37,6 +37,26 @@ pub fn insert(
         .execute(conn)
 }
 
+/// Inserts many references in one statement: (comment, where found, reference).
+pub fn insert_many(conn: &mut Conn, rows: &[(CommentId, &str, &ClauseRef)]) -> QueryResult<usize> {
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(comment, source, r)| {
+            (
+                comment_clause_refs::comment_id.eq(comment.0),
+                comment_clause_refs::source.eq(*source),
+                comment_clause_refs::raw.eq(&r.raw),
+                comment_clause_refs::clause_path.eq(&r.path),
+                comment_clause_refs::detail.eq(&r.detail),
+                comment_clause_refs::page_from.eq(r.pages.map(|p| p.0 as i32)),
+                comment_clause_refs::page_to.eq(r.pages.map(|p| p.1 as i32)),
+            )
+        })
+        .collect();
+    let query = diesel::insert_into(comment_clause_refs::table).values(&values);
+    crate::on_backend!(conn, |c| query.execute(c))
+}
+
 pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Vec<StoredClauseRef>> {
     comment_clause_refs::table
         .filter(comment_clause_refs::comment_id.eq(comment.0))

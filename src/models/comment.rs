@@ -72,6 +72,41 @@ pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
         .map(CommentId)
 }
 
+/// Inserts many comments in one statement; returns each one's No. with its id.
+pub fn insert_many(
+    conn: &mut Conn,
+    rows: &[NewComment],
+) -> QueryResult<Vec<(CommentNo, CommentId)>> {
+    let t = now();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|c| {
+            (
+                comments::consultation_id.eq(c.consultation.0),
+                comments::submission_id.eq(c.submission.0),
+                comments::number.eq(c.no.number),
+                comments::part.eq(c.no.part),
+                comments::body.eq(c.body),
+                comments::volume.eq(c.volume),
+                comments::chapter.eq(c.chapter),
+                comments::page.eq(c.page),
+                comments::category_id.eq(c.category.map(|id| id.0)),
+                comments::match_key.eq(c.match_key),
+                comments::created_at.eq(t),
+                comments::updated_at.eq(t),
+            )
+        })
+        .collect();
+    let query = diesel::insert_into(comments::table)
+        .values(&values)
+        .returning((comments::number, comments::part, comments::id));
+    let ids: Vec<(i32, i32, i64)> = crate::on_backend!(conn, |c| query.get_results(c))?;
+    Ok(ids
+        .into_iter()
+        .map(|(number, part, id)| (CommentNo { number, part }, CommentId(id)))
+        .collect())
+}
+
 pub fn find_by_no(
     conn: &mut Conn,
     consultation: ConsultationId,

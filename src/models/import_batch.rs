@@ -15,17 +15,23 @@ pub struct NewBatch<'a> {
 }
 
 /// The earlier import of the same bytes into this consultation, if any: (id, when).
+pub struct EarlierImport {
+    pub id: i64,
+    pub rows_read: i32,
+}
+
 pub fn find_same_file(
     conn: &mut Conn,
     consultation: ConsultationId,
     sha256: &str,
-) -> QueryResult<Option<(i64, chrono::NaiveDateTime)>> {
+) -> QueryResult<Option<EarlierImport>> {
     import_batches::table
         .filter(import_batches::consultation_id.eq(consultation.0))
         .filter(import_batches::sha256.eq(sha256))
-        .select((import_batches::id, import_batches::imported_at))
-        .first(conn)
+        .select((import_batches::id, import_batches::rows_read))
+        .first::<(i64, i32)>(conn)
         .optional()
+        .map(|found| found.map(|(id, rows_read)| EarlierImport { id, rows_read }))
 }
 
 pub fn insert(conn: &mut Conn, b: &NewBatch) -> QueryResult<i64> {
@@ -46,8 +52,11 @@ pub fn insert(conn: &mut Conn, b: &NewBatch) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-pub fn set_added(conn: &mut Conn, id: i64, added: i32) -> QueryResult<usize> {
+pub fn set_counts(conn: &mut Conn, id: i64, rows_read: i32, added: i32) -> QueryResult<usize> {
     diesel::update(import_batches::table.find(id))
-        .set(import_batches::comments_added.eq(added))
+        .set((
+            import_batches::rows_read.eq(rows_read),
+            import_batches::comments_added.eq(added),
+        ))
         .execute(conn)
 }

@@ -42,6 +42,31 @@ pub fn insert(
         .get_result(conn)
 }
 
+/// Inserts many first versions of answers, all in `state`, in one statement.
+pub fn insert_many(
+    conn: &mut Conn,
+    rows: &[(CommentId, Disposition, &str)],
+    state: ResponseState,
+) -> QueryResult<usize> {
+    let t = now();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(comment, disposition, body)| {
+            (
+                responses::comment_id.eq(comment.0),
+                responses::disposition.eq(disposition.code()),
+                responses::body.eq(*body),
+                responses::state.eq(state.code()),
+                responses::version.eq(1),
+                responses::created_at.eq(t),
+                responses::updated_at.eq(t),
+            )
+        })
+        .collect();
+    let query = diesel::insert_into(responses::table).values(&values);
+    crate::on_backend!(conn, |c| query.execute(c))
+}
+
 pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Option<Response>> {
     responses::table
         .filter(responses::comment_id.eq(comment.0))

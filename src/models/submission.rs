@@ -27,3 +27,34 @@ pub fn insert(conn: &mut Conn, s: &NewSubmission) -> QueryResult<SubmissionId> {
         .get_result::<i64>(conn)
         .map(SubmissionId)
 }
+
+/// Inserts many submissions in one statement. Returns each one's `source_row` with its id:
+/// the rows of one import have distinct source rows.
+pub fn insert_many(
+    conn: &mut Conn,
+    rows: &[NewSubmission],
+) -> QueryResult<Vec<(Option<i32>, SubmissionId)>> {
+    let t = now();
+    let values: Vec<_> = rows
+        .iter()
+        .map(|s| {
+            (
+                submissions::consultation_id.eq(s.consultation.0),
+                submissions::submitter_id.eq(s.submitter.map(|id| id.0)),
+                submissions::import_batch_id.eq(s.import_batch_id),
+                submissions::source_row.eq(s.source_row),
+                submissions::channel.eq(s.channel),
+                submissions::body.eq(s.body),
+                submissions::created_at.eq(t),
+            )
+        })
+        .collect();
+    let query = diesel::insert_into(submissions::table)
+        .values(&values)
+        .returning((submissions::source_row, submissions::id));
+    let ids: Vec<(Option<i32>, i64)> = crate::on_backend!(conn, |c| query.get_results(c))?;
+    Ok(ids
+        .into_iter()
+        .map(|(row, id)| (row, SubmissionId(id)))
+        .collect())
+}

@@ -125,7 +125,7 @@ pub fn import_bytes(
     import::import_comments(
         conn,
         file,
-        bytes,
+        std::io::Cursor::new(bytes),
         opts,
         &profile::builtin(),
         &StockPhrases::builtin().unwrap(),

@@ -372,3 +372,54 @@ fn a_large_import_fills_the_search_index_and_later_imports_still_index() {
         "the row trigger is back after the bulk import"
     );
 }
+
+#[test]
+fn rows_written_in_batches_keep_their_numbers_and_a_late_bad_row_undoes_every_batch() {
+    let db = TestDb::new();
+    let (mut csv, mut truth) = (Vec::new(), Vec::new());
+    pubcom::bench::synth::write(1_600, 7, &mut csv, &mut truth).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+    let table = pubcom::intake::table::read("synth.csv", text.as_bytes(), None, None).unwrap();
+
+    // Row 1,501 of 1,600: three batches of 500 were already written when it is read.
+    let bad_line = table.rows[1501].line;
+    let broken = text.replacen("\n1501,", "\n15O1,", 1);
+    let err = import_bytes(
+        &mut db.conn(),
+        "broken.csv",
+        broken.as_bytes(),
+        &options("broken"),
+    )
+    .unwrap_err();
+    assert_refused_and_unchanged(&db, err, Some(bad_line), Some(1));
+    assert!(
+        consultation::find_by_slug(&mut db.conn(), "broken")
+            .unwrap()
+            .is_none(),
+        "not even the consultation is left behind"
+    );
+
+    import_bytes(
+        &mut db.conn(),
+        "synth.csv",
+        text.as_bytes(),
+        &options("big"),
+    )
+    .unwrap();
+    let mut conn = db.conn();
+    let c = consultation::find_by_slug(&mut conn, "big")
+        .unwrap()
+        .unwrap();
+    for n in [1, 499, 500, 501, 1_234, 1_600] {
+        let stored = comment::find_by_no(&mut conn, c.id(), no(n))
+            .unwrap()
+            .unwrap();
+        let row = &table.rows[n as usize];
+        assert_eq!(row.cells[0], n.to_string());
+        assert_eq!(stored.body, row.cells[7], "the body of No. {n}");
+        assert_eq!(
+            stored.chapter.as_deref(),
+            Some(row.cells[5].as_str()).filter(|c| !c.is_empty())
+        );
+    }
+}
