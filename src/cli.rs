@@ -101,6 +101,10 @@ pub enum Command {
         /// 作業用フォルダ（生成した CSV を置く）
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
+        /// 測る作業だけ（synth,import,group,list,search,dashboard,export をカンマ区切り）。
+        /// import を省くと、前に取り込んだ同じ件数・seed の意見を使う
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// ユーザーの管理
     #[command(subcommand)]
@@ -449,6 +453,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             comments,
             seed,
             dir,
+            only,
         } => {
             std::fs::create_dir_all(&dir)?;
             println!(
@@ -456,7 +461,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 settings.database.redacted(),
                 std::thread::available_parallelism().map_or(0, |n| n.get())
             );
-            crate::bench::measure::run(&settings.database, comments, seed, &dir)?;
+            crate::bench::measure::run(&settings.database, comments, seed, &dir, &only)?;
             Ok(())
         }
         Command::Tokens(cmd) => run_tokens(&settings, cmd),

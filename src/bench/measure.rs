@@ -61,7 +61,9 @@ pub fn run(
     n: usize,
     seed: u64,
     dir: &std::path::Path,
+    only: &[String],
 ) -> anyhow::Result<Vec<String>> {
+    let on = |phase: &str| only.is_empty() || only.iter().any(|p| p == phase);
     let mut lines = Vec::new();
     let mut say = |s: String| {
         println!("{s}");
@@ -69,159 +71,177 @@ pub fn run(
     };
     let file = dir.join(format!("synth-{n}.csv"));
     let truth_file = dir.join(format!("synth-{n}.campaigns.csv"));
-    let t = Instant::now();
-    let report = synth::write(
-        n,
-        seed,
-        &mut std::io::BufWriter::new(std::fs::File::create(&file)?),
-        &mut std::io::BufWriter::new(std::fs::File::create(&truth_file)?),
-    )?;
-    say(format!(
-        "synth: {} comments, {} campaigns ({} members), {:.1} s, {} MB",
-        report.comments,
-        report.campaigns,
-        report.campaign_members,
-        t.elapsed().as_secs_f64(),
-        std::fs::metadata(&file)?.len() / 1_000_000
-    ));
+    if on("synth") || (on("import") && !file.exists()) {
+        let t = Instant::now();
+        let report = synth::write(
+            n,
+            seed,
+            &mut std::io::BufWriter::new(std::fs::File::create(&file)?),
+            &mut std::io::BufWriter::new(std::fs::File::create(&truth_file)?),
+        )?;
+        say(format!(
+            "synth: {} comments, {} campaigns ({} members), {:.1} s, {} MB",
+            report.comments,
+            report.campaigns,
+            report.campaign_members,
+            t.elapsed().as_secs_f64(),
+            std::fs::metadata(&file)?.len() / 1_000_000
+        ));
+    }
 
     let pool = db::connect(database, 4)?;
     let mut conn = pool.get()?;
     let slug = format!("bench-{n}-{seed}");
-    let opts = crate::intake::import::ImportOptions {
-        consultation: slug.clone(),
-        actor: "bench".into(),
-        ..Default::default()
-    };
-    let t = Instant::now();
-    let imported = crate::intake::import::import_comments(
-        &mut conn,
-        "synth.csv",
-        std::fs::File::open(&file)?,
-        &opts,
-        &crate::intake::profile::builtin(),
-        &crate::drafting::stock_phrases::StockPhrases::builtin()?,
-        &mut |_, _| {},
-    )?;
-    say(format!(
-        "import: {} comments in {:.1} s ({:.0} rows/s); peak memory so far {:.0} MB",
-        imported.comments_added,
-        t.elapsed().as_secs_f64(),
-        imported.comments_added as f64 / t.elapsed().as_secs_f64(),
-        peak_rss_mb().unwrap_or(0.0)
-    ));
+    if on("import") {
+        let opts = crate::intake::import::ImportOptions {
+            consultation: slug.clone(),
+            actor: "bench".into(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let imported = crate::intake::import::import_comments(
+            &mut conn,
+            "synth.csv",
+            std::fs::File::open(&file)?,
+            &opts,
+            &crate::intake::profile::builtin(),
+            &crate::drafting::stock_phrases::StockPhrases::builtin()?,
+            &mut |_, _| {},
+        )?;
+        say(format!(
+            "import: {} comments in {:.1} s ({:.0} rows/s); peak memory so far {:.0} MB",
+            imported.comments_added,
+            t.elapsed().as_secs_f64(),
+            imported.comments_added as f64 / t.elapsed().as_secs_f64(),
+            peak_rss_mb().unwrap_or(0.0)
+        ));
+    }
 
     let c = crate::models::consultation::find_by_slug(&mut conn, &slug)?
         .ok_or_else(|| anyhow::anyhow!("bench consultation missing"))?;
     let cid = c.id();
-    let t = Instant::now();
-    let open = crate::models::duplicate_group::open_comments(&mut conn, cid)?;
-    let loaded = t.elapsed();
-    let t = Instant::now();
-    let groups = crate::triage::duplicates::find_groups(&open, true);
-    let grouping = t.elapsed();
-    // Comment ids to No.: ids follow No. order in a fresh import.
-    let numbers: HashMap<i64, i64> = comment::list(&mut conn, cid, &Default::default(), 0, None)?
-        .iter()
-        .map(|r| (r.comment.id, r.comment.number as i64))
-        .collect();
-    let by_no: Vec<Vec<i64>> = groups
-        .iter()
-        .map(|g| g.iter().map(|id| numbers[id]).collect())
-        .collect();
-    let truth: HashMap<i64, usize> = std::fs::read_to_string(&truth_file)?
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            l.split_once(',')
-                .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
-        })
-        .collect();
-    let (precision, recall) = score(&by_no, &truth);
-    say(format!("同旨 grouping: {} groups in {:.1} s (+{:.1} s loading texts); precision {precision:.3}, recall {recall:.3}", groups.len(), grouping.as_secs_f64(), loaded.as_secs_f64()));
-    drop(open);
+    if on("group") {
+        let t = Instant::now();
+        let open = crate::models::duplicate_group::open_comments(&mut conn, cid)?;
+        let loaded = t.elapsed();
+        let t = Instant::now();
+        let groups = crate::triage::duplicates::find_groups(&open, true);
+        let grouping = t.elapsed();
+        // Comment ids to No.: ids follow No. order in a fresh import.
+        let numbers: HashMap<i64, i64> =
+            comment::list(&mut conn, cid, &Default::default(), 0, None)?
+                .iter()
+                .map(|r| (r.comment.id, r.comment.number as i64))
+                .collect();
+        let by_no: Vec<Vec<i64>> = groups
+            .iter()
+            .map(|g| g.iter().map(|id| numbers[id]).collect())
+            .collect();
+        let truth: HashMap<i64, usize> = std::fs::read_to_string(&truth_file)?
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                l.split_once(',')
+                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+            })
+            .collect();
+        let (precision, recall) = score(&by_no, &truth);
+        say(format!("同旨 grouping: {} groups in {:.1} s (+{:.1} s loading texts); precision {precision:.3}, recall {recall:.3}", groups.len(), grouping.as_secs_f64(), loaded.as_secs_f64()));
+        drop(open);
+    }
 
     let mut rng = synth::Rng::new(seed);
     let cats = crate::models::category::for_consultation(&mut conn, cid)?;
-    let states = ["drafting", "unanswered"];
-    let mut list = Vec::new();
-    for _ in 0..40 {
-        let f = comment::CommentFilter {
-            category: Some(cats[rng.below(cats.len())].id),
-            status: Some(states[rng.below(2)].into()),
-            ..Default::default()
-        };
-        let t = Instant::now();
-        comment::count_filtered(&mut conn, cid, &f)?;
-        comment::list(&mut conn, cid, &f, 0, Some(50))?;
-        list.push(t.elapsed());
-    }
-    say(format!(
-        "list page, two filters (count + first 50 rows): p95 {}",
-        ms(p95(list))
-    ));
-    let material = synth::Material::from_samples()?;
-    let mut search = Vec::new();
-    let mut short = Vec::new();
-    for i in 0..40 {
-        let s: Vec<char> = material.sentences[rng.below(material.sentences.len())]
-            .chars()
-            .collect();
-        let len = if i % 2 == 0 {
-            3 + rng.below(4)
-        } else {
-            1 + rng.below(2)
-        };
-        let at = rng.below(s.len().saturating_sub(len).max(1));
-        let q: String = s[at..(at + len).min(s.len())].iter().collect();
-        let f = comment::CommentFilter {
-            q: Some(q),
-            ..Default::default()
-        };
-        let t = Instant::now();
-        comment::count_filtered(&mut conn, cid, &f)?;
-        comment::list(&mut conn, cid, &f, 0, Some(50))?;
-        if len >= 3 {
-            search.push(t.elapsed())
-        } else {
-            short.push(t.elapsed())
+    if on("list") {
+        let states = ["drafting", "unanswered"];
+        let mut list = Vec::new();
+        for _ in 0..40 {
+            let f = comment::CommentFilter {
+                category: Some(cats[rng.below(cats.len())].id),
+                status: Some(states[rng.below(2)].into()),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            comment::count_filtered(&mut conn, cid, &f)?;
+            comment::list(&mut conn, cid, &f, 0, Some(50))?;
+            list.push(t.elapsed());
         }
+        say(format!(
+            "list page, two filters (count + first 50 rows): p95 {}",
+            ms(p95(list))
+        ));
     }
-    say(format!(
-        "search, 3+ characters (count + first 50): p95 {}",
-        ms(p95(search))
-    ));
-    say(format!(
-        "search, 1–2 characters (count + first 50): p95 {}",
-        ms(p95(short))
-    ));
-    let mut dash = Vec::new();
-    for _ in 0..10 {
-        let t = Instant::now();
-        dashboard_queries(&mut conn, cid)?;
-        dash.push(t.elapsed());
-    }
-    say(format!("dashboard queries: p95 {}", ms(p95(dash))));
 
-    let t = Instant::now();
-    let table = crate::publish::results::build(
-        &mut conn,
-        cid,
-        &c.title,
-        crate::publish::results::Layout::Mhlw,
-    )?;
-    let rows = table.rows.len().min(100_000);
-    let table = crate::publish::results::ResultTable {
-        rows: table.rows.into_iter().take(rows).collect(),
-        ..table
-    };
-    let xlsx = crate::publish::writers::xlsx_bytes(&table)?;
-    say(format!(
-        "export result table, {rows} rows XLSX: {:.1} s, {} MB file; peak memory so far {:.0} MB",
-        t.elapsed().as_secs_f64(),
-        xlsx.len() / 1_000_000,
-        peak_rss_mb().unwrap_or(0.0)
-    ));
+    if on("search") {
+        let material = synth::Material::from_samples()?;
+        let mut search = Vec::new();
+        let mut short = Vec::new();
+        for i in 0..40 {
+            let s: Vec<char> = material.sentences[rng.below(material.sentences.len())]
+                .chars()
+                .collect();
+            let len = if i % 2 == 0 {
+                3 + rng.below(4)
+            } else {
+                1 + rng.below(2)
+            };
+            let at = rng.below(s.len().saturating_sub(len).max(1));
+            let q: String = s[at..(at + len).min(s.len())].iter().collect();
+            let f = comment::CommentFilter {
+                q: Some(q),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            comment::count_filtered(&mut conn, cid, &f)?;
+            comment::list(&mut conn, cid, &f, 0, Some(50))?;
+            if len >= 3 {
+                search.push(t.elapsed())
+            } else {
+                short.push(t.elapsed())
+            }
+        }
+        say(format!(
+            "search, 3+ characters (count + first 50): p95 {}",
+            ms(p95(search))
+        ));
+        say(format!(
+            "search, 1–2 characters (count + first 50): p95 {}",
+            ms(p95(short))
+        ));
+    }
+
+    if on("dashboard") {
+        let mut dash = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            dashboard_queries(&mut conn, cid)?;
+            dash.push(t.elapsed());
+        }
+        say(format!("dashboard queries: p95 {}", ms(p95(dash))));
+    }
+
+    if on("export") {
+        let t = Instant::now();
+        let table = crate::publish::results::build(
+            &mut conn,
+            cid,
+            &c.title,
+            crate::publish::results::Layout::Mhlw,
+        )?;
+        let rows = table.rows.len().min(100_000);
+        let table = crate::publish::results::ResultTable {
+            rows: table.rows.into_iter().take(rows).collect(),
+            ..table
+        };
+        let xlsx = crate::publish::writers::xlsx_bytes(&table)?;
+        say(format!(
+            "export result table, {rows} rows XLSX: {:.1} s, {} MB file; peak memory so far {:.0} MB",
+            t.elapsed().as_secs_f64(),
+            xlsx.len() / 1_000_000,
+            peak_rss_mb().unwrap_or(0.0)
+        ));
+    }
+
     Ok(lines)
 }
 

@@ -204,7 +204,7 @@ struct RecordScan {
     delimiter: u8,
     line: usize,
     column: usize,
-    state: Quote,
+    state: Scanning,
     in_record: bool,
     line_has_bytes: bool,
     after_cr: bool,
@@ -214,7 +214,7 @@ struct RecordScan {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Quote {
+enum Scanning {
     FieldStart,
     Unquoted,
     Quoted { line: usize, column: usize },
@@ -227,7 +227,7 @@ impl RecordScan {
             delimiter,
             line: 1,
             column: 1,
-            state: Quote::FieldStart,
+            state: Scanning::FieldStart,
             in_record: false,
             line_has_bytes: false,
             after_cr: false,
@@ -258,9 +258,9 @@ impl RecordScan {
 
     fn line_break(&mut self) {
         match self.state {
-            Quote::Quoted { .. } => {}
-            Quote::ClosingQuote { .. } | Quote::FieldStart | Quote::Unquoted => {
-                self.state = Quote::FieldStart;
+            Scanning::Quoted { .. } => {}
+            Scanning::ClosingQuote { .. } | Scanning::FieldStart | Scanning::Unquoted => {
+                self.state = Scanning::FieldStart;
                 self.in_record = false;
                 self.column = 1;
             }
@@ -279,20 +279,24 @@ impl RecordScan {
             self.quoted_starts.push(self.line as u32);
         }
         self.state = match self.state {
-            Quote::FieldStart if b == b'"' => Quote::Quoted {
+            Scanning::FieldStart if b == b'"' => Scanning::Quoted {
                 line: self.line,
                 column: self.column,
             },
-            Quote::Quoted { line, column } if b == b'"' => Quote::ClosingQuote { line, column },
-            Quote::ClosingQuote { line, column } if b == b'"' => Quote::Quoted { line, column },
-            Quote::Quoted { .. } => self.state,
-            Quote::ClosingQuote { .. } | Quote::FieldStart | Quote::Unquoted
+            Scanning::Quoted { line, column } if b == b'"' => {
+                Scanning::ClosingQuote { line, column }
+            }
+            Scanning::ClosingQuote { line, column } if b == b'"' => {
+                Scanning::Quoted { line, column }
+            }
+            Scanning::Quoted { .. } => self.state,
+            Scanning::ClosingQuote { .. } | Scanning::FieldStart | Scanning::Unquoted
                 if b == self.delimiter =>
             {
                 self.column += 1;
-                Quote::FieldStart
+                Scanning::FieldStart
             }
-            Quote::ClosingQuote { line, column } => {
+            Scanning::ClosingQuote { line, column } => {
                 if self.error.is_none() {
                     self.error = Some((
                         line,
@@ -300,16 +304,16 @@ impl RecordScan {
                         "引用符 \" で囲まれた値の後に余分な文字があります".to_string(),
                     ));
                 }
-                Quote::Unquoted
+                Scanning::Unquoted
             }
-            Quote::FieldStart | Quote::Unquoted => Quote::Unquoted,
+            Scanning::FieldStart | Scanning::Unquoted => Scanning::Unquoted,
         };
     }
 
     /// The quoting check, then the start line of each record read with and without quoting.
     #[allow(clippy::type_complexity)]
     fn finish(mut self) -> (Result<(), (usize, usize, String)>, Vec<u32>, Vec<u32>) {
-        if let Quote::Quoted { line, column } = self.state {
+        if let Scanning::Quoted { line, column } = self.state {
             if self.error.is_none() {
                 self.error = Some((line, column, "引用符 \" が閉じられていません".to_string()));
             }
