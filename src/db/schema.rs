@@ -326,6 +326,16 @@ diesel::joinable!(assignments -> comments (comment_id));
 diesel::joinable!(clauses -> consultations (consultation_id));
 diesel::joinable!(revision_comments -> revisions (revision_id));
 
+diesel::table! {
+    /// Maintained by triggers (migrations …_tallies): never written by the application.
+    comment_tallies (consultation_id, dimension, value) {
+        consultation_id -> BigInt,
+        dimension -> Text,
+        value -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     clauses,

@@ -58,13 +58,8 @@ pub fn counts(
     conn: &mut Conn,
     consultation: ConsultationId,
 ) -> QueryResult<std::collections::HashMap<i64, i64>> {
-    use crate::db::schema::comments;
-    let rows: Vec<(Option<i64>, i64)> = comments::table
-        .filter(comments::consultation_id.eq(consultation.0))
-        .group_by(comments::category_id)
-        .select((comments::category_id, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(rows
+    use super::tally::{self, Dimension};
+    Ok(tally::by_id(conn, consultation, Dimension::Category)?
         .into_iter()
         .filter_map(|(c, n)| c.map(|c| (c, n)))
         .collect())

@@ -24,6 +24,7 @@ pub mod stats;
 pub mod stock_phrase;
 pub mod submission;
 pub mod submitter;
+pub mod tally;
 pub mod user;
 
 pub use crate::db::DbConnection as Conn;

@@ -1,5 +1,6 @@
 //! Counts for the dashboard and the workload view, each one grouped query.
 
+use super::tally::{self, Dimension};
 use super::{Conn, QueryResult};
 use crate::db::schema::{assignments, comments, responses, users};
 use crate::domain::ConsultationId;
@@ -7,16 +8,8 @@ use diesel::prelude::*;
 
 /// Comments per answer state (`None`: no answer yet).
 pub fn by_state(conn: &mut Conn, c: ConsultationId) -> QueryResult<Vec<(Option<String>, i64)>> {
-    let total: i64 = comments::table
-        .filter(comments::consultation_id.eq(c.0))
-        .count()
-        .get_result(conn)?;
-    let answered: Vec<(String, i64)> = responses::table
-        .inner_join(comments::table)
-        .filter(comments::consultation_id.eq(c.0))
-        .group_by(responses::state)
-        .select((responses::state, diesel::dsl::count_star()))
-        .load(conn)?;
+    let total = tally::total(conn, c, Dimension::All)?;
+    let answered = tally::counts(conn, c, Dimension::State)?;
     let with_answer: i64 = answered.iter().map(|(_, n)| n).sum();
     let mut out: Vec<(Option<String>, i64)> = vec![(None, total - with_answer)];
     out.extend(answered.into_iter().map(|(s, n)| (Some(s), n)));
@@ -24,21 +17,12 @@ pub fn by_state(conn: &mut Conn, c: ConsultationId) -> QueryResult<Vec<(Option<S
 }
 
 pub fn by_disposition(conn: &mut Conn, c: ConsultationId) -> QueryResult<Vec<(String, i64)>> {
-    responses::table
-        .inner_join(comments::table)
-        .filter(comments::consultation_id.eq(c.0))
-        .group_by(responses::disposition)
-        .select((responses::disposition, diesel::dsl::count_star()))
-        .load(conn)
+    tally::counts(conn, c, Dimension::Disposition)
 }
 
 /// Comments per clause id (`None`: untagged).
 pub fn by_clause(conn: &mut Conn, c: ConsultationId) -> QueryResult<Vec<(Option<i64>, i64)>> {
-    comments::table
-        .filter(comments::consultation_id.eq(c.0))
-        .group_by(comments::clause_id)
-        .select((comments::clause_id, diesel::dsl::count_star()))
-        .load(conn)
+    tally::by_id(conn, c, Dimension::Clause)
 }
 
 /// One drafter's load in a consultation.
@@ -98,13 +82,7 @@ pub fn workload(
 }
 
 pub fn unassigned(conn: &mut Conn, c: ConsultationId) -> QueryResult<i64> {
-    comments::table
-        .filter(comments::consultation_id.eq(c.0))
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-            "NOT EXISTS (SELECT 1 FROM assignments a WHERE a.comment_id = comments.id)",
-        ))
-        .count()
-        .get_result(conn)
+    Ok(tally::total(conn, c, Dimension::All)? - tally::total(conn, c, Dimension::Assigned)?)
 }
 
 /// Comments per 章 cell as imported (for consultations without a clause catalog).
@@ -112,11 +90,10 @@ pub fn by_chapter_cell(
     conn: &mut Conn,
     c: ConsultationId,
 ) -> QueryResult<Vec<(Option<String>, i64)>> {
-    let mut rows: Vec<(Option<String>, i64)> = comments::table
-        .filter(comments::consultation_id.eq(c.0))
-        .group_by(comments::chapter)
-        .select((comments::chapter, diesel::dsl::count_star()))
-        .load(conn)?;
+    let mut rows: Vec<(Option<String>, i64)> = tally::counts(conn, c, Dimension::Chapter)?
+        .into_iter()
+        .map(|(v, n)| (v.strip_prefix('=').map(str::to_string), n))
+        .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.1));
     Ok(rows)
 }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod browser;
+mod counts;
 mod drafting;
 mod export;
 mod import;

@@ -1,0 +1,11 @@
+DROP TRIGGER tally_assignments_change ON assignments;
+DROP TRIGGER tally_responses_change ON responses;
+DROP TRIGGER tally_comments_delete ON comments;
+DROP TRIGGER tally_comments_update ON comments;
+DROP TRIGGER tally_comments_insert ON comments;
+DROP FUNCTION tally_assignments();
+DROP FUNCTION tally_responses();
+DROP FUNCTION tally_comments();
+DROP FUNCTION tally_comment_row(comments, BIGINT);
+DROP FUNCTION tally_apply(comment_tallies[]);
+DROP TABLE comment_tallies;

@@ -1,0 +1,9 @@
+DROP TRIGGER tally_assignments_delete;
+DROP TRIGGER tally_assignments_insert;
+DROP TRIGGER tally_responses_delete;
+DROP TRIGGER tally_responses_update;
+DROP TRIGGER tally_responses_insert;
+DROP TRIGGER tally_comments_delete;
+DROP TRIGGER tally_comments_update;
+DROP TRIGGER tally_comments_insert;
+DROP TABLE comment_tallies;
