@@ -258,9 +258,14 @@ macro_rules! apply_filter {
         match f.status.as_deref() {
             None | Some("") => {}
             Some("unanswered") => {
-                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("NOT EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = comments.id)"))
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("comments.answer_state IS NULL"))
             }
-            Some(state) => q = q.filter(related("EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = comments.id AND r.state = ", state.to_string())),
+            // `answer_state` (kept by triggers, see migrations …_answer_state) is not in the
+            // diesel schema, which stops at 16 columns per table.
+            Some(state) => q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("comments.answer_state = ")
+                    .bind::<diesel::sql_types::Text, _>(state.to_string()),
+            ),
         }
         if let Some(d) = f.disposition.clone().filter(|d| !d.is_empty()) {
             q = q.filter(related("EXISTS (SELECT 1 FROM responses r WHERE r.comment_id = comments.id AND r.disposition = ", d));
@@ -300,6 +305,9 @@ pub fn count_filtered(
     filter: &CommentFilter,
 ) -> QueryResult<i64> {
     let resolved = filter.resolve(conn)?;
+    if let Some(n) = tallied_count(conn, consultation, filter, &resolved)? {
+        return Ok(n);
+    }
     apply_filter!(
         comments::table.count().into_boxed(),
         consultation,
@@ -307,6 +315,76 @@ pub fn count_filtered(
         &resolved
     )
     .get_result(conn)
+}
+
+/// The count of a filter with at most one of category, clause, status or "untagged", read
+/// from the maintained counts instead of counting rows; None for any other filter.
+fn tallied_count(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    f: &CommentFilter,
+    r: &Resolved,
+) -> QueryResult<Option<i64>> {
+    use super::tally::{self, Dimension};
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    if f.text().is_some()
+        || f.drafter.is_some()
+        || f.group.is_some()
+        || given(&f.disposition)
+        || given(&f.submitter)
+    {
+        return Ok(None);
+    }
+    let status = f.status.as_deref().filter(|s| !s.is_empty());
+    let untagged = f
+        .untagged
+        .as_deref()
+        .filter(|u| matches!(*u, "clause" | "category"));
+    let conditions = [
+        f.category.is_some(),
+        r.clause_ids.is_some(),
+        status.is_some(),
+        untagged.is_some(),
+    ];
+    let sum_where = |rows: Vec<(String, i64)>, keep: &dyn Fn(&str) -> bool| -> i64 {
+        rows.into_iter()
+            .filter(|(v, _)| keep(v))
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let n = match conditions.iter().filter(|c| **c).count() {
+        0 => tally::total(conn, consultation, Dimension::All)?,
+        1 => {
+            if let Some(category) = f.category {
+                let key = category.to_string();
+                sum_where(
+                    tally::counts(conn, consultation, Dimension::Category)?,
+                    &|v| v == key,
+                )
+            } else if let Some(ids) = &r.clause_ids {
+                let rows = tally::counts(conn, consultation, Dimension::Clause)?;
+                sum_where(rows, &|v| v.parse().is_ok_and(|id: i64| ids.contains(&id)))
+            } else if let Some(state) = status {
+                let answers = tally::counts(conn, consultation, Dimension::State)?;
+                if state == "unanswered" {
+                    tally::total(conn, consultation, Dimension::All)?
+                        - sum_where(answers, &|_| true)
+                } else {
+                    sum_where(answers, &|v| v == state)
+                }
+            } else {
+                let dimension = match untagged {
+                    Some("clause") => Dimension::Clause,
+                    _ => Dimension::Category,
+                };
+                sum_where(tally::counts(conn, consultation, dimension)?, &|v| {
+                    v.is_empty()
+                })
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(n))
 }
 
 /// Comments of a consultation in No. order, a page at a time (`limit` None: all).

@@ -8,6 +8,7 @@ use pubcom::db::schema::{assignments, comment_tallies, comments, responses};
 use pubcom::db::DbConnection;
 use pubcom::domain::{CategoryId, ClauseId, CommentNo, Disposition, UserId};
 use pubcom::drafting::answers::{self, Editor};
+use pubcom::drafting::review::ReviewAction;
 use pubcom::models::{category, comment, consultation, user};
 use pubcom::triage::{split, tagging};
 use std::collections::BTreeMap;
@@ -79,8 +80,25 @@ fn maintained(conn: &mut DbConnection) -> Counts {
         .collect()
 }
 
+/// Comments whose `answer_state` (kept by triggers) differs from their answer's state.
+fn answer_states_astray(conn: &mut DbConnection) -> i64 {
+    #[derive(QueryableByName)]
+    struct Astray {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM comments c LEFT JOIN responses r ON r.comment_id = c.id \
+         WHERE COALESCE(c.answer_state, '') <> COALESCE(r.state, '')",
+    )
+    .get_result::<Astray>(conn)
+    .unwrap()
+    .n
+}
+
 fn assert_counts_agree(db: &TestDb, after: &str) {
     let mut conn = db.conn();
+    assert_eq!(answer_states_astray(&mut conn), 0, "after {after}");
     let expected = recount(&mut conn);
     assert!(!expected.is_empty());
     assert_eq!(maintained(&mut conn), expected, "after {after}");
@@ -151,6 +169,20 @@ fn maintained_counts_equal_a_recount_after_every_kind_of_change() {
         .unwrap();
     }
     assert_counts_agree(&db, "answering");
+    for (n, actions) in [
+        (2, &[ReviewAction::Submit][..]),
+        (4, &[ReviewAction::Submit, ReviewAction::Approve]),
+    ] {
+        let comment = find(&mut conn, n);
+        for action in actions {
+            let version = answers::current(&mut conn, comment.id())
+                .unwrap()
+                .unwrap()
+                .version;
+            answers::review(&mut conn, &editor, &comment, *action, version, None).unwrap();
+        }
+    }
+    assert_counts_agree(&db, "review moves");
 
     let first = find(&mut conn, 7);
     split::split(
@@ -176,4 +208,54 @@ fn maintained_counts_equal_a_recount_after_every_kind_of_change() {
         .execute(&mut conn)
         .unwrap();
     assert_counts_agree(&db, "deleting an answered, assigned comment");
+
+    // List counts answered from the maintained counts equal the rows the list returns.
+    import_bytes(
+        &mut conn,
+        "late.csv",
+        "No.,御意見\n9001,締切後に届いた意見です\n".as_bytes(),
+        &options("gl6"),
+    )
+    .unwrap();
+    let filters = [
+        comment::CommentFilter::default(),
+        comment::CommentFilter {
+            category: Some(other.0),
+            ..Default::default()
+        },
+        comment::CommentFilter {
+            status: Some("unanswered".into()),
+            ..Default::default()
+        },
+        comment::CommentFilter {
+            status: Some("drafting".into()),
+            ..Default::default()
+        },
+        comment::CommentFilter {
+            status: Some("approved".into()),
+            ..Default::default()
+        },
+        comment::CommentFilter {
+            untagged: Some("category".into()),
+            ..Default::default()
+        },
+        comment::CommentFilter {
+            untagged: Some("clause".into()),
+            ..Default::default()
+        },
+        comment::CommentFilter {
+            category: Some(other.0),
+            status: Some("drafting".into()),
+            ..Default::default()
+        },
+    ];
+    for f in filters {
+        let rows = comment::list(&mut conn, c.id(), &f, 0, None).unwrap().len() as i64;
+        assert!(rows > 0, "{f:?} selects something");
+        assert_eq!(
+            comment::count_filtered(&mut conn, c.id(), &f).unwrap(),
+            rows,
+            "{f:?}"
+        );
+    }
 }
