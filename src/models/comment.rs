@@ -183,6 +183,9 @@ pub struct CommentFilter {
     pub untagged: Option<String>,
     /// `no` (default) or `clause` (the draft's order).
     pub sort: Option<String>,
+    /// Where a search stops counting (default `SEARCH_COUNT_CAP`).
+    #[serde(skip)]
+    pub search_cap: Option<i64>,
 }
 
 /// The parts of a filter that need the database or the backend to be worked out first.
@@ -197,21 +200,48 @@ impl CommentFilter {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
+    fn search_cap(&self) -> i64 {
+        self.search_cap.unwrap_or(SEARCH_COUNT_CAP)
+    }
+
+    /// Only a search text, no other condition.
+    fn is_text_only(&self) -> bool {
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+        self.text().is_some()
+            && self.category.is_none()
+            && self.clause.is_none()
+            && self.drafter.is_none()
+            && self.group.is_none()
+            && !given(&self.status)
+            && !given(&self.disposition)
+            && !given(&self.submitter)
+            && !given(&self.untagged)
+    }
+
     /// SQLite's trigram index finds substrings of 3+ characters; shorter ones (and PostgreSQL,
     /// where pg_trgm serves LIKE) use LIKE with `%`, `_` and `\` escaped.
     pub fn resolve(&self, conn: &mut Conn) -> QueryResult<Resolved> {
         let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
+        let like_pattern = |q: &str| {
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        };
         let (like, fts) = match self.text() {
             Some(q) if sqlite && q.chars().count() >= 3 => {
-                (None, Some(format!("\"{}\"", q.replace('"', "\"\""))))
+                let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+                // A term found in very many comments fills a page within the first rows
+                // read in No. order; collecting all its matches first would take longer.
+                let cap = self.search_cap();
+                if self.is_text_only() && search_count_capped(conn, phrase.clone(), cap)? > cap {
+                    (Some(like_pattern(q)), None)
+                } else {
+                    (None, Some(phrase))
+                }
             }
-            Some(q) => {
-                let escaped = q
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                (Some(format!("%{escaped}%")), None)
-            }
+            Some(q) => (Some(like_pattern(q)), None),
             None => (None, None),
         };
         let clause_ids = match self.clause {
@@ -297,6 +327,71 @@ macro_rules! apply_filter {
         }
         q
     }};
+}
+
+/// A search matching more comments than this is counted for the list page only up to here
+/// ("10,000 件以上"): counting every match of a common word in a million comments takes
+/// seconds.
+pub const SEARCH_COUNT_CAP: i64 = 10_000;
+
+/// Matches of an FTS phrase across all consultations, counted up to `cap + 1`.
+fn search_count_capped(conn: &mut Conn, phrase: String, cap: i64) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let crate::db::DbConnection::Sqlite(c) = conn else {
+        return Ok(0);
+    };
+    diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM comments_fts WHERE comments_fts MATCH ? LIMIT ?)",
+    )
+    .bind::<diesel::sql_types::Text, _>(phrase)
+    .bind::<diesel::sql_types::BigInt, _>(cap + 1)
+    .get_result::<Count>(c)
+    .map(|r| r.n)
+}
+
+/// How many comments a list page says it shows: exact, except for a search on its own
+/// whose matches pass the filter's search cap (then `(cap, true)`).
+pub fn count_for_page(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+) -> QueryResult<(i64, bool)> {
+    if filter.is_text_only() && matches!(conn, crate::db::DbConnection::Sqlite(_)) {
+        if let Some(q) = filter.text().filter(|q| q.chars().count() >= 3) {
+            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+            let cap = filter.search_cap();
+            if search_count_capped(conn, phrase, cap)? > cap {
+                let in_consultation = capped_count_in(conn, consultation, filter)?;
+                if in_consultation > cap {
+                    return Ok((cap, true));
+                }
+                return Ok((in_consultation, false));
+            }
+        }
+    }
+    Ok((count_filtered(conn, consultation, filter)?, false))
+}
+
+/// The filter's count in one consultation, up to its search cap + 1.
+fn capped_count_in(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+) -> QueryResult<i64> {
+    let resolved = filter.resolve(conn)?;
+    let ids: Vec<i64> = apply_filter!(
+        comments::table.select(comments::id).into_boxed(),
+        consultation,
+        filter,
+        &resolved
+    )
+    .limit(filter.search_cap() + 1)
+    .load(conn)?;
+    Ok(ids.len() as i64)
 }
 
 pub fn count_filtered(

@@ -201,16 +201,18 @@ pub fn build_with(
             revisions.entry(comment_id).or_default().push(rev);
         }
     }
+    // Each comment's texts move into its row: a large table is held once, not twice.
     let rows = comments
-        .iter()
-        .map(|r| {
+        .into_iter()
+        .map(|mut r| {
+            let body = std::mem::take(&mut r.comment.body);
+            let answer = r.answer.take().unwrap_or_default();
             let c = &r.comment;
             let no = c
                 .duplicate_group_id
                 .and_then(|g| group_nos.get(&g))
                 .filter(|n| n.len() > 1)
                 .map_or_else(|| c.no().to_string(), |n| n.join(", "));
-            let answer = r.answer.clone().unwrap_or_default();
             match layout {
                 Layout::Mhlw => vec![
                     no.clone(),
@@ -218,7 +220,7 @@ pub fn build_with(
                     or_none(&c.volume),
                     or_none(&c.chapter),
                     or_none(&c.page),
-                    c.body.clone(),
+                    body,
                     answer,
                 ],
                 Layout::Mic => {
@@ -258,7 +260,7 @@ pub fn build_with(
                         c.volume.clone().unwrap_or_default(),
                         c.page.clone().unwrap_or_default(),
                         c.chapter.clone().unwrap_or_default(),
-                        c.body.clone(),
+                        body,
                         answer,
                         cell(|r| &r.original_text),
                         cell(|r| &r.revised_text),

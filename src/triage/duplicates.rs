@@ -12,6 +12,8 @@ const BANDS: usize = 16;
 const ROWS: usize = BINS / BANDS;
 /// Share of equal signature values from which two texts count as saying the same thing.
 pub const THRESHOLD: f64 = 0.6;
+/// Leaders kept per LSH bucket.
+const MAX_LEADERS_PER_BUCKET: usize = 64;
 
 fn mix(mut x: u64) -> u64 {
     // splitmix64 finaliser
@@ -75,31 +77,6 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     })
 }
 
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn find(&mut self, x: usize) -> usize {
-        let mut r = x;
-        while self.0[r] != r {
-            r = self.0[r];
-        }
-        let mut y = x;
-        while self.0[y] != r {
-            let next = self.0[y];
-            self.0[y] = r;
-            y = next;
-        }
-        r
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            self.0[ra.max(rb)] = ra.min(rb);
-        }
-    }
-}
-
 /// Groups of ids (each of 2 or more, ids in input order) whose texts say the same thing.
 /// `items` are (id, text); `near` also looks for near-duplicates.
 pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
@@ -116,26 +93,41 @@ pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
             }
         }
     }
-    let mut uf = UnionFind((0..reps.len()).collect());
+    // Leader clustering: in input order, a text joins the most similar earlier leader it
+    // shares an LSH bucket with, or becomes a leader itself. Every member is compared with
+    // its group's leader, so a chain of texts each a little different from the last cannot
+    // pull two unrelated campaigns into one group.
+    let mut leader_of: Vec<usize> = (0..reps.len()).collect();
     if near {
         let sigs: Vec<Option<[u32; BINS]>> = parallel_map(&reps, |(f, _)| signature(f));
-        for band in 0..BANDS {
-            let mut buckets: HashMap<u64, usize> = HashMap::new();
-            for (i, sig) in sigs.iter().enumerate() {
-                let Some(sig) = sig else { continue };
-                let mut key = band as u64;
-                for v in &sig[band * ROWS..(band + 1) * ROWS] {
-                    key = mix(key ^ *v as u64);
-                }
-                match buckets.get(&key) {
-                    // Compare with the bucket's first member only: linear even for huge campaigns.
-                    Some(&first) => {
-                        if similarity(sig, sigs[first].as_ref().expect("bucketed")) >= THRESHOLD {
-                            uf.union(first, i);
-                        }
+        let mut buckets: Vec<HashMap<u64, Vec<usize>>> = vec![HashMap::new(); BANDS];
+        for (i, sig) in sigs.iter().enumerate() {
+            let Some(sig) = sig else { continue };
+            let keys: Vec<u64> = (0..BANDS)
+                .map(|band| {
+                    sig[band * ROWS..(band + 1) * ROWS]
+                        .iter()
+                        .fold(band as u64, |key, v| mix(key ^ *v as u64))
+                })
+                .collect();
+            let mut best: Option<(f64, usize)> = None;
+            for (band, key) in keys.iter().enumerate() {
+                for &l in buckets[band].get(key).into_iter().flatten() {
+                    let s = similarity(sig, sigs[l].as_ref().expect("leaders have signatures"));
+                    if s >= THRESHOLD && best.is_none_or(|(b, _)| s > b) {
+                        best = Some((s, l));
                     }
-                    None => {
-                        buckets.insert(key, i);
+                }
+            }
+            match best {
+                Some((_, l)) => leader_of[i] = l,
+                None => {
+                    for (band, key) in keys.into_iter().enumerate() {
+                        let leaders = buckets[band].entry(key).or_default();
+                        // Bounded: texts too short to tell apart must not make this quadratic.
+                        if leaders.len() < MAX_LEADERS_PER_BUCKET {
+                            leaders.push(i);
+                        }
                     }
                 }
             }
@@ -143,9 +135,8 @@ pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
     }
     let mut groups: HashMap<usize, Vec<i64>> = HashMap::new();
     for (i, rep) in reps.iter().enumerate() {
-        let root = uf.find(i);
         groups
-            .entry(root)
+            .entry(leader_of[i])
             .or_default()
             .extend(rep.1.iter().copied());
     }
@@ -172,6 +163,37 @@ mod tests {
             .enumerate()
             .map(|(i, t)| (i as i64 + 1, t.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_chain_of_small_differences_does_not_join_its_ends() {
+        let sentences = [
+            "電子カルテの保存期間について明確な基準を示してほしい。",
+            "クラウドサービス事業者との契約で確認すべき項目を列挙すべきだ。",
+            "小規模な診療所では専任の担当者を置くことが難しい。",
+            "バックアップの保管場所は物理的に離れた拠点とすることが望ましい。",
+            "多要素認証の導入時期には猶予を設けていただきたい。",
+            "委託先の監査報告書を毎年受け取る運用は負担が大きい。",
+            "ランサムウェア被害時の連絡体制を図で示してはどうか。",
+            "用語集に略語の正式名称を加えてほしい。",
+            "既存システムの改修費用に対する補助制度を検討されたい。",
+            "ログの保存期間と確認頻度の目安を記載すべきである。",
+            "職員教育の教材を厚生労働省から提供してほしい。",
+            "外部記録媒体の持ち出し手順を具体例で説明してほしい。",
+            "災害時の非常用電源の確保についても触れるべきだ。",
+            "医療機器のソフトウェア更新の責任分界を明確にされたい。",
+        ];
+        let text = |from: usize| sentences[from..from + 10].concat();
+        let (a, b, c) = (text(0), text(2), text(4));
+        let sig = |t: &str| signature(&crate::text::fold(t)).unwrap();
+        assert!(similarity(&sig(&a), &sig(&b)) >= THRESHOLD);
+        assert!(similarity(&sig(&b), &sig(&c)) >= THRESHOLD);
+        assert!(similarity(&sig(&a), &sig(&c)) < THRESHOLD);
+        let groups = find_groups(&items(&[&a, &b, &c]), true);
+        assert!(
+            groups.iter().all(|g| !(g.contains(&1) && g.contains(&3))),
+            "{groups:?}"
+        );
     }
 
     #[test]

@@ -62,6 +62,7 @@ impl ListParams {
             group: id_param(&self.group),
             untagged: text_param(&self.untagged),
             sort: text_param(&self.sort),
+            search_cap: None,
         }
     }
 
@@ -97,7 +98,8 @@ struct ListPage {
     clauses: Vec<clause::Clause>,
     drafters: Vec<(i64, String)>,
     rows: Vec<comment::CommentRow>,
-    total: i64,
+    /// With `at_least`: the count stopped there (a search matching very many comments).
+    total: (i64, bool),
     page: i64,
     can_publish: bool,
     can_draft: bool,
@@ -121,7 +123,7 @@ pub async fn index(
         let role = who.role_in(&mut conn, &c)?;
         let allows = |p| role.is_some_and(|r| r.allows(p));
         Ok(ListPage {
-            total: comment::count_filtered(&mut conn, c.id(), &filter)?,
+            total: comment::count_for_page(&mut conn, c.id(), &filter)?,
             rows: comment::list(
                 &mut conn,
                 c.id(),
@@ -174,7 +176,8 @@ fn flash(params: &ListParams) -> Markup {
 }
 
 fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams) -> Markup {
-    let pages = (p.total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let (total, at_least) = p.total;
+    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let first = (p.page - 1) * PAGE_SIZE + 1;
     let last = (first + p.rows.len() as i64 - 1).max(0);
     let slug = &p.consultation.slug;
@@ -182,8 +185,8 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
     let pager = html! {
         nav.pager {
             @if p.page > 1 { a rel="prev" href={ "?" (query) "&page=" (p.page - 1) } { "← 前へ" } }
-            span { (p.page) " / " (pages.max(1)) " ページ" }
-            @if p.page < pages { a rel="next" href={ "?" (query) "&page=" (p.page + 1) } { "次へ →" } }
+            span { (p.page) " / " (pages.max(1)) @if at_least { "+" } " ページ" }
+            @if p.page < pages || (at_least && p.rows.len() as i64 == PAGE_SIZE) { a rel="next" href={ "?" (query) "&page=" (p.page + 1) } { "次へ →" } }
         }
     };
     let categories: Vec<(String, String)> = p
@@ -257,7 +260,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 button type="submit" { "絞り込む" }
                 a href={ "/c/" (slug) } { "条件を消す" }
             }
-            p.summary { "意見 " (p.total) " 件" @if p.total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
+            p.summary { "意見 " (total) " 件" @if at_least { "以上" } @if total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
             @if p.rows.is_empty() {
                 p.empty { "該当する意見はありません。" }
             } @else {

@@ -423,3 +423,54 @@ fn rows_written_in_batches_keep_their_numbers_and_a_late_bad_row_undoes_every_ba
         );
     }
 }
+
+#[test]
+fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order() {
+    let db = TestDb::new();
+    let (mut csv, mut truth) = (Vec::new(), Vec::new());
+    pubcom::bench::synth::write(2_500, 5, &mut csv, &mut truth).unwrap();
+    import_bytes(&mut db.conn(), "synth.csv", &csv, &options("big")).unwrap();
+    let mut conn = db.conn();
+    let c = consultation::find_by_slug(&mut conn, "big")
+        .unwrap()
+        .unwrap();
+    let all = comment::list(&mut conn, c.id(), &Default::default(), 0, None).unwrap();
+    let filter = |q: &str| comment::CommentFilter {
+        q: Some(q.into()),
+        search_cap: Some(100),
+        ..Default::default()
+    };
+    let matching = |q: &str| -> Vec<i32> {
+        all.iter()
+            .filter(|r| r.comment.body.contains(q))
+            .map(|r| r.comment.number)
+            .collect()
+    };
+    let common = "ガイドライン";
+    assert!(matching(common).len() > 100);
+    assert_eq!(
+        comment::count_for_page(&mut conn, c.id(), &filter(common)).unwrap(),
+        (100, true)
+    );
+    for page in [0, 1, 4] {
+        let rows = comment::list(&mut conn, c.id(), &filter(common), page * 50, Some(50)).unwrap();
+        let numbers: Vec<i32> = rows.iter().map(|r| r.comment.number).collect();
+        let expected: Vec<i32> = matching(common)
+            .into_iter()
+            .skip(page as usize * 50)
+            .take(50)
+            .collect();
+        assert_eq!(numbers, expected, "page {}", page + 1);
+    }
+    let rare = all
+        .iter()
+        .flat_map(|r| r.comment.body.split('。'))
+        .map(|s| s.chars().take(8).collect::<String>())
+        .find(|s| s.chars().count() == 8 && (1..100).contains(&matching(s).len()))
+        .expect("a phrase found in a few comments");
+    assert_eq!(
+        comment::count_for_page(&mut conn, c.id(), &filter(&rare)).unwrap(),
+        (matching(&rare).len() as i64, false),
+        "{rare}"
+    );
+}
