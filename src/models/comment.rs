@@ -220,7 +220,7 @@ impl CommentFilter {
 
     /// SQLite's trigram index finds substrings of 3+ characters; shorter ones (and PostgreSQL,
     /// where pg_trgm serves LIKE) use LIKE with `%`, `_` and `\` escaped.
-    pub fn resolve(&self, conn: &mut Conn) -> QueryResult<Resolved> {
+    pub fn resolve(&self, conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Resolved> {
         let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
         let like_pattern = |q: &str| {
             let escaped = q
@@ -231,11 +231,12 @@ impl CommentFilter {
         };
         let (like, fts) = match self.text() {
             Some(q) if sqlite && q.chars().count() >= 3 => {
-                let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+                let phrase = fts_phrase(q);
                 // A term found in very many comments fills a page within the first rows
                 // read in No. order; collecting all its matches first would take longer.
                 let cap = self.search_cap();
-                if self.is_text_only() && search_count_capped(conn, phrase.clone(), cap)? > cap {
+                if self.is_text_only() && fts_count_capped(conn, consultation, &phrase, cap)? > cap
+                {
                     (Some(like_pattern(q)), None)
                 } else {
                     (None, Some(phrase))
@@ -334,8 +335,19 @@ macro_rules! apply_filter {
 /// seconds.
 pub const SEARCH_COUNT_CAP: i64 = 10_000;
 
-/// Matches of an FTS phrase across all consultations, counted up to `cap + 1`.
-fn search_count_capped(conn: &mut Conn, phrase: String, cap: i64) -> QueryResult<i64> {
+/// A search text as one FTS5 phrase: quotes doubled, so nothing in it is query syntax.
+fn fts_phrase(q: &str) -> String {
+    format!("\"{}\"", q.replace('"', "\"\""))
+}
+
+/// Comments of the consultation matching an FTS phrase (SQLite), counted up to `cap + 1`:
+/// the trigram index yields matches one by one, so this stops early for a common word.
+fn fts_count_capped(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    phrase: &str,
+    cap: i64,
+) -> QueryResult<i64> {
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -345,35 +357,36 @@ fn search_count_capped(conn: &mut Conn, phrase: String, cap: i64) -> QueryResult
         return Ok(0);
     };
     diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM comments_fts WHERE comments_fts MATCH ? LIMIT ?)",
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM comments_fts f JOIN comments c ON c.id = f.rowid \
+         WHERE comments_fts MATCH ? AND c.consultation_id = ? LIMIT ?)",
     )
     .bind::<diesel::sql_types::Text, _>(phrase)
+    .bind::<diesel::sql_types::BigInt, _>(consultation.0)
     .bind::<diesel::sql_types::BigInt, _>(cap + 1)
     .get_result::<Count>(c)
     .map(|r| r.n)
 }
 
 /// How many comments a list page says it shows: exact, except for a search on its own
-/// whose matches pass the filter's search cap (then `(cap, true)`).
+/// that matches more than the filter's search cap (then `(cap, true)`): counting stops
+/// there instead of reading every match of a common word.
 pub fn count_for_page(
     conn: &mut Conn,
     consultation: ConsultationId,
     filter: &CommentFilter,
 ) -> QueryResult<(i64, bool)> {
-    if filter.is_text_only() && matches!(conn, crate::db::DbConnection::Sqlite(_)) {
-        if let Some(q) = filter.text().filter(|q| q.chars().count() >= 3) {
-            let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-            let cap = filter.search_cap();
-            if search_count_capped(conn, phrase, cap)? > cap {
-                let in_consultation = capped_count_in(conn, consultation, filter)?;
-                if in_consultation > cap {
-                    return Ok((cap, true));
-                }
-                return Ok((in_consultation, false));
-            }
-        }
+    if !filter.is_text_only() {
+        return Ok((count_filtered(conn, consultation, filter)?, false));
     }
-    Ok((count_filtered(conn, consultation, filter)?, false))
+    let cap = filter.search_cap();
+    let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
+    let n = match filter.text().map(|q| (q, q.chars().count())) {
+        Some((q, len)) if sqlite && len >= 3 => {
+            fts_count_capped(conn, consultation, &fts_phrase(q), cap)?
+        }
+        _ => capped_count_in(conn, consultation, filter)?,
+    };
+    Ok(if n > cap { (cap, true) } else { (n, false) })
 }
 
 /// The filter's count in one consultation, up to its search cap + 1.
@@ -382,7 +395,7 @@ fn capped_count_in(
     consultation: ConsultationId,
     filter: &CommentFilter,
 ) -> QueryResult<i64> {
-    let resolved = filter.resolve(conn)?;
+    let resolved = filter.resolve(conn, consultation)?;
     let ids: Vec<i64> = apply_filter!(
         comments::table.select(comments::id).into_boxed(),
         consultation,
@@ -399,7 +412,7 @@ pub fn count_filtered(
     consultation: ConsultationId,
     filter: &CommentFilter,
 ) -> QueryResult<i64> {
-    let resolved = filter.resolve(conn)?;
+    let resolved = filter.resolve(conn, consultation)?;
     if let Some(n) = tallied_count(conn, consultation, filter, &resolved)? {
         return Ok(n);
     }
@@ -508,7 +521,7 @@ pub fn list(
                 .nullable(),
         ))
         .into_boxed();
-    let resolved = filter.resolve(conn)?;
+    let resolved = filter.resolve(conn, consultation)?;
     let mut query = apply_filter!(query, consultation, filter, &resolved);
     query = if filter.sort.as_deref() == Some("clause") {
         // The draft's order; comments without a clause come last, then by No.
