@@ -34,6 +34,16 @@ macro_rules! on_backend {
     };
 }
 
+/// After a bulk load on PostgreSQL: statistics for the planner and the visibility map that
+/// index-only scans need (a list filtered on a fresh million-row import otherwise reads the
+/// table for every index entry). Runs outside any transaction; SQLite needs nothing.
+pub fn refresh_after_bulk_load(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Pg(c) = conn {
+        c.batch_execute("VACUUM (ANALYZE) comments, submissions, responses, comment_clause_refs")?;
+    }
+    Ok(())
+}
+
 /// Rows per multi-row `INSERT`: well under SQLite's and PostgreSQL's bound-parameter limits.
 pub const INSERT_BATCH: usize = 500;
 

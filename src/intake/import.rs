@@ -162,6 +162,9 @@ pub fn import_comments<R: Read + Seek>(
         )?;
         Ok(())
     })?;
+    if report.comments_added >= BULK_INDEX_ROWS {
+        crate::db::refresh_after_bulk_load(conn)?;
+    }
     Ok(report)
 }
 

@@ -191,6 +191,9 @@ pub struct CommentFilter {
 /// The parts of a filter that need the database or the backend to be worked out first.
 pub struct Resolved {
     like: Option<String>,
+    /// The LIKE must not use PostgreSQL's trigram index: with fewer than three characters
+    /// there is no trigram to look up, and the index would be read whole.
+    like_without_index: bool,
     fts: Option<String>,
     clause_ids: Option<Vec<i64>>,
 }
@@ -253,6 +256,7 @@ impl CommentFilter {
             None => None,
         };
         Ok(Resolved {
+            like_without_index: self.text().is_some_and(|q| q.chars().count() < 3),
             like,
             fts,
             clause_ids,
@@ -265,8 +269,16 @@ macro_rules! apply_filter {
         let f = $filter;
         let r = $resolved;
         let mut q = $query.filter(comments::consultation_id.eq($consultation.0));
-        if let Some(pattern) = r.like.clone() {
-            q = q.filter(comments::body.like(pattern).escape('\\'));
+        match r.like.clone() {
+            Some(pattern) if r.like_without_index => {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("(comments.body || '') LIKE ")
+                        .bind::<diesel::sql_types::Text, _>(pattern)
+                        .sql(" ESCAPE '\\'"),
+                )
+            }
+            Some(pattern) => q = q.filter(comments::body.like(pattern).escape('\\')),
+            None => {}
         }
         if let Some(fts) = r.fts.clone() {
             q = q.filter(
