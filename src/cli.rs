@@ -542,7 +542,7 @@ fn print_report(r: &ImportReport) {
 }
 
 fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
-    let pool = db::connect(&settings.database, 8)?;
+    let pool = db::connect_server(&settings.database, 8)?;
     let state = crate::startup::AppState::new(pool.clone(), settings)?;
     let job = crate::mail::worker::MailJob {
         pool,

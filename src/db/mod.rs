@@ -95,11 +95,13 @@ impl DatabaseUrl {
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// Read SQLite through a memory map (the web server: many small reads of hot pages).
+    mapped: bool,
 }
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Manager { url }
+        Manager { url, mapped: false }
     }
 }
 
@@ -116,14 +118,18 @@ impl ManageConnection for Manager {
                 let mut conn = diesel::SqliteConnection::establish(path)
                     .map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout first: switching to WAL needs the lock when several open at once.
-                // Reads go through a memory map and a 32 MB page cache per connection instead
+                // A 32 MB page cache per connection, and for the server a memory map, instead
                 // of copying every page from the OS on each query.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -32000; PRAGMA mmap_size = 2147418112;",
+                     PRAGMA cache_size = -32000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                if self.mapped {
+                    conn.batch_execute("PRAGMA mmap_size = 2147418112;")
+                        .map_err(r2d2::Error::QueryError)?;
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -141,10 +147,25 @@ impl ManageConnection for Manager {
 
 /// Builds the pool and brings the schema up to date.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
+    connect_with(Manager::new(url.clone()), max_size)
+}
+
+/// The web server's pool: SQLite read through a memory map (many small reads of the same
+/// pages; a one-off command would only see its resident size grow by the mapped file).
+pub fn connect_server(url: &DatabaseUrl, max_size: u32) -> anyhow::Result<Pool> {
+    let manager = Manager {
+        url: url.clone(),
+        mapped: true,
+    };
+    connect_with(manager, max_size)
+}
+
+fn connect_with(manager: Manager, max_size: u32) -> anyhow::Result<Pool> {
+    let url = manager.url.clone();
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(std::time::Duration::from_secs(15))
-        .build(Manager::new(url.clone()))
+        .build(manager)
         .with_context(|| {
             format!(
                 "データベースに接続できません: {} (PostgreSQL なら起動しているか、URL・ユーザー・パスワードを確認してください)",
