@@ -18,16 +18,53 @@ pub fn match_key(s: &str) -> String {
 }
 
 /// The text as compared for 同旨: NFKC, lower case, no spaces or punctuation.
-/// Most Japanese text is already NFKC and has no case: both are checked cheaply first.
+/// Kanji, kana and ASCII are already NFKC; only the stretches between them (full-width
+/// forms, half-width kana, combining marks…) go through the normaliser.
 pub fn fold(s: &str) -> String {
-    use unicode_normalization::{is_nfkc_quick, IsNormalized};
     let mut out = String::with_capacity(s.len());
-    if is_nfkc_quick(s.chars()) == IsNormalized::Yes {
-        s.chars().for_each(|c| push_folded(&mut out, c));
-    } else {
-        s.nfkc().for_each(|c| push_folded(&mut out, c));
+    let mut pending = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_stable(c) && chars.peek().is_none_or(|next| !attaches(*next)) {
+            if !pending.is_empty() {
+                pending.nfkc().for_each(|c| push_folded(&mut out, c));
+                pending.clear();
+            }
+            push_folded(&mut out, c);
+        } else {
+            pending.push(c);
+        }
     }
+    pending.nfkc().for_each(|c| push_folded(&mut out, c));
     out
+}
+
+/// Characters NFKC leaves as they are and never merges with what comes before them.
+fn is_stable(c: char) -> bool {
+    c.is_ascii()
+        || matches!(
+            c,
+            // CJK punctuation and brackets, kana, kanji.
+            '\u{3001}'..='\u{3029}'
+                | '\u{3041}'..='\u{3096}'
+                | '\u{30A1}'..='\u{30FA}'
+                | '\u{30FC}'
+                | '\u{4E00}'..='\u{9FFF}'
+        )
+}
+
+/// A character that NFKC may join to the one before it: combining marks, half-width voicing
+/// marks (they become combining ones), Hangul vowel and final jamo.
+fn attaches(c: char) -> bool {
+    match c {
+        // The common case, without a table lookup: ASCII, CJK punctuation, kana, kanji,
+        // full-width forms.
+        '\u{0}'..='\u{7F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FF9D}' => false,
+        '\u{3099}' | '\u{309A}' | '\u{302A}'..='\u{302F}' => true,
+        '\u{3000}'..='\u{30FF}' => false,
+        '\u{FF9E}' | '\u{FF9F}' | '\u{1160}'..='\u{11FF}' => true,
+        c => unicode_normalization::char::canonical_combining_class(c) != 0,
+    }
 }
 
 fn push_folded(out: &mut String, c: char) {
@@ -122,6 +159,10 @@ mod tests {
             "Guideline ΣΑΣ Ünïcode　第２章",
             "医療情報システムの安全管理に関するガイドライン。",
             "ＩＴ化を、進める",
+            "か\u{3099}き\u{309A}ｶﾞｲﾄﾞ e\u{301}te\u{301} Å ﬁ ㍻ ①② ｱﾟ",
+            "漢字\u{301}カ\u{3099}\u{3099}",
+            "「引用」、『書名』【注】〒〜々〇。ーｰ\u{3000}終わり",
+            "a<\u{338}b ｶ\u{FF9E}漢\u{FF9E}、か\u{FF9F}。",
         ] {
             assert_eq!(fold(text), plain(text), "{text}");
         }
