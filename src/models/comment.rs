@@ -51,25 +51,8 @@ pub struct NewComment<'a> {
 }
 
 pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
-    let t = now();
-    diesel::insert_into(comments::table)
-        .values((
-            comments::consultation_id.eq(c.consultation.0),
-            comments::submission_id.eq(c.submission.0),
-            comments::number.eq(c.no.number),
-            comments::part.eq(c.no.part),
-            comments::body.eq(c.body),
-            comments::volume.eq(c.volume),
-            comments::chapter.eq(c.chapter),
-            comments::page.eq(c.page),
-            comments::category_id.eq(c.category.map(|id| id.0)),
-            comments::match_key.eq(c.match_key),
-            comments::created_at.eq(t),
-            comments::updated_at.eq(t),
-        ))
-        .returning(comments::id)
-        .get_result::<i64>(conn)
-        .map(CommentId)
+    let ids = insert_many(conn, std::slice::from_ref(c))?;
+    Ok(ids[0].1)
 }
 
 /// Inserts many comments in one statement; returns each one's No. with its id.

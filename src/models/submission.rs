@@ -13,19 +13,8 @@ pub struct NewSubmission<'a> {
 }
 
 pub fn insert(conn: &mut Conn, s: &NewSubmission) -> QueryResult<SubmissionId> {
-    diesel::insert_into(submissions::table)
-        .values((
-            submissions::consultation_id.eq(s.consultation.0),
-            submissions::submitter_id.eq(s.submitter.map(|id| id.0)),
-            submissions::import_batch_id.eq(s.import_batch_id),
-            submissions::source_row.eq(s.source_row),
-            submissions::channel.eq(s.channel),
-            submissions::body.eq(s.body),
-            submissions::created_at.eq(now()),
-        ))
-        .returning(submissions::id)
-        .get_result::<i64>(conn)
-        .map(SubmissionId)
+    let ids = insert_many(conn, std::slice::from_ref(s))?;
+    Ok(ids[0].1)
 }
 
 /// Inserts many submissions in one statement. Returns each one's `source_row` with its id:
