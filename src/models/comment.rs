@@ -178,6 +178,8 @@ pub struct Resolved {
     /// there is no trigram to look up, and the index would be read whole.
     like_without_index: bool,
     fts: Option<String>,
+    /// A search on its own (SQLite, 3+ characters): its matches, counted up to the cap + 1.
+    fts_matches: Option<i64>,
     clause_ids: Option<Vec<i64>>,
 }
 
@@ -215,14 +217,17 @@ impl CommentFilter {
                 .replace('_', "\\_");
             format!("%{escaped}%")
         };
+        let mut fts_matches = None;
         let (like, fts) = match self.text() {
             Some(q) if sqlite && q.chars().count() >= 3 => {
                 let phrase = fts_phrase(q);
                 // A term found in very many comments fills a page within the first rows
                 // read in No. order; collecting all its matches first would take longer.
                 let cap = self.search_cap();
-                if self.is_text_only() && fts_count_capped(conn, consultation, &phrase, cap)? > cap
-                {
+                if self.is_text_only() {
+                    fts_matches = Some(fts_count_capped(conn, consultation, &phrase, cap)?);
+                }
+                if fts_matches.is_some_and(|n| n > cap) {
                     (Some(like_pattern(q)), None)
                 } else {
                     (None, Some(phrase))
@@ -242,6 +247,7 @@ impl CommentFilter {
             like_without_index: self.text().is_some_and(|q| q.chars().count() < 3),
             like,
             fts,
+            fts_matches,
             clause_ids,
         })
     }
@@ -370,36 +376,49 @@ pub fn count_for_page(
     consultation: ConsultationId,
     filter: &CommentFilter,
 ) -> QueryResult<(i64, bool)> {
-    if !filter.is_text_only() {
-        return Ok((count_filtered(conn, consultation, filter)?, false));
-    }
-    let cap = filter.search_cap();
-    let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
-    let n = match filter.text().map(|q| (q, q.chars().count())) {
-        Some((q, len)) if sqlite && len >= 3 => {
-            fts_count_capped(conn, consultation, &fts_phrase(q), cap)?
-        }
-        _ => capped_count_in(conn, consultation, filter)?,
-    };
-    Ok(if n > cap { (cap, true) } else { (n, false) })
+    let resolved = filter.resolve(conn, consultation)?;
+    count_for_page_resolved(conn, consultation, filter, &resolved)
 }
 
-/// The filter's count in one consultation, up to its search cap + 1.
-fn capped_count_in(
+/// A list page: its rows and `count_for_page`, the filter worked out once for both.
+pub fn page(
     conn: &mut Conn,
     consultation: ConsultationId,
     filter: &CommentFilter,
-) -> QueryResult<i64> {
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<CommentRow>, (i64, bool))> {
     let resolved = filter.resolve(conn, consultation)?;
-    let ids: Vec<i64> = apply_filter!(
-        comments::table.select(comments::id).into_boxed(),
-        consultation,
-        filter,
-        &resolved
-    )
-    .limit(filter.search_cap() + 1)
-    .load(conn)?;
-    Ok(ids.len() as i64)
+    let total = count_for_page_resolved(conn, consultation, filter, &resolved)?;
+    let rows = list_resolved(conn, consultation, filter, &resolved, offset, Some(limit))?;
+    Ok((rows, total))
+}
+
+fn count_for_page_resolved(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+    resolved: &Resolved,
+) -> QueryResult<(i64, bool)> {
+    if !filter.is_text_only() {
+        return count_filtered_resolved(conn, consultation, filter, resolved).map(|n| (n, false));
+    }
+    let cap = filter.search_cap();
+    let n = match resolved.fts_matches {
+        Some(n) => n,
+        None => {
+            let ids: Vec<i64> = apply_filter!(
+                comments::table.select(comments::id).into_boxed(),
+                consultation,
+                filter,
+                resolved
+            )
+            .limit(cap + 1)
+            .load(conn)?;
+            ids.len() as i64
+        }
+    };
+    Ok(if n > cap { (cap, true) } else { (n, false) })
 }
 
 pub fn count_filtered(
@@ -408,14 +427,23 @@ pub fn count_filtered(
     filter: &CommentFilter,
 ) -> QueryResult<i64> {
     let resolved = filter.resolve(conn, consultation)?;
-    if let Some(n) = tallied_count(conn, consultation, filter, &resolved)? {
+    count_filtered_resolved(conn, consultation, filter, &resolved)
+}
+
+fn count_filtered_resolved(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+    resolved: &Resolved,
+) -> QueryResult<i64> {
+    if let Some(n) = tallied_count(conn, consultation, filter, resolved)? {
         return Ok(n);
     }
     apply_filter!(
         comments::table.count().into_boxed(),
         consultation,
         filter,
-        &resolved
+        resolved
     )
     .get_result(conn)
 }
@@ -498,6 +526,18 @@ pub fn list(
     offset: i64,
     limit: Option<i64>,
 ) -> QueryResult<Vec<CommentRow>> {
+    let resolved = filter.resolve(conn, consultation)?;
+    list_resolved(conn, consultation, filter, &resolved, offset, limit)
+}
+
+fn list_resolved(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+    resolved: &Resolved,
+    offset: i64,
+    limit: Option<i64>,
+) -> QueryResult<Vec<CommentRow>> {
     let query = comments::table
         .left_join(categories::table)
         .left_join(responses::table)
@@ -516,8 +556,7 @@ pub fn list(
                 .nullable(),
         ))
         .into_boxed();
-    let resolved = filter.resolve(conn, consultation)?;
-    let mut query = apply_filter!(query, consultation, filter, &resolved);
+    let mut query = apply_filter!(query, consultation, filter, resolved);
     query = if filter.sort.as_deref() == Some("clause") {
         // The draft's order; comments without a clause come last, then by No.
         query.order((

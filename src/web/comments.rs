@@ -122,15 +122,16 @@ pub async fn index(
         let c = who.consultation(&mut conn, &slug, Permission::View)?;
         let role = who.role_in(&mut conn, &c)?;
         let allows = |p| role.is_some_and(|r| r.allows(p));
+        let (rows, total) = comment::page(
+            &mut conn,
+            c.id(),
+            &filter,
+            (page - 1) * PAGE_SIZE,
+            PAGE_SIZE,
+        )?;
         Ok(ListPage {
-            total: comment::count_for_page(&mut conn, c.id(), &filter)?,
-            rows: comment::list(
-                &mut conn,
-                c.id(),
-                &filter,
-                (page - 1) * PAGE_SIZE,
-                Some(PAGE_SIZE),
-            )?,
+            total,
+            rows,
             categories: category::for_consultation(&mut conn, c.id())?,
             clauses: clause::all(&mut conn, c.id())?,
             drafters: membership::drafters(&mut conn, c.id())?,
