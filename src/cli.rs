@@ -516,7 +516,30 @@ pub fn import_file(
         },
     );
     bar.finish_and_clear();
-    report
+    let report = report?;
+    index_pending_with_bar(&mut conn)?;
+    Ok(report)
+}
+
+/// Fills the search index for what an import left pending, showing what is left.
+fn index_pending_with_bar(conn: &mut db::DbConnection) -> anyhow::Result<()> {
+    let left = db::search_index::pending_count(conn)?;
+    if left == 0 {
+        return Ok(());
+    }
+    let bar = indicatif::ProgressBar::new(left as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} 検索索引を作成中 [{bar:40}] {pos}/{len} 件 ({eta})",
+        )
+        .expect("static template")
+        .progress_chars("=> "),
+    );
+    db::search_index::index_pending(conn, &mut |remaining| {
+        bar.set_position((left - remaining).max(0) as u64)
+    })?;
+    bar.finish_and_clear();
+    Ok(())
 }
 
 fn print_report(r: &ImportReport) {
@@ -545,12 +568,15 @@ fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
     let pool = db::connect_server(&settings.database, 8)?;
     let state = crate::startup::AppState::new(pool.clone(), settings)?;
     let job = crate::mail::worker::MailJob {
-        pool,
+        pool: pool.clone(),
         config: crate::mail::transport::MailConfig::from_env()?,
         templates_dir: settings.templates_dir.clone(),
         public_url: settings.public_url.clone(),
     };
     job.spawn(std::time::Duration::from_secs(60))?;
+    if !settings.database.is_postgres() {
+        db::search_index::spawn_indexer(pool, std::time::Duration::from_secs(5));
+    }
     let listener = std::net::TcpListener::bind(bind)
         .with_context(|| format!("{bind} で待ち受けできません"))?;
     println!(

@@ -57,6 +57,7 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<
             &phrases,
             &mut |_, _| {},
         )?;
+        crate::db::search_index::index_pending(conn, &mut |_| {})?;
         if report.consultation_created {
             let c = consultation::find_by_slug(conn, slug)?
                 .ok_or_else(|| anyhow::anyhow!("{slug} missing"))?;

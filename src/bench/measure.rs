@@ -115,6 +115,13 @@ pub fn run(
             imported.comments_added as f64 / t.elapsed().as_secs_f64(),
             peak_rss_mb().unwrap_or(0.0)
         ));
+        let pending = db::search_index::pending_count(&mut conn)?;
+        let t = Instant::now();
+        db::search_index::index_pending(&mut conn, &mut |_| {})?;
+        say(format!(
+            "search index, filled after the import: {pending} comments in {:.1} s",
+            t.elapsed().as_secs_f64(),
+        ));
     }
 
     let c = crate::models::consultation::find_by_slug(&mut conn, &slug)?
@@ -221,18 +228,18 @@ pub fn run(
 
     if on("export") {
         let t = Instant::now();
-        let table = crate::publish::results::build(
+        let mut plan = crate::publish::results::plan(
             &mut conn,
             cid,
             &c.title,
             crate::publish::results::Layout::Mhlw,
+            &Default::default(),
         )?;
-        let rows = table.rows.len().min(100_000);
-        let table = crate::publish::results::ResultTable {
-            rows: table.rows.into_iter().take(rows).collect(),
-            ..table
-        };
-        let xlsx = crate::publish::writers::xlsx_bytes(&table)?;
+        plan.keep_first(100_000);
+        let rows = plan.len();
+        let mut sink = crate::publish::writers::XlsxSink::new(&plan.head)?;
+        plan.for_each_row(&mut conn, |row| sink.push(&row))?;
+        let xlsx = sink.finish()?;
         say(format!(
             "export result table, {rows} rows XLSX: {:.1} s, {} MB file; peak memory so far {:.0} MB",
             t.elapsed().as_secs_f64(),

@@ -114,9 +114,9 @@ pub fn import_comments<R: Read + Seek>(
             },
         )?;
         let mut writer = RowWriter::new(cid, batch, opts.renumber, comment::keys(conn, cid)?);
-        // A large import fills the search index once at the end instead of row by row.
-        let bulk_index = if total >= BULK_INDEX_ROWS {
-            crate::db::search_index::suspend(conn)?
+        // A large import leaves its rows to be added to the search index afterwards.
+        let pending_from = if total >= BULK_INDEX_ROWS {
+            crate::db::search_index::open_range(conn)?
         } else {
             None
         };
@@ -133,8 +133,8 @@ pub fn import_comments<R: Read + Seek>(
         }
         writer.flush(conn, &mut report)?;
         progress(total, total);
-        if let Some(after) = bulk_index {
-            crate::db::search_index::resume(conn, after)?;
+        if let Some(first) = pending_from {
+            crate::db::search_index::close_range(conn, first)?;
         }
         import_batch::set_counts(
             conn,
@@ -171,7 +171,8 @@ pub fn import_comments<R: Read + Seek>(
 /// The header row is looked for among this many first rows (title lines may come first).
 const HEADER_SEARCH_ROWS: usize = 50;
 
-/// From this many rows on, the search index is filled after the rows, not by the trigger.
+/// From this many rows on, the search index is filled after the import (see
+/// `db::search_index`), not row by row inside it.
 const BULK_INDEX_ROWS: usize = 2_000;
 
 /// A checked row waiting for its batch to be written.

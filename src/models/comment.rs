@@ -2,6 +2,7 @@ use super::{Conn, QueryResult};
 use crate::db::{now, schema::*};
 use crate::domain::{CategoryId, CommentId, CommentNo, ConsultationId, SubmissionId};
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = comments)]
@@ -169,6 +170,9 @@ pub struct CommentFilter {
     /// Where a search stops counting (default `SEARCH_COUNT_CAP`).
     #[serde(skip)]
     pub search_cap: Option<i64>,
+    /// Only these comments (an export reading the table a slice at a time).
+    #[serde(skip)]
+    pub ids: Option<Vec<i64>>,
 }
 
 /// The parts of a filter that need the database or the backend to be worked out first.
@@ -206,8 +210,9 @@ impl CommentFilter {
             && !given(&self.untagged)
     }
 
-    /// SQLite's trigram index finds substrings of 3+ characters; shorter ones (and PostgreSQL,
-    /// where pg_trgm serves LIKE) use LIKE with `%`, `_` and `\` escaped.
+    /// SQLite's trigram index finds substrings of 3+ characters; shorter ones, all of them
+    /// while the index is being filled after an import, and PostgreSQL's (pg_trgm serves
+    /// LIKE) use LIKE with `%`, `_` and `\` escaped.
     pub fn resolve(&self, conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Resolved> {
         let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
         let like_pattern = |q: &str| {
@@ -219,7 +224,12 @@ impl CommentFilter {
         };
         let mut fts_matches = None;
         let (like, fts) = match self.text() {
-            Some(q) if sqlite && q.chars().count() >= 3 => {
+            // Comments waiting for the search index (after a bulk import) are found by LIKE.
+            Some(q)
+                if sqlite
+                    && q.chars().count() >= 3
+                    && !crate::db::search_index::has_pending(conn)? =>
+            {
                 let phrase = fts_phrase(q);
                 // A term found in very many comments fills a page within the first rows
                 // read in No. order; collecting all its matches first would take longer.
@@ -275,6 +285,9 @@ macro_rules! apply_filter {
                     .bind::<diesel::sql_types::Text, _>(fts)
                     .sql(")"),
             );
+        }
+        if let Some(ids) = f.ids.clone() {
+            q = q.filter(comments::id.eq_any(ids));
         }
         if let Some(category) = f.category {
             q = q.filter(comments::category_id.eq(category));
@@ -595,6 +608,62 @@ fn list_resolved(
             }
         })
         .collect())
+}
+
+/// What an export needs of every comment before reading texts: its place and state.
+#[derive(Debug, Clone, Queryable)]
+pub struct Outline {
+    pub id: i64,
+    pub number: i32,
+    pub part: i32,
+    pub clause_id: Option<i64>,
+    pub duplicate_group_id: Option<i64>,
+    /// The answer's review state, if answered.
+    pub answer_state: Option<String>,
+}
+
+impl Outline {
+    pub fn no(&self) -> CommentNo {
+        CommentNo {
+            number: self.number,
+            part: self.part,
+        }
+    }
+}
+
+/// Every comment of a consultation in No. order, without texts.
+pub fn outlines(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Outline>> {
+    comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .order((comments::number, comments::part))
+        .select((
+            comments::id,
+            comments::number,
+            comments::part,
+            comments::clause_id,
+            comments::duplicate_group_id,
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+                "comments.answer_state",
+            ),
+        ))
+        .load(conn)
+}
+
+/// The list rows of the given comments, in the order of `ids`.
+pub fn rows_of(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    ids: &[i64],
+) -> QueryResult<Vec<CommentRow>> {
+    let filter = CommentFilter {
+        ids: Some(ids.to_vec()),
+        ..Default::default()
+    };
+    let mut by_id: HashMap<i64, CommentRow> = list(conn, consultation, &filter, 0, None)?
+        .into_iter()
+        .map(|r| (r.comment.id, r))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// The comments split from or sent in the same submission, in No. order.

@@ -104,6 +104,19 @@ pub fn with_members(
         .collect())
 }
 
+/// The ids of a consultation's confirmed groups.
+pub fn confirmed_ids(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<std::collections::HashSet<i64>> {
+    let ids: Vec<i64> = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.eq(GroupStatus::Confirmed.code()))
+        .select(duplicate_groups::id)
+        .load(conn)?;
+    Ok(ids.into_iter().collect())
+}
+
 pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<DuplicateGroup>> {
     duplicate_groups::table
         .find(id)

@@ -71,27 +71,35 @@ pub fn export(conn: &mut Conn, c: &Consultation, req: &Request) -> Result<File, 
         }
     );
     let (bytes, content_type, ext, items, draft) = match (req.document, req.format) {
-        (Document::Results, f) => {
+        (Document::Results, Format::Html) => {
             let table = results::build_with(conn, c.id(), &c.title, req.layout, &req.options)?;
-            let (bytes, ct, ext) = match f {
-                Format::Csv => (
-                    writers::csv_bytes(&table)?,
-                    "text/csv; charset=utf-8",
-                    "csv",
-                ),
-                Format::Xlsx => (writers::xlsx_bytes(&table)?, XLSX, "xlsx"),
-                Format::Html => (
-                    print::result_table(&table).into_string().into_bytes(),
-                    HTML,
-                    "html",
-                ),
-                Format::Md => {
-                    return Err(ExportError::Unsupported(
-                        "意見募集の結果は xlsx, csv, html で書き出せます".into(),
-                    ))
-                }
-            };
-            (bytes, ct, ext, table.rows.len(), table.draft)
+            let page = print::result_table(&table).into_string().into_bytes();
+            (page, HTML, "html", table.rows.len(), table.draft)
+        }
+        // Files of any size: rows are read and written a slice at a time.
+        (Document::Results, Format::Csv) => {
+            let plan = results::plan(conn, c.id(), &c.title, req.layout, &req.options)?;
+            let mut sink = writers::CsvSink::new(&plan.head)?;
+            plan.for_each_row(conn, |row| sink.push(&row))?;
+            let csv = sink.finish()?;
+            (
+                csv,
+                "text/csv; charset=utf-8",
+                "csv",
+                plan.len(),
+                plan.head.draft,
+            )
+        }
+        (Document::Results, Format::Xlsx) => {
+            let plan = results::plan(conn, c.id(), &c.title, req.layout, &req.options)?;
+            let mut sink = writers::XlsxSink::new(&plan.head)?;
+            plan.for_each_row(conn, |row| sink.push(&row))?;
+            (sink.finish()?, XLSX, "xlsx", plan.len(), plan.head.draft)
+        }
+        (Document::Results, Format::Md) => {
+            return Err(ExportError::Unsupported(
+                "意見募集の結果は xlsx, csv, html で書き出せます".into(),
+            ))
         }
         (Document::Shinkyu, f) => {
             let rows = shinkyu::rows(conn, c.id(), !req.options.final_version)?;

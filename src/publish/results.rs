@@ -56,6 +56,16 @@ pub struct ResultTable {
     pub draft: bool,
 }
 
+impl ResultTable {
+    pub fn head(&self) -> TableHead {
+        TableHead {
+            title: self.title.clone(),
+            layout: self.layout,
+            draft: self.draft,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Order {
@@ -102,6 +112,7 @@ pub fn build(
     build_with(conn, consultation, title, layout, &ResultOptions::default())
 }
 
+/// The whole table in memory (for pages and small files; large files stream from a `Plan`).
 pub fn build_with(
     conn: &mut models::Conn,
     consultation: ConsultationId,
@@ -109,89 +120,94 @@ pub fn build_with(
     layout: Layout,
     opts: &ResultOptions,
 ) -> diesel::QueryResult<ResultTable> {
-    let mut comments = comment::list(conn, consultation, &Default::default(), 0, None)?;
-    let redactions = crate::models::redaction::by_comment(conn, consultation)?;
+    let plan = plan(conn, consultation, title, layout, opts)?;
+    let mut rows = Vec::with_capacity(plan.len());
+    plan.for_each_row(conn, |row| -> diesel::QueryResult<()> {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(ResultTable {
+        title: plan.head.title,
+        layout,
+        rows,
+        draft: plan.head.draft,
+    })
+}
+
+/// What a file writer needs before the first row.
+#[derive(Debug, Clone)]
+pub struct TableHead {
+    pub title: String,
+    pub layout: Layout,
+    /// Not everything is approved yet: the table is marked 案.
+    pub draft: bool,
+}
+
+/// The table worked out without its texts: row order, 同旨 numbers, public names, 修正内容.
+/// `for_each_row` then reads the texts a slice of rows at a time, so a 100,000-row export
+/// never holds every comment in memory.
+pub struct Plan {
+    pub head: TableHead,
+    consultation: ConsultationId,
+    final_version: bool,
+    /// Comment ids in table order.
+    order: Vec<i64>,
+    group_nos: HashMap<i64, Vec<String>>,
+    redactions: HashMap<i64, Vec<crate::models::redaction::Redaction>>,
+    names: HashMap<i64, String>,
+    revisions: HashMap<i64, Vec<revision::Revision>>,
+}
+
+/// Rows whose texts are read in one query.
+const SLICE: usize = 1_000;
+
+pub fn plan(
+    conn: &mut models::Conn,
+    consultation: ConsultationId,
+    title: &str,
+    layout: Layout,
+    opts: &ResultOptions,
+) -> diesel::QueryResult<Plan> {
+    let mut outlines = comment::outlines(conn, consultation)?;
+    // In No. order, as `outlines` come.
+    let mut group_nos: HashMap<i64, Vec<String>> = HashMap::new();
+    if opts.duplicates == DuplicateRows::Group {
+        let confirmed = crate::models::duplicate_group::confirmed_ids(conn, consultation)?;
+        for o in &outlines {
+            if let Some(g) = o.duplicate_group_id.filter(|g| confirmed.contains(g)) {
+                group_nos.entry(g).or_default().push(o.no().to_string());
+            }
+        }
+    }
     if opts.order == Order::Clause {
         let positions: HashMap<i64, i32> = crate::models::clause::all(conn, consultation)?
             .into_iter()
             .map(|c| (c.id, c.position))
             .collect();
-        comments.sort_by_key(|r| {
+        outlines.sort_by_key(|o| {
             (
-                r.comment
-                    .clause_id
+                o.clause_id
                     .and_then(|c| positions.get(&c))
                     .copied()
                     .unwrap_or(-1),
-                r.comment.number,
-                r.comment.part,
+                o.number,
+                o.part,
             )
         });
     }
-    let mut group_nos: HashMap<i64, Vec<String>> = HashMap::new();
-    if opts.duplicates == DuplicateRows::Group {
-        let confirmed: Vec<i64> = crate::models::duplicate_group::with_members(conn, consultation)?
-            .into_iter()
-            .filter(|(g, _)| g.status == crate::domain::GroupStatus::Confirmed.code())
-            .map(|(g, _)| g.id)
-            .collect();
-        for r in &comments {
-            if let Some(g) = r
-                .comment
-                .duplicate_group_id
-                .filter(|g| confirmed.contains(g))
-            {
-                group_nos
-                    .entry(g)
-                    .or_default()
-                    .push(r.comment.no().to_string());
-            }
-        }
-        for nos in group_nos.values_mut() {
-            nos.sort_by_key(|n| {
-                n.parse::<crate::domain::CommentNo>()
-                    .map(|c| (c.number, c.part))
-                    .unwrap_or((i32::MAX, 0))
-            });
-        }
+    if !group_nos.is_empty() {
         let mut seen = std::collections::HashSet::new();
-        comments.retain(|r| {
-            match r
-                .comment
-                .duplicate_group_id
-                .filter(|g| group_nos.contains_key(g))
-            {
+        outlines.retain(
+            |o| match o.duplicate_group_id.filter(|g| group_nos.contains_key(g)) {
                 Some(g) => seen.insert(g),
                 None => true,
-            }
-        });
+            },
+        );
     }
-    let all_approved = comments
+    let approved = crate::domain::ResponseState::Approved.code();
+    let all_approved = outlines
         .iter()
-        .all(|r| r.state.as_deref() == Some(crate::domain::ResponseState::Approved.code()));
-    for r in &mut comments {
-        if let Some(list) = redactions.get(&r.comment.id) {
-            r.comment.body = crate::models::redaction::apply(&r.comment.body, list);
-        }
-        if opts.final_version
-            && r.state.as_deref() != Some(crate::domain::ResponseState::Approved.code())
-        {
-            r.answer = None;
-        }
-        if let Some(nos) = r
-            .comment
-            .duplicate_group_id
-            .and_then(|g| group_nos.get(&g))
-            .filter(|n| n.len() > 1)
-        {
-            r.comment.body = format!(
-                "【同旨の意見 {}件（No. {}）】\n{}",
-                nos.len(),
-                nos.join(", "),
-                r.comment.body
-            );
-        }
-    }
+        .all(|o| o.answer_state.as_deref() == Some(approved));
     let submitters = submitter::for_consultation(conn, consultation)?;
     let names =
         anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
@@ -201,78 +217,137 @@ pub fn build_with(
             revisions.entry(comment_id).or_default().push(rev);
         }
     }
-    // Each comment's texts move into its row: a large table is held once, not twice.
-    let rows = comments
-        .into_iter()
-        .map(|mut r| {
-            let body = std::mem::take(&mut r.comment.body);
-            let answer = r.answer.take().unwrap_or_default();
-            let c = &r.comment;
-            let no = c
-                .duplicate_group_id
-                .and_then(|g| group_nos.get(&g))
-                .filter(|n| n.len() > 1)
-                .map_or_else(|| c.no().to_string(), |n| n.join(", "));
-            match layout {
-                Layout::Mhlw => vec![
-                    no.clone(),
-                    r.category.clone().unwrap_or_default(),
-                    or_none(&c.volume),
-                    or_none(&c.chapter),
-                    or_none(&c.page),
+    Ok(Plan {
+        head: TableHead {
+            title: title.to_string(),
+            layout,
+            draft: !(opts.final_version || all_approved),
+        },
+        consultation,
+        final_version: opts.final_version,
+        order: outlines.into_iter().map(|o| o.id).collect(),
+        group_nos,
+        redactions: crate::models::redaction::by_comment(conn, consultation)?,
+        names,
+        revisions,
+    })
+}
+
+impl Plan {
+    /// Rows the table has.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Only the first `n` rows (a benchmark's fixed-size export of a larger consultation).
+    pub fn keep_first(&mut self, n: usize) {
+        self.order.truncate(n);
+    }
+
+    /// Hands every row, in order, to `sink`.
+    pub fn for_each_row<E: From<diesel::result::Error>>(
+        &self,
+        conn: &mut models::Conn,
+        mut sink: impl FnMut(Vec<String>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for slice in self.order.chunks(SLICE) {
+            for row in comment::rows_of(conn, self.consultation, slice)? {
+                sink(self.cells(row))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One comment's cells; its texts move into them.
+    fn cells(&self, mut r: comment::CommentRow) -> Vec<String> {
+        let approved = crate::domain::ResponseState::Approved.code();
+        if let Some(list) = self.redactions.get(&r.comment.id) {
+            r.comment.body = crate::models::redaction::apply(&r.comment.body, list);
+        }
+        if self.final_version && r.state.as_deref() != Some(approved) {
+            r.answer = None;
+        }
+        let group = r
+            .comment
+            .duplicate_group_id
+            .and_then(|g| self.group_nos.get(&g))
+            .filter(|n| n.len() > 1);
+        let mut body = std::mem::take(&mut r.comment.body);
+        if let Some(nos) = group {
+            body = format!(
+                "【同旨の意見 {}件（No. {}）】\n{}",
+                nos.len(),
+                nos.join(", "),
+                body
+            );
+        }
+        let answer = r.answer.take().unwrap_or_default();
+        let c = &r.comment;
+        let no = group.map_or_else(|| c.no().to_string(), |n| n.join(", "));
+        match self.head.layout {
+            Layout::Mhlw => vec![
+                no,
+                r.category.clone().unwrap_or_default(),
+                or_none(&c.volume),
+                or_none(&c.chapter),
+                or_none(&c.page),
+                body,
+                answer,
+            ],
+            Layout::Mic => {
+                let (name, attribute) = match &r.submitter {
+                    Some(s) => {
+                        let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
+                        let attribute = match kind {
+                            SubmitterKind::Individual => "個人".to_string(),
+                            SubmitterKind::Organization if s.attribute.is_empty() => {
+                                "法人".to_string()
+                            }
+                            SubmitterKind::Organization => s.attribute.clone(),
+                        };
+                        (
+                            self.names.get(&s.id).cloned().unwrap_or_default(),
+                            attribute,
+                        )
+                    }
+                    None => (String::new(), String::new()),
+                };
+                let revs = self
+                    .revisions
+                    .get(&c.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let cell = |f: fn(&revision::Revision) -> &str| {
+                    revs.iter()
+                        .map(|rev| {
+                            if rev.clause_label.is_empty()
+                                || crate::drafting::revisions::moved_to(f(rev)).is_some()
+                            {
+                                f(rev).to_string()
+                            } else {
+                                format!("{}\n{}", rev.clause_label, f(rev))
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n\n")
+                };
+                vec![
+                    no,
+                    name,
+                    attribute,
+                    c.volume.clone().unwrap_or_default(),
+                    c.page.clone().unwrap_or_default(),
+                    c.chapter.clone().unwrap_or_default(),
                     body,
                     answer,
-                ],
-                Layout::Mic => {
-                    let (name, attribute) = match &r.submitter {
-                        Some(s) => {
-                            let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
-                            let attribute = match kind {
-                                SubmitterKind::Individual => "個人".to_string(),
-                                SubmitterKind::Organization if s.attribute.is_empty() => {
-                                    "法人".to_string()
-                                }
-                                SubmitterKind::Organization => s.attribute.clone(),
-                            };
-                            (names.get(&s.id).cloned().unwrap_or_default(), attribute)
-                        }
-                        None => (String::new(), String::new()),
-                    };
-                    let revs = revisions.get(&c.id).map(Vec::as_slice).unwrap_or_default();
-                    let cell = |f: fn(&revision::Revision) -> &str| {
-                        revs.iter()
-                            .map(|rev| {
-                                if rev.clause_label.is_empty()
-                                    || crate::drafting::revisions::moved_to(f(rev)).is_some()
-                                {
-                                    f(rev).to_string()
-                                } else {
-                                    format!("{}\n{}", rev.clause_label, f(rev))
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join("\n\n")
-                    };
-                    vec![
-                        no.clone(),
-                        name,
-                        attribute,
-                        c.volume.clone().unwrap_or_default(),
-                        c.page.clone().unwrap_or_default(),
-                        c.chapter.clone().unwrap_or_default(),
-                        body,
-                        answer,
-                        cell(|r| &r.original_text),
-                        cell(|r| &r.revised_text),
-                    ]
-                }
+                    cell(|r| &r.original_text),
+                    cell(|r| &r.revised_text),
+                ]
             }
-        })
-        .collect();
-    Ok(ResultTable {
-        title: title.to_string(),
-        layout,
-        rows,
-        draft: !(opts.final_version || all_approved),
-    })
+        }
+    }
 }

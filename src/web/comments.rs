@@ -63,6 +63,7 @@ impl ListParams {
             untagged: text_param(&self.untagged),
             sort: text_param(&self.sort),
             search_cap: None,
+            ids: None,
         }
     }
 
@@ -100,6 +101,8 @@ struct ListPage {
     rows: Vec<comment::CommentRow>,
     /// With `at_least`: the count stopped there (a search matching very many comments).
     total: (i64, bool),
+    /// Comments of a recent import wait for the search index: searches read every body.
+    search_indexing: bool,
     page: i64,
     can_publish: bool,
     can_draft: bool,
@@ -129,8 +132,11 @@ pub async fn index(
             (page - 1) * PAGE_SIZE,
             PAGE_SIZE,
         )?;
+        let search_indexing =
+            filter.q.is_some() && crate::db::search_index::has_pending(&mut conn)?;
         Ok(ListPage {
             total,
+            search_indexing,
             rows,
             categories: category::for_consultation(&mut conn, c.id())?,
             clauses: clause::all(&mut conn, c.id())?,
@@ -261,6 +267,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 button type="submit" { "絞り込む" }
                 a href={ "/c/" (slug) } { "条件を消す" }
             }
+            @if p.search_indexing { p.flash role="status" { "取り込んだ意見の検索索引を作成しています。終わるまで検索に時間がかかることがあります（結果は同じです）。" } }
             p.summary { "意見 " (total) " 件" @if at_least { "以上" } @if total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
             @if p.rows.is_empty() {
                 p.empty { "該当する意見はありません。" }

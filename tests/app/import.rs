@@ -1,4 +1,6 @@
 use crate::helpers::*;
+use diesel::connection::SimpleConnection;
+use pubcom::db::search_index;
 use pubcom::domain::{CommentId, CommentNo, Disposition};
 use pubcom::intake::ImportError;
 use pubcom::models::{clause_ref, comment, consultation, response};
@@ -331,8 +333,9 @@ fn a_truncated_xlsx_changes_nothing() {
 }
 
 #[test]
-fn a_large_import_fills_the_search_index_and_later_imports_still_index() {
+fn a_large_import_is_searchable_at_once_and_indexed_afterwards_without_corrupting_the_index() {
     let db = TestDb::new();
+    let sqlite = !db.url.is_postgres();
     let (mut csv, mut truth) = (Vec::new(), Vec::new());
     pubcom::bench::synth::write(2_500, 3, &mut csv, &mut truth).unwrap();
     let report = import_bytes(&mut db.conn(), "synth.csv", &csv, &options("big")).unwrap();
@@ -340,6 +343,9 @@ fn a_large_import_fills_the_search_index_and_later_imports_still_index() {
     let c = consultation::find_by_slug(&mut db.conn(), "big")
         .unwrap()
         .unwrap();
+    let pending = search_index::pending_count(&mut db.conn()).unwrap();
+    assert_eq!(pending, if sqlite { 2_500 } else { 0 });
+
     let search = |q: &str| {
         comment::count_filtered(
             &mut db.conn(),
@@ -355,10 +361,42 @@ fn a_large_import_fills_the_search_index_and_later_imports_still_index() {
         let rows = comment::list(&mut db.conn(), c.id(), &Default::default(), 0, None).unwrap();
         rows.iter().filter(|r| r.comment.body.contains(q)).count() as i64
     };
-    for q in ["医療機関", "ガイドライン", "サイバー攻撃"] {
-        assert_eq!(search(q), like(q), "{q}");
-        assert!(search(q) > 0);
+    let words = ["医療機関", "ガイドライン", "サイバー攻撃", "改めました"];
+    for q in words {
+        assert_eq!(search(q), like(q), "{q}, before indexing");
     }
+
+    // Rows changed and removed while still waiting for the index.
+    let mut conn = db.conn();
+    let no7 = comment::find_by_no(&mut conn, c.id(), no(7))
+        .unwrap()
+        .unwrap();
+    conn.batch_execute(&format!(
+        "UPDATE comments SET body = body || '改めました' WHERE id = {}",
+        no7.id
+    ))
+    .unwrap();
+    let no8 = comment::find_by_no(&mut conn, c.id(), no(8))
+        .unwrap()
+        .unwrap();
+    conn.batch_execute(&format!("DELETE FROM comments WHERE id = {}", no8.id))
+        .unwrap();
+    search_index::index_pending(&mut conn, &mut |_| {}).unwrap();
+    assert_eq!(search_index::pending_count(&mut conn).unwrap(), 0);
+    assert!(!search_index::has_pending(&mut conn).unwrap());
+    if sqlite {
+        // Compares the index with the comments table itself.
+        conn.batch_execute(
+            "INSERT INTO comments_fts(comments_fts, rank) VALUES ('integrity-check', 1)",
+        )
+        .expect("the search index matches the comments");
+    }
+    drop(conn);
+    for q in words {
+        assert_eq!(search(q), like(q), "{q}, after indexing");
+    }
+    assert!(search("改めました") >= 1);
+
     import_bytes(
         &mut db.conn(),
         "one.csv",
@@ -366,10 +404,11 @@ fn a_large_import_fills_the_search_index_and_later_imports_still_index() {
         &options("big"),
     )
     .unwrap();
+    assert_eq!(search_index::pending_count(&mut db.conn()).unwrap(), 0);
     assert_eq!(
         search("唯一無二"),
         1,
-        "the row trigger is back after the bulk import"
+        "a small import is indexed row by row"
     );
 }
 
@@ -448,29 +487,37 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
     };
     let common = "ガイドライン";
     assert!(matching(common).len() > 100);
-    assert_eq!(
-        comment::count_for_page(&mut conn, c.id(), &filter(common)).unwrap(),
-        (100, true)
-    );
-    for page in [0, 1, 4] {
-        let rows = comment::list(&mut conn, c.id(), &filter(common), page * 50, Some(50)).unwrap();
-        let numbers: Vec<i32> = rows.iter().map(|r| r.comment.number).collect();
-        let expected: Vec<i32> = matching(common)
-            .into_iter()
-            .skip(page as usize * 50)
-            .take(50)
-            .collect();
-        assert_eq!(numbers, expected, "page {}", page + 1);
+    for indexed in [false, true] {
+        if indexed {
+            search_index::index_pending(&mut conn, &mut |_| {}).unwrap();
+        }
+        let state = if indexed { "indexed" } else { "pending" };
+        assert_eq!(
+            comment::count_for_page(&mut conn, c.id(), &filter(common)).unwrap(),
+            (100, true),
+            "{state}"
+        );
+        for page in [0, 1, 4] {
+            let rows =
+                comment::list(&mut conn, c.id(), &filter(common), page * 50, Some(50)).unwrap();
+            let numbers: Vec<i32> = rows.iter().map(|r| r.comment.number).collect();
+            let expected: Vec<i32> = matching(common)
+                .into_iter()
+                .skip(page as usize * 50)
+                .take(50)
+                .collect();
+            assert_eq!(numbers, expected, "page {}, {state}", page + 1);
+        }
+        let rare = all
+            .iter()
+            .flat_map(|r| r.comment.body.split('。'))
+            .map(|s| s.chars().take(8).collect::<String>())
+            .find(|s| s.chars().count() == 8 && (1..100).contains(&matching(s).len()))
+            .expect("a phrase found in a few comments");
+        assert_eq!(
+            comment::count_for_page(&mut conn, c.id(), &filter(&rare)).unwrap(),
+            (matching(&rare).len() as i64, false),
+            "{rare}, {state}"
+        );
     }
-    let rare = all
-        .iter()
-        .flat_map(|r| r.comment.body.split('。'))
-        .map(|s| s.chars().take(8).collect::<String>())
-        .find(|s| s.chars().count() == 8 && (1..100).contains(&matching(s).len()))
-        .expect("a phrase found in a few comments");
-    assert_eq!(
-        comment::count_for_page(&mut conn, c.id(), &filter(&rare)).unwrap(),
-        (matching(&rare).len() as i64, false),
-        "{rare}"
-    );
 }
