@@ -17,6 +17,8 @@ pub struct AppState {
     pub templates_dir: std::path::PathBuf,
     pub public_url: String,
     pub phrases: crate::drafting::stock_phrases::StockPhrases,
+    /// List-page counts by consultation, filter and data version.
+    pub counts: std::sync::Arc<crate::models::count_cache::CountCache>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             templates_dir: settings.templates_dir.clone(),
             public_url: settings.public_url.clone(),
             phrases: settings.stock_phrases()?,
+            counts: Default::default(),
         })
     }
 }

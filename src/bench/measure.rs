@@ -199,7 +199,7 @@ pub fn run(
                 ..Default::default()
             };
             let t = Instant::now();
-            comment::page(&mut conn, cid, &f, 0, 50)?;
+            comment::page(&mut conn, cid, &f, 0, 50, None)?;
             if len >= 3 {
                 search.push(t.elapsed())
             } else {

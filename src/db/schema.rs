@@ -336,6 +336,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_versions (consultation_id) {
+        consultation_id -> BigInt,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     consultations,
     clauses,

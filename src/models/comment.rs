@@ -1,3 +1,4 @@
+use super::count_cache::CountCache;
 use super::{Conn, QueryResult};
 use crate::db::{now, schema::*};
 use crate::domain::{CategoryId, CommentId, CommentNo, ConsultationId, SubmissionId};
@@ -214,6 +215,17 @@ impl CommentFilter {
     /// while the index is being filled after an import, and PostgreSQL's (pg_trgm serves
     /// LIKE) use LIKE with `%`, `_` and `\` escaped.
     pub fn resolve(&self, conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Resolved> {
+        self.resolve_knowing(conn, consultation, None)
+    }
+
+    /// `resolve`, given the page count when it is already known (then a search on its own
+    /// is not counted again to choose how to read its first rows).
+    fn resolve_knowing(
+        &self,
+        conn: &mut Conn,
+        consultation: ConsultationId,
+        known: Option<(i64, bool)>,
+    ) -> QueryResult<Resolved> {
         let sqlite = matches!(conn, crate::db::DbConnection::Sqlite(_));
         let like_pattern = |q: &str| {
             let escaped = q
@@ -235,7 +247,10 @@ impl CommentFilter {
                 // read in No. order; collecting all its matches first would take longer.
                 let cap = self.search_cap();
                 if self.is_text_only() {
-                    fts_matches = Some(fts_count_capped(conn, consultation, &phrase, cap)?);
+                    fts_matches = Some(match known {
+                        Some((n, at_least)) => n + i64::from(at_least),
+                        None => fts_count_capped(conn, consultation, &phrase, cap)?,
+                    });
                 }
                 if fts_matches.is_some_and(|n| n > cap) {
                     (Some(like_pattern(q)), None)
@@ -393,16 +408,38 @@ pub fn count_for_page(
     count_for_page_resolved(conn, consultation, filter, &resolved)
 }
 
-/// A list page: its rows and `count_for_page`, the filter worked out once for both.
+/// A list page: its rows and `count_for_page`, the filter worked out once for both. With a
+/// cache, the count is taken from it while the consultation's data version is unchanged.
 pub fn page(
     conn: &mut Conn,
     consultation: ConsultationId,
     filter: &CommentFilter,
     offset: i64,
     limit: i64,
+    cache: Option<&CountCache>,
 ) -> QueryResult<(Vec<CommentRow>, (i64, bool))> {
-    let resolved = filter.resolve(conn, consultation)?;
-    let total = count_for_page_resolved(conn, consultation, filter, &resolved)?;
+    let key = format!(
+        "{:?}",
+        CommentFilter {
+            sort: None,
+            ..filter.clone()
+        }
+    );
+    let version = match cache {
+        Some(_) => Some(super::count_cache::version(conn, consultation)?),
+        None => None,
+    };
+    let known = cache
+        .zip(version)
+        .and_then(|(c, v)| c.get(consultation, &key, v));
+    let resolved = filter.resolve_knowing(conn, consultation, known)?;
+    let total = match known {
+        Some(total) => total,
+        None => count_for_page_resolved(conn, consultation, filter, &resolved)?,
+    };
+    if let (Some(cache), Some(version)) = (cache, version) {
+        cache.put(consultation, &key, version, total);
+    }
     let rows = list_resolved(conn, consultation, filter, &resolved, offset, Some(limit))?;
     Ok((rows, total))
 }

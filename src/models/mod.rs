@@ -9,6 +9,7 @@ pub mod clause;
 pub mod clause_ref;
 pub mod comment;
 pub mod consultation;
+pub mod count_cache;
 pub mod duplicate_group;
 pub mod import_batch;
 pub mod membership;

@@ -2,6 +2,7 @@
 //! dashboard.
 
 use crate::helpers::*;
+use diesel::connection::SimpleConnection;
 use pubcom::auth::Role;
 use pubcom::domain::CommentNo;
 use pubcom::models::{comment, consultation};
@@ -316,4 +317,39 @@ fn routing_rules_assign_unassigned_comments_and_drafters_hear_of_it() {
     let workload = c.get("/c/mic/dashboard").body;
     assert!(workload.contains("physical さん") && workload.contains("technical さん"));
     assert!(c.get("/c/mic?untagged=clause").body.contains("意見 2 件"));
+}
+
+#[test]
+fn list_counts_follow_every_change_to_the_consultation() {
+    let (db, base) = gl6();
+    let c = Client::login(&base, "coord", PASSWORD);
+    let n = |path: &str| count(&c.get(path).body);
+    let search = "/c/gl6?q=%E3%83%91%E3%82%B9%E3%83%AF%E3%83%BC%E3%83%89"; // パスワード
+    assert_eq!(n(search), 15);
+    assert_eq!(n(search), 15, "the same count, now from the cache");
+    // Another connection, as `pubcom import` from a second process would be.
+    import_bytes(
+        &mut db.conn(),
+        "late.csv",
+        "資料NO.,氏名・名称,意見\n9001,個人Z,パスワードの桁数について追記を求めます\n".as_bytes(),
+        &options("gl6"),
+    )
+    .unwrap();
+    assert_eq!(n(search), 16, "a new comment is counted");
+
+    let untagged = "/c/gl6?untagged=category";
+    let before = n(untagged);
+    let mut conn = db.conn();
+    conn.batch_execute(
+        "UPDATE comments SET category_id = NULL \
+         WHERE id = (SELECT MIN(id) FROM comments WHERE category_id IS NOT NULL)",
+    )
+    .unwrap();
+    assert_eq!(n(untagged), before + 1, "a comment loses its category");
+
+    let unanswered = "/c/gl6?status=unanswered";
+    let before = n(unanswered);
+    conn.batch_execute("DELETE FROM responses WHERE id = (SELECT MIN(id) FROM responses)")
+        .unwrap();
+    assert_eq!(n(unanswered), before + 1, "an answer is removed");
 }

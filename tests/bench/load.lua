@@ -18,7 +18,8 @@ function init(args)
 end
 
 function request()
-  local pick = math.random(3)
+  -- PICK=1, 2 or 3 sends only list pages, comment pages or searches.
+  local pick = tonumber(os.getenv("PICK") or "") or math.random(3)
   local path
   if pick == 1 then
     path = string.format("/c/%s?category=%d&status=%s", slug, math.random(categories),

@@ -1,0 +1,16 @@
+DROP TRIGGER version_comments_insert;
+DROP TRIGGER version_comments_update;
+DROP TRIGGER version_comments_delete;
+DROP TRIGGER version_submitters_insert;
+DROP TRIGGER version_submitters_update;
+DROP TRIGGER version_submitters_delete;
+DROP TRIGGER version_clauses_insert;
+DROP TRIGGER version_clauses_update;
+DROP TRIGGER version_clauses_delete;
+DROP TRIGGER version_responses_insert;
+DROP TRIGGER version_responses_update;
+DROP TRIGGER version_responses_delete;
+DROP TRIGGER version_assignments_insert;
+DROP TRIGGER version_assignments_update;
+DROP TRIGGER version_assignments_delete;
+DROP TABLE data_versions;
