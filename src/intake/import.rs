@@ -64,7 +64,7 @@ pub fn parse_file(
 /// Imports the table read from `source` (the content of `file`) into the consultation named
 /// in `opts`. Rows are read, checked and written in batches inside one transaction: a bad
 /// row anywhere leaves nothing written. `progress` gets rows done and the file's row count.
-pub fn import_comments<R: Read + Seek>(
+pub fn import_comments<R: Read + Seek + Send>(
     conn: &mut DbConnection,
     file: &str,
     mut source: R,
@@ -121,16 +121,56 @@ pub fn import_comments<R: Read + Seek>(
             None
         };
         let below_header = head.into_iter().skip(layout.header_index + 1).map(Ok);
-        for raw in below_header.chain(stream.by_ref()) {
-            let raw = raw?;
-            let Some(row) = rows::map_data_row(file, &raw, &layout, phrases, &mut report.warnings)?
-            else {
-                continue;
-            };
-            report.rows_read += 1;
-            writer.write(conn, file, row, &mut report)?;
-            progress(raw.line.min(total), total);
-        }
+        // Two cores: one thread reads and checks rows while this one writes them.
+        std::thread::scope(|scope| -> anyhow::Result<()> {
+            let (sender, batches) =
+                std::sync::mpsc::sync_channel::<anyhow::Result<Vec<CheckedRow>>>(8);
+            let raw_rows = below_header.chain(stream.by_ref());
+            let layout = &layout;
+            let reader = scope.spawn(move || {
+                let mut warnings = Vec::new();
+                let mut batch = Vec::with_capacity(CHECKED_BATCH);
+                for raw in raw_rows {
+                    let checked = raw.map_err(anyhow::Error::from).and_then(|raw| {
+                        let row = rows::map_data_row(file, &raw, layout, phrases, &mut warnings)?;
+                        Ok(row.map(|row| CheckedRow {
+                            key: crate::text::match_key(&row.body),
+                            row,
+                        }))
+                    });
+                    match checked {
+                        Ok(Some(row)) => batch.push(row),
+                        Ok(None) => {}
+                        Err(e) => {
+                            // The writer stops at the first error; nothing after it matters.
+                            let _ = sender.send(Err(e));
+                            return warnings;
+                        }
+                    }
+                    if batch.len() == CHECKED_BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(CHECKED_BATCH));
+                        if sender.send(Ok(full)).is_err() {
+                            return warnings; // the writer has failed
+                        }
+                    }
+                }
+                let _ = sender.send(Ok(batch));
+                warnings
+            });
+            for batch in batches {
+                for checked in batch? {
+                    let line = checked.row.line;
+                    report.rows_read += 1;
+                    writer.write(conn, file, checked, &mut report)?;
+                    progress(line.min(total), total);
+                }
+            }
+            let warnings = reader
+                .join()
+                .map_err(|_| anyhow::anyhow!("{file}: 読み込みが異常終了しました"))?;
+            report.warnings.extend(warnings);
+            Ok(())
+        })?;
         writer.flush(conn, &mut report)?;
         progress(total, total);
         if let Some(first) = pending_from {
@@ -174,6 +214,15 @@ const HEADER_SEARCH_ROWS: usize = 50;
 /// From this many rows on, the search index is filled after the import (see
 /// `db::search_index`), not row by row inside it.
 const BULK_INDEX_ROWS: usize = 2_000;
+
+/// Rows handed from the reading thread to the writing one at a time.
+const CHECKED_BATCH: usize = 256;
+
+/// A row read, checked and keyed, ready to be numbered and written.
+struct CheckedRow {
+    row: ImportRow,
+    key: String,
+}
 
 /// A checked row waiting for its batch to be written.
 struct PendingRow {
@@ -230,9 +279,10 @@ impl RowWriter {
         &mut self,
         conn: &mut models::Conn,
         file: &str,
-        row: ImportRow,
+        checked: CheckedRow,
         report: &mut ImportReport,
     ) -> anyhow::Result<()> {
+        let CheckedRow { row, key } = checked;
         let no = match row.number {
             Some(no) if !self.renumber => no,
             _ => {
@@ -244,7 +294,6 @@ impl RowWriter {
                 no
             }
         };
-        let key = crate::text::match_key(&row.body);
         if let Some(existing) = self.existing.get(&no) {
             if *existing == key_bits(&key) {
                 report.comments_already_present += 1;

@@ -74,7 +74,7 @@ pub struct RowStream<'a> {
     pub sha256: String,
     /// Records in the file, blank lines aside (title and header rows included).
     pub records: usize,
-    rows: Box<dyn Iterator<Item = Result<RawRow, ImportError>> + 'a>,
+    rows: Box<dyn Iterator<Item = Result<RawRow, ImportError>> + Send + 'a>,
 }
 
 impl Iterator for RowStream<'_> {
@@ -104,7 +104,7 @@ pub fn read(
 /// Opens a table for reading row by row. Delimited text is read three times: to hash it and
 /// find its encoding, to check its quoting and note the line each record starts on, and to
 /// parse it; each pass holds one buffer, never the file.
-pub fn open<'a, R: Read + Seek + 'a>(
+pub fn open<'a, R: Read + Seek + Send + 'a>(
     file: &str,
     mut source: R,
     format: Option<FileFormat>,

@@ -359,6 +359,9 @@ macro_rules! apply_filter {
     }};
 }
 
+/// A search cap that never stops the count (the list page's "すべて数える").
+pub const UNCAPPED: i64 = i64::MAX / 4;
+
 /// A search matching more comments than this is counted for the list page only up to here
 /// ("10,000 件以上"): counting every match of a common word in a million comments takes
 /// seconds.

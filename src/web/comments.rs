@@ -28,6 +28,8 @@ pub struct ListParams {
     group: Option<String>,
     untagged: Option<String>,
     sort: Option<String>,
+    /// `all`: count a search to the end instead of stopping at the cap.
+    count: Option<String>,
     answered: Option<usize>,
     locked: Option<usize>,
     tagged: Option<usize>,
@@ -62,7 +64,7 @@ impl ListParams {
             group: id_param(&self.group),
             untagged: text_param(&self.untagged),
             sort: text_param(&self.sort),
-            search_cap: None,
+            search_cap: (self.count.as_deref() == Some("all")).then_some(comment::UNCAPPED),
             ids: None,
         }
     }
@@ -80,6 +82,7 @@ impl ListParams {
             ("group", &self.group),
             ("untagged", &self.untagged),
             ("sort", &self.sort),
+            ("count", &self.count),
         ];
         pairs
             .iter()
@@ -270,7 +273,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 a href={ "/c/" (slug) } { "条件を消す" }
             }
             @if p.search_indexing { p.flash role="status" { "取り込んだ意見の検索索引を作成しています。終わるまで検索に時間がかかることがあります（結果は同じです）。" } }
-            p.summary { "意見 " (total) " 件" @if at_least { "以上" } @if total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
+            p.summary { "意見 " (total) " 件" @if at_least { "以上" a href={ "?" (query) "&count=all" } { "（すべて数える）" } } @if total > 0 { "（" (first) "〜" (last) " 件目を表示）" } }
             @if p.rows.is_empty() {
                 p.empty { "該当する意見はありません。" }
             } @else {

@@ -497,6 +497,15 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
             (100, true),
             "{state}"
         );
+        let exact = comment::CommentFilter {
+            search_cap: Some(comment::UNCAPPED),
+            ..filter(common)
+        };
+        assert_eq!(
+            comment::count_for_page(&mut conn, c.id(), &exact).unwrap(),
+            (matching(common).len() as i64, false),
+            "counted to the end on request, {state}"
+        );
         for page in [0, 1, 4] {
             let rows =
                 comment::list(&mut conn, c.id(), &filter(common), page * 50, Some(50)).unwrap();
