@@ -207,11 +207,11 @@ pub fn run(
             }
         }
         say(format!(
-            "search, 3+ characters (count up to 10,000 + first 50): p95 {}",
+            "search, 3+ characters (count up to the cap + first 50): p95 {}",
             ms(p95(search))
         ));
         say(format!(
-            "search, 1–2 characters (count up to 10,000 + first 50): p95 {}",
+            "search, 1–2 characters (count up to the cap + first 50): p95 {}",
             ms(p95(short))
         ));
     }

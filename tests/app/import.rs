@@ -528,5 +528,14 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
             (matching(&rare).len() as i64, false),
             "{rare}, {state}"
         );
+        // Counted as common (cap 0): read without the index, window after window of No.
+        let as_common = comment::CommentFilter {
+            search_cap: Some(0),
+            ..filter(&rare)
+        };
+        let rows = comment::list(&mut conn, c.id(), &as_common, 0, Some(50)).unwrap();
+        let numbers: Vec<i32> = rows.iter().map(|r| r.comment.number).collect();
+        let expected: Vec<i32> = matching(&rare).into_iter().take(50).collect();
+        assert_eq!(numbers, expected, "{rare} read in No. order, {state}");
     }
 }
