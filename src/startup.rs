@@ -17,8 +17,8 @@ pub struct AppState {
     pub templates_dir: std::path::PathBuf,
     pub public_url: String,
     pub phrases: crate::drafting::stock_phrases::StockPhrases,
-    /// List-page counts by consultation, filter and data version.
-    pub counts: std::sync::Arc<crate::models::count_cache::CountCache>,
+    /// List-page counts and pages by consultation, filter and data version.
+    pub list_cache: std::sync::Arc<crate::models::list_cache::ListCache>,
 }
 
 impl AppState {
@@ -35,7 +35,7 @@ impl AppState {
             templates_dir: settings.templates_dir.clone(),
             public_url: settings.public_url.clone(),
             phrases: settings.stock_phrases()?,
-            counts: Default::default(),
+            list_cache: Default::default(),
         })
     }
 }

@@ -1,4 +1,4 @@
-use super::count_cache::CountCache;
+use super::list_cache::ListCache;
 use super::{Conn, QueryResult};
 use crate::db::{now, schema::*};
 use crate::domain::{CategoryId, CommentId, CommentNo, ConsultationId, SubmissionId};
@@ -452,15 +452,17 @@ pub fn count_for_page(
 }
 
 /// A list page: its rows and `count_for_page`, the filter worked out once for both. With a
-/// cache, the count is taken from it while the consultation's data version is unchanged.
+/// cache, the count and the page's comments are taken from it while the consultation's data
+/// version is unchanged.
 pub fn page(
     conn: &mut Conn,
     consultation: ConsultationId,
     filter: &CommentFilter,
     offset: i64,
     limit: i64,
-    cache: Option<&CountCache>,
+    cache: Option<&ListCache>,
 ) -> QueryResult<(Vec<CommentRow>, (i64, bool))> {
+    let by_clause = filter.sort.as_deref() == Some("clause");
     let key = format!(
         "{:?}",
         CommentFilter {
@@ -468,23 +470,40 @@ pub fn page(
             ..filter.clone()
         }
     );
-    let version = match cache {
-        Some(_) => Some(super::count_cache::version(conn, consultation)?),
+    let page_key = format!("{key} {offset}+{limit}");
+    let cached = match cache {
+        Some(cache) => {
+            let version = super::list_cache::version(conn, consultation)?;
+            let count = cache.count(consultation, &key, version);
+            let ids = (!by_clause)
+                .then(|| cache.page(consultation, &page_key, version))
+                .flatten();
+            Some((cache, version, count, ids))
+        }
         None => None,
     };
-    let known = cache
-        .zip(version)
-        .and_then(|(c, v)| c.get(consultation, &key, v));
+    if let Some((_, _, Some(total), Some(ids))) = &cached {
+        return Ok((rows_of(conn, consultation, ids)?, *total));
+    }
+    let known = cached.as_ref().and_then(|c| c.2);
     let resolved = filter.resolve_knowing(conn, consultation, known)?;
     let total = match known {
         Some(total) => total,
         None => count_for_page_resolved(conn, consultation, filter, &resolved)?,
     };
-    if let (Some(cache), Some(version)) = (cache, version) {
-        cache.put(consultation, &key, version, total);
+    if by_clause {
+        let rows = list_resolved(conn, consultation, filter, &resolved, offset, Some(limit))?;
+        return Ok((rows, total));
     }
-    let rows = list_resolved(conn, consultation, filter, &resolved, offset, Some(limit))?;
-    Ok((rows, total))
+    let ids = match cached.as_ref().and_then(|c| c.3.clone()) {
+        Some(ids) => ids,
+        None => page_ids(conn, consultation, filter, &resolved, offset, limit)?,
+    };
+    if let Some((cache, version, _, _)) = cached {
+        cache.put_count(consultation, &key, version, total);
+        cache.put_page(consultation, &page_key, version, ids.clone());
+    }
+    Ok((rows_of(conn, consultation, &ids)?, total))
 }
 
 fn count_for_page_resolved(
@@ -611,6 +630,30 @@ fn tallied_count(
     Ok(Some(n))
 }
 
+/// Comments joined with what list rows show beside them (`RowTuple`), boxed.
+macro_rules! joined_rows {
+    () => {
+        comments::table
+            .left_join(categories::table)
+            .left_join(responses::table)
+            .left_join(clauses::table)
+            .inner_join(submissions::table.left_join(submitters::table))
+            .select((
+                Comment::as_select(),
+                categories::name.nullable(),
+                (responses::disposition, responses::body, responses::state).nullable(),
+                (
+                    submitters::id,
+                    submitters::kind,
+                    submitters::name,
+                    submitters::attribute,
+                )
+                    .nullable(),
+            ))
+            .into_boxed()
+    };
+}
+
 /// Comments of a consultation in No. order, a page at a time (`limit` None: all).
 pub fn list(
     conn: &mut Conn,
@@ -633,44 +676,10 @@ fn list_resolved(
 ) -> QueryResult<Vec<CommentRow>> {
     let by_clause = filter.sort.as_deref() == Some("clause");
     if let (Some(limit), false) = (limit, by_clause) {
-        // A page in No. order: its ids from `comments` alone, then their rows. Joined, a
-        // search without an index made PostgreSQL join every comment before sorting.
-        let postgres = matches!(conn, crate::db::DbConnection::Pg(_));
-        let ids = if postgres && resolved.like_without_index {
-            page_ids_by_windows(conn, consultation, filter, resolved, offset, limit)?
-        } else {
-            apply_filter!(
-                comments::table.select(comments::id).into_boxed(),
-                consultation,
-                filter,
-                resolved
-            )
-            .order((comments::number, comments::part))
-            .limit(limit)
-            .offset(offset)
-            .load(conn)?
-        };
+        let ids = page_ids(conn, consultation, filter, resolved, offset, limit)?;
         return rows_of(conn, consultation, &ids);
     }
-    let query = comments::table
-        .left_join(categories::table)
-        .left_join(responses::table)
-        .left_join(clauses::table)
-        .inner_join(submissions::table.left_join(submitters::table))
-        .select((
-            Comment::as_select(),
-            categories::name.nullable(),
-            (responses::disposition, responses::body, responses::state).nullable(),
-            (
-                submitters::id,
-                submitters::kind,
-                submitters::name,
-                submitters::attribute,
-            )
-                .nullable(),
-        ))
-        .into_boxed();
-    let mut query = apply_filter!(query, consultation, filter, resolved);
+    let mut query = apply_filter!(joined_rows!(), consultation, filter, resolved);
     query = if by_clause {
         // The draft's order; comments without a clause come last, then by No.
         query.order((
@@ -687,84 +696,53 @@ fn list_resolved(
         query = query.limit(limit).offset(offset);
     }
     let rows: Vec<RowTuple> = query.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(comment, category, response, submitter)| {
-            let (disposition, answer, state) = match response {
-                Some((d, b, s)) => (Some(d), Some(b), Some(s)),
-                None => (None, None, None),
-            };
-            CommentRow {
-                comment,
-                category,
-                disposition,
-                answer,
-                state,
-                submitter: submitter.map(|(id, kind, name, attribute)| SubmitterSummary {
-                    id,
-                    kind,
-                    name,
-                    attribute,
-                }),
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(comment_row).collect())
 }
 
-/// What an export needs of every comment before reading texts: its place and state.
-#[derive(Debug, Clone, Queryable)]
-pub struct Outline {
-    pub id: i64,
-    pub number: i32,
-    pub part: i32,
-    pub clause_id: Option<i64>,
-    pub duplicate_group_id: Option<i64>,
-    /// The answer's review state, if answered.
-    pub answer_state: Option<String>,
-}
-
-impl Outline {
-    pub fn no(&self) -> CommentNo {
-        CommentNo {
-            number: self.number,
-            part: self.part,
-        }
+fn comment_row((comment, category, response, submitter): RowTuple) -> CommentRow {
+    let (disposition, answer, state) = match response {
+        Some((d, b, s)) => (Some(d), Some(b), Some(s)),
+        None => (None, None, None),
+    };
+    CommentRow {
+        comment,
+        category,
+        disposition,
+        answer,
+        state,
+        submitter: submitter.map(|(id, kind, name, attribute)| SubmitterSummary {
+            id,
+            kind,
+            name,
+            attribute,
+        }),
     }
 }
 
-/// Every comment of a consultation in No. order, without texts.
-pub fn outlines(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Outline>> {
-    comments::table
-        .filter(comments::consultation_id.eq(consultation.0))
-        .order((comments::number, comments::part))
-        .select((
-            comments::id,
-            comments::number,
-            comments::part,
-            comments::clause_id,
-            comments::duplicate_group_id,
-            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
-                "comments.answer_state",
-            ),
-        ))
-        .load(conn)
-}
-
-/// The list rows of the given comments, in the order of `ids`.
-pub fn rows_of(
+/// The comment ids of a page in No. order, from `comments` alone (the rows are read after):
+/// joined, a search without an index made PostgreSQL join every comment before sorting.
+fn page_ids(
     conn: &mut Conn,
     consultation: ConsultationId,
-    ids: &[i64],
-) -> QueryResult<Vec<CommentRow>> {
-    let filter = CommentFilter {
-        ids: Some(ids.to_vec()),
-        ..Default::default()
-    };
-    let mut by_id: HashMap<i64, CommentRow> = list(conn, consultation, &filter, 0, None)?
-        .into_iter()
-        .map(|r| (r.comment.id, r))
-        .collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    filter: &CommentFilter,
+    resolved: &Resolved,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let postgres = matches!(conn, crate::db::DbConnection::Pg(_));
+    if postgres && resolved.like_without_index {
+        return page_ids_by_windows(conn, consultation, filter, resolved, offset, limit);
+    }
+    apply_filter!(
+        comments::table.select(comments::id).into_boxed(),
+        consultation,
+        filter,
+        resolved
+    )
+    .order((comments::number, comments::part))
+    .limit(limit)
+    .offset(offset)
+    .load(conn)
 }
 
 /// A page of a search read without an index (PostgreSQL), in windows of No. that grow:
@@ -809,6 +787,65 @@ fn page_ids_by_windows(
         width = (width * 2).min(64_000);
     }
     Ok(found.into_iter().skip(offset as usize).collect())
+}
+
+/// What an export needs of every comment before reading texts: its place and state.
+#[derive(Debug, Clone, Queryable)]
+pub struct Outline {
+    pub id: i64,
+    pub number: i32,
+    pub part: i32,
+    pub clause_id: Option<i64>,
+    pub duplicate_group_id: Option<i64>,
+    /// The answer's review state, if answered.
+    pub answer_state: Option<String>,
+}
+
+impl Outline {
+    pub fn no(&self) -> CommentNo {
+        CommentNo {
+            number: self.number,
+            part: self.part,
+        }
+    }
+}
+
+/// Every comment of a consultation in No. order, without texts.
+pub fn outlines(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Outline>> {
+    comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .order((comments::number, comments::part))
+        .select((
+            comments::id,
+            comments::number,
+            comments::part,
+            comments::clause_id,
+            comments::duplicate_group_id,
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(
+                "comments.answer_state",
+            ),
+        ))
+        .load(conn)
+}
+
+/// The list rows of the given comments of the consultation, in the order of `ids`: found by
+/// id alone (with the consultation as a condition, SQLite read the consultation's rows in
+/// No. order looking for them).
+pub fn rows_of(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    ids: &[i64],
+) -> QueryResult<Vec<CommentRow>> {
+    let rows: Vec<RowTuple> = joined_rows!()
+        .filter(comments::id.eq_any(ids.to_vec()))
+        .load(conn)?;
+    let mut by_id: HashMap<i64, CommentRow> = rows
+        .into_iter()
+        .map(comment_row)
+        .filter(|r| r.comment.consultation_id == consultation.0)
+        .map(|r| (r.comment.id, r))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// The comments split from or sent in the same submission, in No. order.

@@ -123,7 +123,7 @@ pub async fn index(
     let page = params.page.unwrap_or(1).max(1);
     let filter = params.filter();
     let who = id.clone();
-    let counts = state.counts.clone();
+    let list_cache = state.list_cache.clone();
     let data = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let c = who.consultation(&mut conn, &slug, Permission::View)?;
@@ -135,7 +135,7 @@ pub async fn index(
             &filter,
             (page - 1) * PAGE_SIZE,
             PAGE_SIZE,
-            Some(&counts),
+            Some(&list_cache),
         )?;
         let search_indexing =
             filter.q.is_some() && crate::db::search_index::has_pending(&mut conn)?;

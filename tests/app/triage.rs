@@ -327,6 +327,12 @@ fn list_counts_follow_every_change_to_the_consultation() {
     let search = "/c/gl6?q=%E3%83%91%E3%82%B9%E3%83%AF%E3%83%BC%E3%83%89"; // パスワード
     assert_eq!(n(search), 15);
     assert_eq!(n(search), 15, "the same count, now from the cache");
+    let listed = |path: &str, no: &str| {
+        c.get(path)
+            .body
+            .contains(&format!("/c/gl6/comments/{no}\""))
+    };
+    assert!(!listed(search, "9001"));
     // Another connection, as `pubcom import` from a second process would be.
     import_bytes(
         &mut db.conn(),
@@ -336,6 +342,7 @@ fn list_counts_follow_every_change_to_the_consultation() {
     )
     .unwrap();
     assert_eq!(n(search), 16, "a new comment is counted");
+    assert!(listed(search, "9001"), "and listed on the page");
 
     let untagged = "/c/gl6?untagged=category";
     let before = n(untagged);
