@@ -44,6 +44,7 @@ diesel::table! {
         phone -> Nullable<Text>,
         address -> Nullable<Text>,
         created_at -> Timestamp,
+        public_number -> Nullable<Integer>,
     }
 }
 

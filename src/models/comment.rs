@@ -471,6 +471,10 @@ pub fn page(
         }
     );
     let page_key = format!("{key} {offset}+{limit}");
+    let turn = cache.map(|c| c.turn(consultation, &page_key));
+    let _turn = turn
+        .as_ref()
+        .map(|t| t.lock().unwrap_or_else(|e| e.into_inner()));
     let cached = match cache {
         Some(cache) => {
             let version = super::list_cache::version(conn, consultation)?;

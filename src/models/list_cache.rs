@@ -8,7 +8,7 @@ use super::{Conn, QueryResult};
 use crate::domain::ConsultationId;
 use diesel::prelude::*;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The consultation's data version (0 before its first change).
 pub fn version(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<i64> {
@@ -36,6 +36,9 @@ pub type PageCount = (i64, bool);
 pub struct ListCache {
     counts: Mutex<HashMap<Key, (i64, PageCount)>>,
     pages: Mutex<HashMap<Key, (i64, Vec<i64>)>>,
+    /// One lock per page being worked out: fifty people opening the same search at once
+    /// wait for one search instead of running fifty.
+    turns: Mutex<HashMap<Key, Arc<Mutex<()>>>>,
 }
 
 fn get<T: Clone>(map: &Mutex<HashMap<Key, (i64, T)>>, key: Key, version: i64) -> Option<T> {
@@ -91,5 +94,17 @@ impl ListCache {
             version,
             ids,
         )
+    }
+
+    /// The lock to hold while working out this page (see `turns`).
+    pub fn turn(&self, consultation: ConsultationId, page: &str) -> Arc<Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+        if turns.len() >= MAX_ENTRIES {
+            turns.retain(|_, turn| Arc::strong_count(turn) > 1);
+        }
+        turns
+            .entry((consultation.0, page.to_string()))
+            .or_default()
+            .clone()
     }
 }

@@ -19,6 +19,8 @@ pub struct Submitter {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub created_at: chrono::NaiveDateTime,
+    /// An individual's place among the consultation's individuals (1 = 個人A).
+    pub public_number: Option<i32>,
 }
 
 impl Submitter {
@@ -43,6 +45,17 @@ pub fn find_or_create(
     if let Some(id) = existing {
         return Ok(SubmitterId(id));
     }
+    let public_number = match row.kind {
+        SubmitterKind::Individual => {
+            let last: Option<i32> = submitters::table
+                .filter(submitters::consultation_id.eq(consultation.0))
+                .filter(submitters::kind.eq(SubmitterKind::Individual.code()))
+                .select(diesel::dsl::max(submitters::public_number))
+                .first(conn)?;
+            Some(last.unwrap_or(0) + 1)
+        }
+        SubmitterKind::Organization => None,
+    };
     diesel::insert_into(submitters::table)
         .values((
             submitters::consultation_id.eq(consultation.0),
@@ -53,6 +66,7 @@ pub fn find_or_create(
             submitters::phone.eq(&row.phone),
             submitters::address.eq(&row.address),
             submitters::created_at.eq(now()),
+            submitters::public_number.eq(public_number),
         ))
         .returning(submitters::id)
         .get_result::<i64>(conn)
@@ -89,12 +103,15 @@ pub fn public_name(conn: &mut Conn, s: &Submitter) -> QueryResult<String> {
     if s.kind() == SubmitterKind::Organization {
         return Ok(s.name.clone());
     }
-    let rank: i64 = submitters::table
-        .filter(submitters::consultation_id.eq(s.consultation_id))
-        .filter(submitters::kind.eq(SubmitterKind::Individual.code()))
-        .filter(submitters::id.le(s.id))
-        .count()
-        .get_result(conn)?;
+    let rank = match s.public_number {
+        Some(n) => i64::from(n),
+        None => submitters::table
+            .filter(submitters::consultation_id.eq(s.consultation_id))
+            .filter(submitters::kind.eq(SubmitterKind::Individual.code()))
+            .filter(submitters::id.le(s.id))
+            .count()
+            .get_result(conn)?,
+    };
     Ok(format!(
         "個人{}",
         crate::intake::column_letter(rank as usize)

@@ -1,0 +1,2 @@
+DROP INDEX submitters_public_number;
+ALTER TABLE submitters DROP COLUMN public_number;
