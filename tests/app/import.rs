@@ -539,3 +539,40 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
         assert_eq!(numbers, expected, "{rare} read in No. order, {state}");
     }
 }
+
+#[test]
+fn the_servers_background_indexer_catches_up_after_a_large_import() {
+    let db = TestDb::new();
+    if db.url.is_postgres() {
+        return; // pg_trgm is kept by PostgreSQL itself: nothing is ever pending
+    }
+    let (mut csv, mut truth) = (Vec::new(), Vec::new());
+    pubcom::bench::synth::write(2_500, 11, &mut csv, &mut truth).unwrap();
+    import_bytes(&mut db.conn(), "synth.csv", &csv, &options("big")).unwrap();
+    assert_eq!(search_index::pending_count(&mut db.conn()).unwrap(), 2_500);
+    search_index::spawn_indexer(db.pool.clone(), std::time::Duration::from_millis(20));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while search_index::has_pending(&mut db.conn()).unwrap() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still pending after a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let indexed: i64 = {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let pubcom::db::DbConnection::Sqlite(c) = &mut *db.conn() else {
+            unreachable!()
+        };
+        diesel::sql_query("SELECT COUNT(*) AS n FROM comments_fts_docsize")
+            .get_result::<N>(c)
+            .unwrap()
+            .n
+    };
+    assert_eq!(indexed, 2_500, "every comment is in the index");
+}
