@@ -46,7 +46,12 @@ pub fn workload(
         .inner_join(comments::table)
         .inner_join(users::table.on(users::id.eq(assignments::drafter_id)))
         .left_join(responses::table.on(responses::comment_id.eq(assignments::comment_id)))
-        .filter(comments::consultation_id.eq(c.0))
+        // Unary `+`: not a condition to look comments up by. Without statistics SQLite
+        // otherwise read every comment of the consultation to find the few assigned ones.
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("+comments.consultation_id = ")
+                .bind::<diesel::sql_types::BigInt, _>(c.0),
+        )
         .select((
             users::id,
             users::display_name,
