@@ -535,8 +535,8 @@ fn index_pending_with_bar(conn: &mut db::DbConnection) -> anyhow::Result<()> {
         .expect("static template")
         .progress_chars("=> "),
     );
-    db::search_index::index_pending(conn, &mut |remaining| {
-        bar.set_position((left - remaining).max(0) as u64)
+    db::search_index::index_pending(conn, &mut |covered| {
+        bar.set_position(covered.min(left) as u64)
     })?;
     bar.finish_and_clear();
     Ok(())

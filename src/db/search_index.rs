@@ -118,17 +118,19 @@ pub fn index_slice(conn: &mut DbConnection, slice: i64) -> QueryResult<i64> {
     })
 }
 
-/// Indexes everything pending, slice by slice; `progress` gets the count left after each.
-pub fn index_pending(conn: &mut DbConnection, progress: &mut dyn FnMut(i64)) -> QueryResult<()> {
-    let mut slices = 0u64;
-    while index_slice(conn, INDEX_SLICE)? > 0 {
-        slices += 1;
-        if slices.is_multiple_of(10) {
-            progress(pending_count(conn)?);
+/// Indexes everything pending, slice by slice; `progress` gets the ids covered so far.
+/// Returns that number.
+pub fn index_pending(conn: &mut DbConnection, progress: &mut dyn FnMut(i64)) -> QueryResult<i64> {
+    let mut covered = 0;
+    loop {
+        match index_slice(conn, INDEX_SLICE)? {
+            0 => return Ok(covered),
+            n => {
+                covered += n;
+                progress(covered);
+            }
         }
     }
-    progress(0);
-    Ok(())
 }
 
 /// `pubcom serve`'s background indexer: works through what imports leave pending, then
@@ -138,15 +140,7 @@ pub fn spawn_indexer(pool: super::Pool, every: std::time::Duration) -> std::thre
         let round = pool
             .get()
             .map_err(anyhow::Error::from)
-            .and_then(|mut conn| {
-                let mut indexed = 0;
-                loop {
-                    match index_slice(&mut conn, INDEX_SLICE)? {
-                        0 => return Ok(indexed),
-                        n => indexed += n,
-                    }
-                }
-            });
+            .and_then(|mut conn| Ok(index_pending(&mut conn, &mut |_| {})?));
         match round {
             Ok(0) => {}
             Ok(n) => tracing::info!(ids = n, "search index caught up"),

@@ -171,9 +171,6 @@ pub struct CommentFilter {
     /// Where a search stops counting (default `SEARCH_COUNT_CAP`, `PG_SEARCH_COUNT_CAP` on PostgreSQL).
     #[serde(skip)]
     pub search_cap: Option<i64>,
-    /// Only these comments (an export reading the table a slice at a time).
-    #[serde(skip)]
-    pub ids: Option<Vec<i64>>,
 }
 
 /// The parts of a filter that need the database or the backend to be worked out first.
@@ -319,9 +316,6 @@ macro_rules! apply_filter {
                     .bind::<diesel::sql_types::Text, _>(fts)
                     .sql(")"),
             );
-        }
-        if let Some(ids) = f.ids.clone() {
-            q = q.filter(comments::id.eq_any(ids));
         }
         if let Some(category) = f.category {
             q = q.filter(comments::category_id.eq(category));

@@ -65,7 +65,6 @@ impl ListParams {
             untagged: text_param(&self.untagged),
             sort: text_param(&self.sort),
             search_cap: (self.count.as_deref() == Some("all")).then_some(comment::UNCAPPED),
-            ids: None,
         }
     }
 
