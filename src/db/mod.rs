@@ -34,17 +34,17 @@ macro_rules! on_backend {
     };
 }
 
-/// After a bulk load: statistics for the planner. PostgreSQL also gets the visibility map
-/// that index-only scans need (a list filtered on a fresh million-row import otherwise reads
-/// the table for every index entry). Without statistics SQLite read a million comments to
-/// join them with no assignments at all (the dashboard's workload, 0.1 s); a sampled
-/// ANALYZE tells it which tables are small. Runs outside any transaction.
+/// After a bulk load on PostgreSQL: statistics for the planner and the visibility map that
+/// index-only scans need (a list filtered on a fresh million-row import otherwise reads the
+/// table for every index entry). Runs outside any transaction. SQLite gets no `ANALYZE`:
+/// taken while the search index is still empty, its statistics made filling that index
+/// eight times slower, and no query needs them (see `stats::workload`).
 pub fn refresh_after_bulk_load(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(c) => c.batch_execute(
             "VACUUM (ANALYZE) comments, submissions, responses, comment_clause_refs",
         ),
-        DbConnection::Sqlite(c) => c.batch_execute("PRAGMA analysis_limit = 1000; ANALYZE;"),
+        DbConnection::Sqlite(_) => Ok(()),
     }
 }
 
