@@ -72,7 +72,8 @@ diesel::table! {
         import_batch_id -> Nullable<BigInt>,
         source_row -> Nullable<Integer>,
         channel -> Text,
-        body -> Text,
+        /// The text as received; NULL: the body of its only comment, never edited.
+        body -> Nullable<Text>,
         received_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }

@@ -363,7 +363,7 @@ impl RowWriter {
                     import_batch_id: Some(self.batch),
                     source_row: Some(p.row.line as i32),
                     channel: "import",
-                    body: &p.row.body,
+                    body: None,
                 })
                 .collect::<Vec<_>>(),
         )?

@@ -9,7 +9,9 @@ pub struct NewSubmission<'a> {
     pub import_batch_id: Option<i64>,
     pub source_row: Option<i32>,
     pub channel: &'a str,
-    pub body: &'a str,
+    /// The text as received, where it differs from the submission's comment (None: the same,
+    /// as for every imported row; see migrations/…_submission_text_once).
+    pub body: Option<&'a str>,
 }
 
 pub fn insert(conn: &mut Conn, s: &NewSubmission) -> QueryResult<SubmissionId> {

@@ -185,8 +185,28 @@ fn a_comment_is_split_into_numbered_parts_and_the_split_undone() {
         3,
         "suggested: preface and three points: {textarea}"
     );
+    let received = |submission: i64| -> Option<String> {
+        use diesel::prelude::*;
+        use pubcom::db::schema::submissions;
+        submissions::table
+            .find(submission)
+            .select(submissions::body)
+            .first(&mut *db.conn())
+            .unwrap()
+    };
+    let original = find(&db, "x", 7, 0).unwrap();
+    assert_eq!(
+        received(original.submission_id),
+        None,
+        "an imported text is stored once, in its comment"
+    );
     let r = c.post("/c/x/comments/7/split", &[("parts", &textarea)]);
     assert_eq!(r.status, 303);
+    assert_eq!(
+        received(original.submission_id).as_deref(),
+        Some(original.body.as_str()),
+        "the text as received is kept when its comment is split"
+    );
     let parts: Vec<String> = (1..=4)
         .map(|p| find(&db, "x", 7, p).expect("part").body)
         .collect();
@@ -207,6 +227,7 @@ fn a_comment_is_split_into_numbered_parts_and_the_split_undone() {
     let whole = find(&db, "x", 7, 0).expect("No. 7 again");
     assert!(whole.body.contains("① 用語") && whole.body.contains("③ 参考文献"));
     assert!(find(&db, "x", 7, 2).is_none());
+    assert_eq!(received(original.submission_id), Some(original.body));
 }
 
 #[test]
