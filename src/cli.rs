@@ -488,7 +488,8 @@ pub fn import_file(
 ) -> anyhow::Result<ImportReport> {
     let source =
         std::fs::File::open(file).with_context(|| format!("{} を読めません", file.display()))?;
-    let pool = db::connect(&settings.database, 2)?;
+    // One connection: alone on a SQLite file, the import can write without the WAL.
+    let pool = db::connect(&settings.database, 1)?;
     let mut conn = pool.get()?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -500,23 +501,26 @@ pub fn import_file(
     );
     let name = file.display().to_string();
     let mut calls = 0u64;
-    let report = import::import_comments(
-        &mut conn,
-        &name,
-        std::io::BufReader::new(source),
-        opts,
-        &settings.profiles()?,
-        &settings.stock_phrases()?,
-        &mut |done, total| {
-            calls += 1;
-            if calls % 256 == 1 || done == total {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            }
-        },
-    );
+    let (profiles, phrases) = (settings.profiles()?, settings.stock_phrases()?);
+    let report = db::bulk::with_rollback_journal(&mut conn, |conn| {
+        import::import_comments(
+            conn,
+            &name,
+            std::io::BufReader::new(source),
+            opts,
+            &profiles,
+            &phrases,
+            &mut |done, total| {
+                calls += 1;
+                if calls % 256 == 1 || done == total {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                }
+            },
+        )
+    });
     bar.finish_and_clear();
-    let report = report?;
+    let (_, report) = report?;
     index_pending_with_bar(&mut conn)?;
     Ok(report)
 }

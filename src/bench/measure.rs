@@ -89,30 +89,38 @@ pub fn run(
         ));
     }
 
-    let pool = db::connect(database, 4)?;
-    let mut conn = pool.get()?;
     let slug = format!("bench-{n}-{seed}");
     if on("import") {
+        // As `pubcom import` does: one connection, alone on a SQLite file.
+        let pool = db::connect(database, 1)?;
+        let mut conn = pool.get()?;
         let opts = crate::intake::import::ImportOptions {
             consultation: slug.clone(),
             actor: "bench".into(),
             ..Default::default()
         };
         let t = Instant::now();
-        let imported = crate::intake::import::import_comments(
-            &mut conn,
-            "synth.csv",
-            std::fs::File::open(&file)?,
-            &opts,
-            &crate::intake::profile::builtin(),
-            &crate::drafting::stock_phrases::StockPhrases::builtin()?,
-            &mut |_, _| {},
-        )?;
+        let (without_wal, imported) = db::bulk::with_rollback_journal(&mut conn, |conn| {
+            crate::intake::import::import_comments(
+                conn,
+                "synth.csv",
+                std::fs::File::open(&file)?,
+                &opts,
+                &crate::intake::profile::builtin(),
+                &crate::drafting::stock_phrases::StockPhrases::builtin()?,
+                &mut |_, _| {},
+            )
+        })?;
         say(format!(
-            "import: {} comments in {:.1} s ({:.0} rows/s); peak memory so far {:.0} MB",
+            "import: {} comments in {:.1} s ({:.0} rows/s{}); peak memory so far {:.0} MB",
             imported.comments_added,
             t.elapsed().as_secs_f64(),
             imported.comments_added as f64 / t.elapsed().as_secs_f64(),
+            if without_wal {
+                ", SQLite rollback journal"
+            } else {
+                ""
+            },
             peak_rss_mb().unwrap_or(0.0)
         ));
         let pending = db::search_index::pending_count(&mut conn)?;
@@ -124,6 +132,8 @@ pub fn run(
         ));
     }
 
+    let pool = db::connect(database, 4)?;
+    let mut conn = pool.get()?;
     let c = crate::models::consultation::find_by_slug(&mut conn, &slug)?
         .ok_or_else(|| anyhow::anyhow!("bench consultation missing"))?;
     let cid = c.id();

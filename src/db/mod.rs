@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the r2d2 pool,
 //! and the embedded migrations of both backends.
 
+pub mod bulk;
 pub mod schema;
 pub mod search_index;
 
@@ -94,6 +95,9 @@ impl DatabaseUrl {
     }
 }
 
+/// How long a SQLite connection waits for another one's write lock.
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
 /// Opens connections by URL scheme (never by trying each backend in turn) and applies the
 /// SQLite pragmas on every new connection.
 #[derive(Debug, Clone)]
@@ -124,11 +128,11 @@ impl ManageConnection for Manager {
                 // busy_timeout first: switching to WAL needs the lock when several open at once.
                 // A 32 MB page cache per connection, and for the server a memory map, instead
                 // of copying every page from the OS on each query.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -32000;",
-                )
+                     PRAGMA cache_size = -32000;"
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 if self.mapped {
                     conn.batch_execute("PRAGMA mmap_size = 2147418112;")

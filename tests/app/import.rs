@@ -576,3 +576,64 @@ fn the_servers_background_indexer_catches_up_after_a_large_import() {
     };
     assert_eq!(indexed, 2_500, "every comment is in the index");
 }
+
+#[test]
+fn a_sqlite_import_alone_on_its_file_skips_the_wal_stays_atomic_and_leaves_wal_on() {
+    use pubcom::db::{self, bulk, DatabaseUrl};
+    #[derive(diesel::QueryableByName)]
+    struct Mode {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    fn mode(conn: &mut db::DbConnection) -> String {
+        use diesel::RunQueryDsl;
+        let m: Mode = diesel::sql_query("PRAGMA journal_mode")
+            .get_result(conn)
+            .unwrap();
+        m.journal_mode
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = DatabaseUrl::Sqlite(dir.path().join("bulk.sqlite3").display().to_string());
+    let pool = db::connect(&url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let (mut csv, mut truth) = (Vec::new(), Vec::new());
+    pubcom::bench::synth::write(300, 3, &mut csv, &mut truth).unwrap();
+    let text = String::from_utf8(csv).unwrap();
+
+    let broken = text.replacen("\n250,", "\n25O,", 1);
+    let refused = bulk::with_rollback_journal(&mut conn, |conn| {
+        assert_eq!(mode(conn), "truncate", "alone on the file: no WAL");
+        Ok(import_bytes(
+            conn,
+            "broken.csv",
+            broken.as_bytes(),
+            &options("b"),
+        ))
+    })
+    .unwrap();
+    assert!(refused.0 && refused.1.is_err(), "row 250 is refused");
+    assert_eq!(mode(&mut conn), "wal");
+    assert!(consultation::find_by_slug(&mut conn, "b")
+        .unwrap()
+        .is_none());
+
+    let (switched, report) = bulk::with_rollback_journal(&mut conn, |conn| {
+        Ok(import_bytes(conn, "synth.csv", text.as_bytes(), &options("s")).unwrap())
+    })
+    .unwrap();
+    assert!(switched);
+    assert_eq!(report.comments_added, 300);
+    drop(conn);
+    drop(pool);
+    let reopened = db::connect(&url, 1).unwrap();
+    let mut conn = reopened.get().unwrap();
+    assert_eq!(mode(&mut conn), "wal");
+    let c = consultation::find_by_slug(&mut conn, "s").unwrap().unwrap();
+    assert_eq!(comment::count(&mut conn, c.id()).unwrap(), 300);
+
+    // With a second connection open (a running server), the journal is left as it is.
+    let other = db::connect(&url, 1).unwrap();
+    let _held = other.get().unwrap();
+    let (switched, seen) = bulk::with_rollback_journal(&mut conn, |conn| Ok(mode(conn))).unwrap();
+    assert_eq!((switched, seen.as_str()), (false, "wal"));
+}
