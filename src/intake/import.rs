@@ -13,7 +13,7 @@ use crate::domain::{
 use crate::drafting::stock_phrases::StockPhrases;
 use crate::models::{
     self, audit, category, comment, consultation, import_batch, response, revision, submission,
-    submitter,
+    submitter, tally,
 };
 use std::collections::HashMap;
 use std::io::{Read, Seek};
@@ -114,12 +114,16 @@ pub fn import_comments<R: Read + Seek + Send>(
             },
         )?;
         let mut writer = RowWriter::new(cid, batch, opts.renumber, comment::keys(conn, cid)?);
-        // A large import leaves its rows to be added to the search index afterwards.
+        // A large import leaves its rows to be added to the search index afterwards, and
+        // counts them itself.
         let pending_from = if total >= BULK_INDEX_ROWS {
             crate::db::search_index::open_range(conn)?
         } else {
             None
         };
+        if let Some(first) = pending_from {
+            writer.counts = tally::BulkCounts::begin(conn, cid, first)?;
+        }
         let below_header = head.into_iter().skip(layout.header_index + 1).map(Ok);
         // Two cores: one thread reads and checks rows while this one writes them.
         std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -172,6 +176,9 @@ pub fn import_comments<R: Read + Seek + Send>(
             Ok(())
         })?;
         writer.flush(conn, &mut report)?;
+        if let Some(counts) = writer.counts.take() {
+            counts.finish(conn)?;
+        }
         progress(total, total);
         if let Some(first) = pending_from {
             crate::db::search_index::close_range(conn, first)?;
@@ -246,6 +253,8 @@ struct RowWriter {
     /// 128-bit number its hex spells, to keep a million of them small.
     existing: HashMap<CommentNo, u128>,
     pending: Vec<PendingRow>,
+    /// A bulk import's counts (SQLite), added once at its end.
+    counts: Option<tally::BulkCounts>,
 }
 
 fn key_bits(key: &str) -> u128 {
@@ -272,6 +281,7 @@ impl RowWriter {
                 .map(|(no, k)| (no, key_bits(&k)))
                 .collect(),
             pending: Vec::with_capacity(crate::db::INSERT_BATCH),
+            counts: None,
         }
     }
 
@@ -417,6 +427,11 @@ impl RowWriter {
             if let Some(rev) = &p.row.revision {
                 insert_revision(conn, self.consultation, comments[&p.no], rev)?;
                 report.revisions_added += 1;
+            }
+        }
+        if let Some(counts) = &mut self.counts {
+            for p in &pending {
+                counts.add(p.category, p.row.chapter.as_deref());
             }
         }
         report.comments_added += pending.len();

@@ -3,11 +3,13 @@
 
 use super::{Conn, QueryResult};
 use crate::db::schema::comment_tallies;
-use crate::domain::ConsultationId;
+use crate::domain::{CategoryId, ConsultationId};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use std::collections::HashMap;
 
 /// What is counted. Each value of a dimension is a key: '' stands for "none".
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
     /// Every comment (one key, '').
     All,
@@ -75,4 +77,83 @@ pub fn by_id(
         .into_iter()
         .map(|(v, n)| (v.parse().ok(), n))
         .collect())
+}
+
+/// The counts of the comments a bulk import adds on SQLite, worked out as it writes them and
+/// stored once at its end: the row triggers leave comments from `first_id` on alone while
+/// the import runs (migrations/sqlite/…_bulk_counts). PostgreSQL counts each multi-row
+/// insert in one statement trigger and needs none of this.
+pub struct BulkCounts {
+    consultation: ConsultationId,
+    first_id: i64,
+    counts: HashMap<(Dimension, String), i64>,
+}
+
+impl BulkCounts {
+    /// Starts counting comments inserted from id `first_id` on, in this transaction.
+    pub fn begin(
+        conn: &mut Conn,
+        consultation: ConsultationId,
+        first_id: i64,
+    ) -> QueryResult<Option<BulkCounts>> {
+        let Conn::Sqlite(c) = conn else {
+            return Ok(None);
+        };
+        diesel::sql_query("INSERT INTO bulk_loads (first_comment_id) VALUES (?)")
+            .bind::<BigInt, _>(first_id)
+            .execute(c)?;
+        Ok(Some(BulkCounts {
+            consultation,
+            first_id,
+            counts: HashMap::new(),
+        }))
+    }
+
+    /// Counts a comment as it is inserted (an import sets no clause yet).
+    pub fn add(&mut self, category: Option<CategoryId>, chapter: Option<&str>) {
+        let keys = [
+            (Dimension::All, String::new()),
+            (
+                Dimension::Category,
+                category.map_or(String::new(), |c| c.0.to_string()),
+            ),
+            (Dimension::Clause, String::new()),
+            (
+                Dimension::Chapter,
+                chapter.map_or(String::new(), |ch| format!("={ch}")),
+            ),
+        ];
+        for key in keys {
+            *self.counts.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Adds the counts, moves the data version on and lets the triggers count again.
+    pub fn finish(self, conn: &mut Conn) -> QueryResult<()> {
+        let Conn::Sqlite(c) = conn else {
+            unreachable!("begun on SQLite only")
+        };
+        for ((dimension, value), n) in &self.counts {
+            diesel::sql_query(
+                "INSERT INTO comment_tallies (consultation_id, dimension, value, n) \
+                 VALUES (?, ?, ?, ?) ON CONFLICT (consultation_id, dimension, value) \
+                 DO UPDATE SET n = n + excluded.n",
+            )
+            .bind::<BigInt, _>(self.consultation.0)
+            .bind::<Text, _>(dimension.code())
+            .bind::<Text, _>(value)
+            .bind::<BigInt, _>(n)
+            .execute(c)?;
+        }
+        diesel::sql_query(
+            "INSERT INTO data_versions (consultation_id, version) VALUES (?, 1) \
+             ON CONFLICT (consultation_id) DO UPDATE SET version = version + 1",
+        )
+        .bind::<BigInt, _>(self.consultation.0)
+        .execute(c)?;
+        diesel::sql_query("DELETE FROM bulk_loads WHERE first_comment_id = ?")
+            .bind::<BigInt, _>(self.first_id)
+            .execute(c)?;
+        Ok(())
+    }
 }
