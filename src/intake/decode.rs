@@ -151,8 +151,12 @@ impl Scan {
 const CHUNK: usize = 256 * 1024;
 
 /// Reads `source` once from the start, hashing it and choosing the encoding as `decode`
-/// does, without holding the file in memory.
-pub fn scan<R: Read + Seek>(source: &mut R, forced: Option<TextEncoding>) -> io::Result<Scan> {
+/// does, without holding the file in memory. `observe` sees every piece read, in order.
+pub fn scan<R: Read + Seek>(
+    source: &mut R,
+    forced: Option<TextEncoding>,
+    observe: &mut dyn FnMut(&[u8]),
+) -> io::Result<Scan> {
     use sha2::{Digest, Sha256};
     source.seek(SeekFrom::Start(0))?;
     let mut hasher = Sha256::new();
@@ -165,6 +169,7 @@ pub fn scan<R: Read + Seek>(source: &mut R, forced: Option<TextEncoding>) -> io:
             break;
         }
         hasher.update(&buf[..n]);
+        observe(&buf[..n]);
         if head.len() < 4 {
             head.extend_from_slice(&buf[..n.min(4)]);
         }
@@ -208,15 +213,25 @@ struct Utf8Check {
 }
 
 impl Utf8Check {
-    fn feed(&mut self, bytes: &[u8]) {
+    fn feed(&mut self, mut bytes: &[u8]) {
+        // First the character begun at the end of the last piece, a byte at a time.
+        while !self.carry.is_empty() && !self.invalid {
+            let Some((&b, rest)) = bytes.split_first() else {
+                return;
+            };
+            self.carry.push(b);
+            bytes = rest;
+            match std::str::from_utf8(&self.carry) {
+                Ok(_) => self.carry.clear(),
+                Err(e) => self.invalid = e.error_len().is_some(),
+            }
+        }
         if self.invalid {
             return;
         }
-        let mut piece = std::mem::take(&mut self.carry);
-        piece.extend_from_slice(bytes);
-        match std::str::from_utf8(&piece) {
+        match simdutf8::compat::from_utf8(bytes) {
             Ok(_) => {}
-            Err(e) if e.error_len().is_none() => self.carry = piece[e.valid_up_to()..].to_vec(),
+            Err(e) if e.error_len().is_none() => self.carry = bytes[e.valid_up_to()..].to_vec(),
             Err(_) => self.invalid = true,
         }
     }

@@ -101,9 +101,10 @@ pub fn read(
     })
 }
 
-/// Opens a table for reading row by row. Delimited text is read three times: to hash it and
-/// find its encoding, to check its quoting and note the line each record starts on, and to
-/// parse it; each pass holds one buffer, never the file.
+/// Opens a table for reading row by row. Delimited text is read twice: to hash it, find its
+/// encoding, check its quoting and note the line each record starts on, then to parse it
+/// (UTF-16 once more, to find records in decoded text); each pass holds one buffer, never
+/// the file.
 pub fn open<'a, R: Read + Seek + Send + 'a>(
     file: &str,
     mut source: R,
@@ -130,21 +131,40 @@ pub fn open<'a, R: Read + Seek + Send + 'a>(
             rows: Box::new(table.rows.into_iter().map(Ok)),
         });
     }
-    let scan = decode::scan(&mut source, encoding).map_err(unreadable)?;
     let delimiter = if format == FileFormat::Tsv {
         b'\t'
     } else {
         b','
     };
+    // Record boundaries are found in the same pass that hashes the file and checks its
+    // encoding: quotes, delimiters and line breaks are the same bytes in every encoding
+    // that keeps ASCII as it is (UTF-8, Shift_JIS, EUC-JP). Not so in UTF-16: that file
+    // is decoded and scanned again.
     let mut records = RecordScan::new(delimiter);
-    let mut decoded = decode::DecodingReader::new(&mut source, &scan).map_err(unreadable)?;
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = decoded.read(&mut buf).map_err(unreadable)?;
-        if n == 0 {
-            break;
+    let mut skipped = None;
+    let scan = decode::scan(&mut source, encoding, &mut |piece| {
+        let from = match skipped {
+            Some(_) => 0,
+            None => *skipped.insert(if piece.starts_with(UTF8_BOM) {
+                UTF8_BOM.len()
+            } else {
+                0
+            }),
+        };
+        records.feed(&piece[from..]);
+    })
+    .map_err(unreadable)?;
+    if !(scan.encoding.is_ascii_compatible() && skipped.unwrap_or(0) as u64 == scan.bom_len) {
+        records = RecordScan::new(delimiter);
+        let mut decoded = decode::DecodingReader::new(&mut source, &scan).map_err(unreadable)?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = decoded.read(&mut buf).map_err(unreadable)?;
+            if n == 0 {
+                break;
+            }
+            records.feed(&buf[..n]);
         }
-        records.feed(&buf[..n]);
     }
     let (quoting, lines) = match records.finish() {
         (Ok(()), quoted, _) => (true, quoted),
@@ -185,6 +205,8 @@ pub fn open<'a, R: Read + Seek + Send + 'a>(
         rows: Box::new(rows),
     })
 }
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn read_error(file: &str, e: std::io::Error) -> ImportError {
     match e
@@ -238,7 +260,9 @@ impl RecordScan {
     }
 
     fn feed(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            at += 1;
             if self.after_cr {
                 self.after_cr = false;
                 if b == b'\n' {
@@ -251,7 +275,18 @@ impl RecordScan {
                     self.line_break();
                 }
                 b'\n' => self.line_break(),
-                _ => self.byte(b),
+                _ => {
+                    self.byte(b);
+                    // Within a field's text only a quote, a delimiter or a line break can
+                    // change anything: skip to the next one.
+                    let rest = &bytes[at..];
+                    at += match self.state {
+                        Scanning::Quoted { .. } => memchr::memchr3(b'"', b'\n', b'\r', rest),
+                        Scanning::Unquoted => memchr::memchr3(self.delimiter, b'\n', b'\r', rest),
+                        _ => Some(0),
+                    }
+                    .unwrap_or(rest.len());
+                }
             }
         }
     }
@@ -445,14 +480,26 @@ mod tests {
             expected.push((line, i, body.replace('「', "\"").replace("\r\n", "\n")));
             line += 2;
         }
-        let bytes = decode::encode_shift_jis(&text);
-        assert!(bytes.len() > 1_000_000);
-        let t = read("big.csv", &bytes, None, None).unwrap();
-        assert_eq!(t.encoding, "shift_jis");
-        assert_eq!(t.rows.len(), 6001);
-        for ((line, i, body), row) in expected.iter().zip(&t.rows[1..]) {
-            assert_eq!(row.line, *line);
-            assert_eq!(row.cells, vec![i.to_string(), body.clone()]);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let encodings = [
+            ("shift_jis", decode::encode_shift_jis(&text)),
+            ("utf-8", [UTF8_BOM, text.as_bytes()].concat()),
+            // Not ASCII-compatible: decoded before its records are found.
+            ("utf-16le", utf16),
+        ];
+        for (encoding, bytes) in encodings {
+            assert!(bytes.len() > 1_000_000);
+            let t = read("big.csv", &bytes, None, None).unwrap();
+            assert_eq!(t.encoding, encoding);
+            assert_eq!(t.rows.len(), 6001, "{encoding}");
+            assert_eq!(t.rows[0].cells, vec!["No.", "意見"], "{encoding}");
+            for ((line, i, body), row) in expected.iter().zip(&t.rows[1..]) {
+                assert_eq!(row.line, *line, "{encoding}");
+                assert_eq!(row.cells, vec![i.to_string(), body.clone()], "{encoding}");
+            }
         }
     }
 
