@@ -52,6 +52,32 @@ pub fn refresh_after_bulk_load(conn: &mut DbConnection) -> QueryResult<()> {
 /// Rows per multi-row `INSERT`: well under SQLite's and PostgreSQL's bound-parameter limits.
 pub const INSERT_BATCH: usize = 500;
 
+/// Runs a multi-row insert over `rows` in statements of `INSERT_BATCH` rows, then one for
+/// the rest; gives each statement's result in order. Diesel keeps the prepared statement of
+/// a fixed number of rows (an array) and reuses it: a 500-row statement was otherwise
+/// prepared anew for every batch; it does so only for rows owning their values (a statement
+/// is known by its types, and those may not borrow). `|batch, c| …` runs the insert of
+/// `batch` (an array or a slice of rows) on the backend connection `c`.
+#[macro_export]
+macro_rules! insert_in_batches {
+    ($conn:expr, $rows:expr, |$batch:ident, $c:ident| $run:expr) => {{
+        let conn: &mut $crate::db::DbConnection = $conn;
+        let rows = $rows;
+        let mut results = Vec::new();
+        let mut chunks = rows.chunks_exact($crate::db::INSERT_BATCH);
+        for chunk in &mut chunks {
+            let $batch: &[_; $crate::db::INSERT_BATCH] =
+                chunk.try_into().expect("chunks_exact gives whole batches");
+            results.push($crate::on_backend!(&mut *conn, |$c| $run));
+        }
+        let $batch = chunks.remainder();
+        if !$batch.is_empty() {
+            results.push($crate::on_backend!(&mut *conn, |$c| $run));
+        }
+        results.into_iter().collect::<diesel::QueryResult<Vec<_>>>()
+    }};
+}
+
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 

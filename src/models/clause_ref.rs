@@ -44,17 +44,21 @@ pub fn insert_many(conn: &mut Conn, rows: &[(CommentId, &str, &ClauseRef)]) -> Q
         .map(|(comment, source, r)| {
             (
                 comment_clause_refs::comment_id.eq(comment.0),
-                comment_clause_refs::source.eq(*source),
-                comment_clause_refs::raw.eq(&r.raw),
-                comment_clause_refs::clause_path.eq(&r.path),
-                comment_clause_refs::detail.eq(&r.detail),
+                comment_clause_refs::source.eq(source.to_string()),
+                comment_clause_refs::raw.eq(r.raw.clone()),
+                comment_clause_refs::clause_path.eq(r.path.clone()),
+                comment_clause_refs::detail.eq(r.detail.clone()),
                 comment_clause_refs::page_from.eq(r.pages.map(|p| p.0 as i32)),
                 comment_clause_refs::page_to.eq(r.pages.map(|p| p.1 as i32)),
             )
         })
         .collect();
-    let query = diesel::insert_into(comment_clause_refs::table).values(&values);
-    crate::on_backend!(conn, |c| query.execute(c))
+    let counts = crate::insert_in_batches!(conn, &values, |batch, c| {
+        diesel::insert_into(comment_clause_refs::table)
+            .values(batch)
+            .execute(c)
+    })?;
+    Ok(counts.into_iter().sum())
 }
 
 pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Vec<StoredClauseRef>> {

@@ -57,12 +57,13 @@ pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
     Ok(ids[0].1)
 }
 
-/// Inserts many comments in one statement; returns each one's No. with its id.
+/// Inserts many comments in multi-row statements; returns each one's No. with its id.
 pub fn insert_many(
     conn: &mut Conn,
     rows: &[NewComment],
 ) -> QueryResult<Vec<(CommentNo, CommentId)>> {
     let t = now();
+    // Owned values: diesel reuses the prepared statement only for rows that own their data.
     let values: Vec<_> = rows
         .iter()
         .map(|c| {
@@ -71,23 +72,26 @@ pub fn insert_many(
                 comments::submission_id.eq(c.submission.0),
                 comments::number.eq(c.no.number),
                 comments::part.eq(c.no.part),
-                comments::body.eq(c.body),
-                comments::volume.eq(c.volume),
-                comments::chapter.eq(c.chapter),
-                comments::page.eq(c.page),
+                comments::body.eq(c.body.to_string()),
+                comments::volume.eq(c.volume.map(str::to_string)),
+                comments::chapter.eq(c.chapter.map(str::to_string)),
+                comments::page.eq(c.page.map(str::to_string)),
                 comments::category_id.eq(c.category.map(|id| id.0)),
-                comments::match_key.eq(c.match_key),
+                comments::match_key.eq(c.match_key.to_string()),
                 comments::created_at.eq(t),
                 comments::updated_at.eq(t),
             )
         })
         .collect();
-    let query = diesel::insert_into(comments::table)
-        .values(&values)
-        .returning((comments::number, comments::part, comments::id));
-    let ids: Vec<(i32, i32, i64)> = crate::on_backend!(conn, |c| query.get_results(c))?;
+    let ids: Vec<Vec<(i32, i32, i64)>> = crate::insert_in_batches!(conn, &values, |batch, c| {
+        diesel::insert_into(comments::table)
+            .values(batch)
+            .returning((comments::number, comments::part, comments::id))
+            .get_results(c)
+    })?;
     Ok(ids
         .into_iter()
+        .flatten()
         .map(|(number, part, id)| (CommentNo { number, part }, CommentId(id)))
         .collect())
 }

@@ -55,7 +55,7 @@ pub fn insert_many(
             (
                 responses::comment_id.eq(comment.0),
                 responses::disposition.eq(disposition.code()),
-                responses::body.eq(*body),
+                responses::body.eq(body.to_string()),
                 responses::state.eq(state.code()),
                 responses::version.eq(1),
                 responses::created_at.eq(t),
@@ -63,8 +63,12 @@ pub fn insert_many(
             )
         })
         .collect();
-    let query = diesel::insert_into(responses::table).values(&values);
-    crate::on_backend!(conn, |c| query.execute(c))
+    let counts = crate::insert_in_batches!(conn, &values, |batch, c| {
+        diesel::insert_into(responses::table)
+            .values(batch)
+            .execute(c)
+    })?;
+    Ok(counts.into_iter().sum())
 }
 
 pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Option<Response>> {

@@ -19,7 +19,7 @@ pub fn insert(conn: &mut Conn, s: &NewSubmission) -> QueryResult<SubmissionId> {
     Ok(ids[0].1)
 }
 
-/// Inserts many submissions in one statement. Returns each one's `source_row` with its id:
+/// Inserts many submissions in multi-row statements. Returns each one's `source_row` with its id:
 /// the rows of one import have distinct source rows.
 pub fn insert_many(
     conn: &mut Conn,
@@ -34,18 +34,22 @@ pub fn insert_many(
                 submissions::submitter_id.eq(s.submitter.map(|id| id.0)),
                 submissions::import_batch_id.eq(s.import_batch_id),
                 submissions::source_row.eq(s.source_row),
-                submissions::channel.eq(s.channel),
-                submissions::body.eq(s.body),
+                submissions::channel.eq(s.channel.to_string()),
+                submissions::body.eq(s.body.map(str::to_string)),
                 submissions::created_at.eq(t),
             )
         })
         .collect();
-    let query = diesel::insert_into(submissions::table)
-        .values(&values)
-        .returning((submissions::source_row, submissions::id));
-    let ids: Vec<(Option<i32>, i64)> = crate::on_backend!(conn, |c| query.get_results(c))?;
+    let ids: Vec<Vec<(Option<i32>, i64)>> =
+        crate::insert_in_batches!(conn, &values, |batch, c| {
+            diesel::insert_into(submissions::table)
+                .values(batch)
+                .returning((submissions::source_row, submissions::id))
+                .get_results(c)
+        })?;
     Ok(ids
         .into_iter()
+        .flatten()
         .map(|(row, id)| (row, SubmissionId(id)))
         .collect())
 }

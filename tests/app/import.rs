@@ -637,3 +637,32 @@ fn a_sqlite_import_alone_on_its_file_skips_the_wal_stays_atomic_and_leaves_wal_o
     let (switched, seen) = bulk::with_rollback_journal(&mut conn, |conn| Ok(mode(conn))).unwrap();
     assert_eq!((switched, seen.as_str()), (false, "wal"));
 }
+
+#[test]
+fn comments_citing_many_clauses_import_in_one_go() {
+    // 600 comments citing 12 clauses each: 7,200 references, more than one statement may
+    // bind on SQLite (32,766 values at 7 a row) had they been written at once.
+    let db = TestDb::new();
+    let cited: Vec<String> = (1..=12).map(|k| format!("{}.{}", k % 9 + 1, k)).collect();
+    let mut csv = String::from("No.,御意見\n");
+    for n in 1..=600 {
+        csv.push_str(&format!(
+            "{n},第{n}の意見。{}を見直すべき。\n",
+            cited.join("、")
+        ));
+    }
+    import_bytes(&mut db.conn(), "many.csv", csv.as_bytes(), &options("many")).unwrap();
+    let mut conn = db.conn();
+    let c = consultation::find_by_slug(&mut conn, "many")
+        .unwrap()
+        .unwrap();
+    let last = comment::find_by_no(&mut conn, c.id(), no(600))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        clause_ref::for_comment(&mut conn, CommentId(last.id))
+            .unwrap()
+            .len(),
+        12
+    );
+}
