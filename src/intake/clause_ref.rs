@@ -61,8 +61,10 @@ const NOT_A_CLAUSE_AFTER: &[&str] = &[
 /// Full-width digits, letters, dots, parentheses and spaces to ASCII; circled numbers and
 /// katakana are kept, since `②` and `(ア)` are part of a clause's name.
 pub fn normalize_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    for (at, c) in s.char_indices() {
+        let narrow = match c {
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
                 char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
             }
@@ -71,37 +73,42 @@ pub fn normalize_width(s: &str) -> String {
             '．' => '.',
             '　' => ' ',
             '－' => '-',
-            _ => c,
-        })
-        .collect()
+            _ => continue,
+        };
+        out.push_str(&s[copied..at]);
+        out.push(narrow);
+        copied = at + c.len_utf8();
+    }
+    out.push_str(&s[copied..]);
+    out
 }
 
 /// Collapses the spaces printed inside numbers: `3. 2. 2` → `3.2.2`, `14. 1 法令` → `14.1 法令`.
+/// Works on bytes: dots, spaces, tabs and digits are ASCII, never part of another character.
 fn join_spaced_numbers(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+    let is_gap = |b: &u8| matches!(b, b'.' | b' ' | b'\t');
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '.' || c == ' ' || c == '\t' {
-            // A run of spaces with exactly one dot, between two digits, is a number's dot.
-            let mut j = i;
-            let mut dots = 0;
-            while j < chars.len() && matches!(chars[j], '.' | ' ' | '\t') {
-                dots += usize::from(chars[j] == '.');
-                j += 1;
-            }
-            let before_digit = out.chars().next_back().is_some_and(|p| p.is_ascii_digit());
-            let after_digit = chars.get(j).is_some_and(|n| n.is_ascii_digit());
-            if dots == 1 && before_digit && after_digit {
-                out.push('.');
-                i = j;
-                continue;
-            }
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if !is_gap(&bytes[at]) {
+            at += 1;
+            continue;
         }
-        out.push(c);
-        i += 1;
+        let end = at + bytes[at..].iter().take_while(|b| is_gap(b)).count();
+        // A run of spaces with exactly one dot, between two digits, is a number's dot.
+        let dots = bytes[at..end].iter().filter(|b| **b == b'.').count();
+        let between_digits = at > 0
+            && bytes[at - 1].is_ascii_digit()
+            && bytes.get(end).is_some_and(u8::is_ascii_digit);
+        if dots == 1 && between_digits {
+            out.push_str(&s[copied..at]);
+            out.push('.');
+            copied = end;
+        }
+        at = end;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -303,5 +310,16 @@ mod tests {
         assert_eq!(pages(&parse_pages("ｐ．１２")), vec![(12, 12)]);
         assert_eq!(pages(&parse_pages("47～52ページ")), vec![(47, 52)]);
         assert!(parse_pages("全般").is_empty());
+    }
+
+    #[test]
+    fn only_a_single_dot_between_digits_joins_a_number() {
+        let joined = |s: &str| join_spaced_numbers(&normalize_width(s));
+        assert_eq!(joined("3. 2. 2 項"), "3.2.2 項");
+        assert_eq!(joined("１４．　１　法令"), "14.1 法令");
+        assert_eq!(joined("1 .\t2"), "1.2");
+        assert_eq!(joined("1. . 2、2 3"), "1. . 2、2 3");
+        assert_eq!(joined("案. 2 と 3. です"), "案. 2 と 3. です");
+        assert_eq!(joined(" 3.2"), " 3.2");
     }
 }
