@@ -68,6 +68,12 @@ fn attaches(c: char) -> bool {
 }
 
 fn push_folded(out: &mut String, c: char) {
+    // Most of a Japanese text, without the checks below: kana and kanji are neither space
+    // nor punctuation and have no case.
+    if matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}') {
+        out.push(c);
+        return;
+    }
     if c.is_whitespace() || is_punctuation(c) {
         return;
     }
