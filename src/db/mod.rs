@@ -152,10 +152,13 @@ impl ManageConnection for Manager {
                 let mut conn = diesel::SqliteConnection::establish(path)
                     .map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout first: switching to WAL needs the lock when several open at once.
-                // A 32 MB page cache per connection, and for the server a memory map, instead
-                // of copying every page from the OS on each query.
+                // A new file gets 16 KB pages (comment texts of a few KB fill 4 KB pages badly:
+                // 100k import 6.6 s -> 4.9 s; an existing file keeps its size). A 32 MB page
+                // cache per connection, and for the server a memory map, instead of copying
+                // every page from the OS on each query.
                 conn.batch_execute(&format!(
-                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA page_size = 16384; \
+                     PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                      PRAGMA cache_size = -32000;"
                 ))

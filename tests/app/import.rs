@@ -596,6 +596,17 @@ fn a_sqlite_import_alone_on_its_file_skips_the_wal_stays_atomic_and_leaves_wal_o
     let url = DatabaseUrl::Sqlite(dir.path().join("bulk.sqlite3").display().to_string());
     let pool = db::connect(&url, 1).unwrap();
     let mut conn = pool.get().unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct PageSize {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        page_size: i32,
+    }
+    let size: PageSize =
+        diesel::RunQueryDsl::get_result(diesel::sql_query("PRAGMA page_size"), &mut conn).unwrap();
+    assert_eq!(
+        size.page_size, 16_384,
+        "a new file: pages that hold a comment"
+    );
     let (mut csv, mut truth) = (Vec::new(), Vec::new());
     pubcom::bench::synth::write(300, 3, &mut csv, &mut truth).unwrap();
     let text = String::from_utf8(csv).unwrap();
