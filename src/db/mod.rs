@@ -204,10 +204,16 @@ fn connect_with(manager: Manager, max_size: u32) -> anyhow::Result<Pool> {
         .connection_timeout(std::time::Duration::from_secs(15))
         .build(manager)
         .with_context(|| {
-            format!(
-                "データベースに接続できません: {} (PostgreSQL なら起動しているか、URL・ユーザー・パスワードを確認してください)",
-                url.redacted()
-            )
+            let hint = match &url {
+                // `pubcom import` may hold a SQLite file alone while it writes (db::bulk).
+                DatabaseUrl::Sqlite(_) => {
+                    "大量の取込などがファイルを使用中なら、終わってからやり直してください"
+                }
+                DatabaseUrl::Postgres(_) => {
+                    "PostgreSQL が起動しているか、URL・ユーザー・パスワードを確認してください"
+                }
+            };
+            format!("データベースに接続できません: {} ({hint})", url.redacted())
         })?;
     let mut conn = pool.get().context("データベース接続を取得できません")?;
     run_migrations(&mut conn)?;

@@ -677,3 +677,59 @@ fn comments_citing_many_clauses_import_in_one_go() {
         12
     );
 }
+
+#[test]
+fn a_sqlite_import_killed_midway_leaves_nothing_and_the_file_sound() {
+    use pubcom::db::{self, DatabaseUrl};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.sqlite3");
+    let url = DatabaseUrl::Sqlite(path.display().to_string());
+    drop(db::connect(&url, 1).unwrap()); // migrated, then closed: the import is alone
+    let csv = dir.path().join("big.csv");
+    let (mut bytes, mut truth) = (Vec::new(), Vec::new());
+    pubcom::bench::synth::write(30_000, 9, &mut bytes, &mut truth).unwrap();
+    std::fs::write(&csv, bytes).unwrap();
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pubcom"))
+        .arg("--database")
+        .arg(format!("sqlite://{}", path.display()))
+        .args(["import", "comments"])
+        .arg(&csv)
+        .args(["--consultation", "big"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed once it is writing: its rollback journal holds pages.
+    let journal = dir.path().join("crash.sqlite3-journal");
+    let writing = (0..600).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::metadata(&journal).is_ok_and(|m| m.len() > 0)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(writing, "the import started writing");
+
+    let pool = db::connect(&url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let check: Check =
+        diesel::RunQueryDsl::get_result(diesel::sql_query("PRAGMA integrity_check"), &mut conn)
+            .unwrap();
+    assert_eq!(check.integrity_check, "ok");
+    assert!(consultation::find_by_slug(&mut conn, "big")
+        .unwrap()
+        .is_none());
+    import_bytes(
+        &mut conn,
+        "small.csv",
+        "No.,御意見\n1,意見\n".as_bytes(),
+        &options("s"),
+    )
+    .unwrap();
+}
