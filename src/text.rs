@@ -23,20 +23,45 @@ pub fn match_key(s: &str) -> String {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = String::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if is_stable(c) && chars.peek().is_none_or(|next| !attaches(*next)) {
-            if !pending.is_empty() {
-                pending.nfkc().for_each(|c| push_folded(&mut out, c));
-                pending.clear();
+    let flush = |pending: &mut String, out: &mut String| {
+        pending.nfkc().for_each(|c| push_folded(out, c));
+        pending.clear();
+    };
+    let mut chars = s.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if is_kana_or_kanji(c) {
+            // A run of kana and kanji is copied as it is, but for a last one that something
+            // attaches to.
+            let mut last = (at, c);
+            while let Some(&(next_at, next)) = chars.peek() {
+                if !is_kana_or_kanji(next) {
+                    break;
+                }
+                last = (next_at, next);
+                chars.next();
             }
+            flush(&mut pending, &mut out);
+            if chars.peek().is_some_and(|(_, next)| attaches(*next)) {
+                out.push_str(&s[at..last.0]);
+                pending.push(last.1);
+            } else {
+                out.push_str(&s[at..last.0 + last.1.len_utf8()]);
+            }
+        } else if is_stable(c) && chars.peek().is_none_or(|(_, next)| !attaches(*next)) {
+            flush(&mut pending, &mut out);
             push_folded(&mut out, c);
         } else {
             pending.push(c);
         }
     }
-    pending.nfkc().for_each(|c| push_folded(&mut out, c));
+    flush(&mut pending, &mut out);
     out
+}
+
+/// Kana and kanji: NFKC leaves them, they are neither space nor punctuation, have no case,
+/// and never merge with what comes before them.
+fn is_kana_or_kanji(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}')
 }
 
 /// Characters NFKC leaves as they are and never merges with what comes before them.
@@ -68,9 +93,8 @@ fn attaches(c: char) -> bool {
 }
 
 fn push_folded(out: &mut String, c: char) {
-    // Most of a Japanese text, without the checks below: kana and kanji are neither space
-    // nor punctuation and have no case.
-    if matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}') {
+    // Most of a Japanese text, without the checks below.
+    if is_kana_or_kanji(c) {
         out.push(c);
         return;
     }
@@ -169,6 +193,8 @@ mod tests {
             "漢字\u{301}カ\u{3099}\u{3099}",
             "「引用」、『書名』【注】〒〜々〇。ーｰ\u{3000}終わり",
             "a<\u{338}b ｶ\u{FF9E}漢\u{FF9E}、か\u{FF9F}。",
+            "e\u{301}漢字かな\u{3099}カナ漢\u{301}\u{302}字ｶﾞ",
+            "ゟヿ㈱漢字カナ\u{3099}",
         ] {
             assert_eq!(fold(text), plain(text), "{text}");
         }
