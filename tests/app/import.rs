@@ -1,6 +1,6 @@
 use crate::helpers::*;
 use diesel::connection::SimpleConnection;
-use pubcom::db::search_index;
+use pubcom::db::{search_index, DbConnection};
 use pubcom::domain::{CommentId, CommentNo, Disposition};
 use pubcom::intake::ImportError;
 use pubcom::models::{clause_ref, comment, consultation, response};
@@ -577,34 +577,32 @@ fn the_servers_background_indexer_catches_up_after_a_large_import() {
     assert_eq!(indexed, 2_500, "every comment is in the index");
 }
 
+/// A SQLite pragma's value, as text.
+fn pragma(conn: &mut DbConnection, name: &str) -> String {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let sql = format!("SELECT CAST({name} AS TEXT) AS value FROM pragma_{name}()");
+    diesel::sql_query(sql)
+        .get_result::<Value>(conn)
+        .unwrap()
+        .value
+}
+
 #[test]
 fn a_sqlite_import_alone_on_its_file_skips_the_wal_stays_atomic_and_leaves_wal_on() {
     use pubcom::db::{self, bulk, DatabaseUrl};
-    #[derive(diesel::QueryableByName)]
-    struct Mode {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        journal_mode: String,
-    }
-    fn mode(conn: &mut db::DbConnection) -> String {
-        use diesel::RunQueryDsl;
-        let m: Mode = diesel::sql_query("PRAGMA journal_mode")
-            .get_result(conn)
-            .unwrap();
-        m.journal_mode
-    }
+    let mode = |conn: &mut DbConnection| pragma(conn, "journal_mode");
     let dir = tempfile::tempdir().unwrap();
     let url = DatabaseUrl::Sqlite(dir.path().join("bulk.sqlite3").display().to_string());
     let pool = db::connect(&url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    #[derive(diesel::QueryableByName)]
-    struct PageSize {
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        page_size: i32,
-    }
-    let size: PageSize =
-        diesel::RunQueryDsl::get_result(diesel::sql_query("PRAGMA page_size"), &mut conn).unwrap();
     assert_eq!(
-        size.page_size, 16_384,
+        pragma(&mut conn, "page_size"),
+        "16384",
         "a new file: pages that hold a comment"
     );
     let (mut csv, mut truth) = (Vec::new(), Vec::new());
@@ -713,15 +711,7 @@ fn a_sqlite_import_killed_midway_leaves_nothing_and_the_file_sound() {
 
     let pool = db::connect(&url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    #[derive(diesel::QueryableByName)]
-    struct Check {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        integrity_check: String,
-    }
-    let check: Check =
-        diesel::RunQueryDsl::get_result(diesel::sql_query("PRAGMA integrity_check"), &mut conn)
-            .unwrap();
-    assert_eq!(check.integrity_check, "ok");
+    assert_eq!(pragma(&mut conn, "integrity_check"), "ok");
     assert!(consultation::find_by_slug(&mut conn, "big")
         .unwrap()
         .is_none());
