@@ -101,7 +101,7 @@ pub enum Command {
         /// 作業用フォルダ（生成した CSV を置く）
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
-        /// 測る作業だけ（synth,import,group,list,search,dashboard,export をカンマ区切り）。
+        /// 測る作業だけ（synth,import,index,group,list,search,dashboard,export をカンマ区切り）。
         /// import を省くと、前に取り込んだ同じ件数・seed の意見を使う
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,

@@ -22,6 +22,20 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU time used by this process so far (all threads, user and system), from /proc (Linux).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces): utime and stime are 14 and 15.
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let ticks: f64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 fn p95(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[((samples.len() as f64) * 0.95).ceil() as usize - 1]
@@ -100,6 +114,7 @@ pub fn run(
             ..Default::default()
         };
         let t = Instant::now();
+        let cpu = cpu_seconds();
         let (without_wal, imported) = db::bulk::with_rollback_journal(&mut conn, |conn| {
             crate::intake::import::import_comments(
                 conn,
@@ -112,7 +127,7 @@ pub fn run(
             )
         })?;
         say(format!(
-            "import: {} comments in {:.1} s ({:.0} rows/s{}); peak memory so far {:.0} MB",
+            "import: {} comments in {:.1} s ({:.0} rows/s{}), {:.1} s CPU on all threads; peak memory so far {:.0} MB",
             imported.comments_added,
             t.elapsed().as_secs_f64(),
             imported.comments_added as f64 / t.elapsed().as_secs_f64(),
@@ -121,8 +136,13 @@ pub fn run(
             } else {
                 ""
             },
+            cpu_seconds() - cpu,
             peak_rss_mb().unwrap_or(0.0)
         ));
+    }
+    if on("index") {
+        let pool = db::connect(database, 1)?;
+        let mut conn = pool.get()?;
         let pending = db::search_index::pending_count(&mut conn)?;
         let t = Instant::now();
         db::search_index::index_pending(&mut conn, &mut |_| {})?;

@@ -131,36 +131,40 @@ pub fn import_comments<R: Read + Seek + Send>(
                 std::sync::mpsc::sync_channel::<anyhow::Result<Vec<CheckedRow>>>(8);
             let raw_rows = below_header.chain(stream.by_ref());
             let layout = &layout;
-            let reader = scope.spawn(move || {
-                let mut warnings = Vec::new();
-                let mut batch = Vec::with_capacity(CHECKED_BATCH);
-                for raw in raw_rows {
-                    let checked = raw.map_err(anyhow::Error::from).and_then(|raw| {
-                        let row = rows::map_data_row(file, &raw, layout, phrases, &mut warnings)?;
-                        Ok(row.map(|row| CheckedRow {
-                            key: crate::text::match_key(&row.body),
-                            row,
-                        }))
-                    });
-                    match checked {
-                        Ok(Some(row)) => batch.push(row),
-                        Ok(None) => {}
-                        Err(e) => {
-                            // The writer stops at the first error; nothing after it matters.
-                            let _ = sender.send(Err(e));
-                            return warnings;
+            let reader = std::thread::Builder::new()
+                .name("import-reader".into())
+                .spawn_scoped(scope, move || {
+                    let mut warnings = Vec::new();
+                    let mut batch = Vec::with_capacity(CHECKED_BATCH);
+                    for raw in raw_rows {
+                        let checked = raw.map_err(anyhow::Error::from).and_then(|raw| {
+                            let row =
+                                rows::map_data_row(file, &raw, layout, phrases, &mut warnings)?;
+                            Ok(row.map(|row| CheckedRow {
+                                key: crate::text::match_key(&row.body),
+                                row,
+                            }))
+                        });
+                        match checked {
+                            Ok(Some(row)) => batch.push(row),
+                            Ok(None) => {}
+                            Err(e) => {
+                                // The writer stops at the first error; nothing after it matters.
+                                let _ = sender.send(Err(e));
+                                return warnings;
+                            }
+                        }
+                        if batch.len() == CHECKED_BATCH {
+                            let full =
+                                std::mem::replace(&mut batch, Vec::with_capacity(CHECKED_BATCH));
+                            if sender.send(Ok(full)).is_err() {
+                                return warnings; // the writer has failed
+                            }
                         }
                     }
-                    if batch.len() == CHECKED_BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(CHECKED_BATCH));
-                        if sender.send(Ok(full)).is_err() {
-                            return warnings; // the writer has failed
-                        }
-                    }
-                }
-                let _ = sender.send(Ok(batch));
-                warnings
-            });
+                    let _ = sender.send(Ok(batch));
+                    warnings
+                })?;
             for batch in batches {
                 for checked in batch? {
                     let line = checked.row.line;

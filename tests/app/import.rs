@@ -622,6 +622,11 @@ fn a_sqlite_import_alone_on_its_file_skips_the_wal_stays_atomic_and_leaves_wal_o
     .unwrap();
     assert!(refused.0 && refused.1.is_err(), "row 250 is refused");
     assert_eq!(mode(&mut conn), "wal");
+    assert_eq!(
+        pragma(&mut conn, "foreign_keys"),
+        "1",
+        "foreign keys are checked again once the load is over"
+    );
     assert!(consultation::find_by_slug(&mut conn, "b")
         .unwrap()
         .is_none());
