@@ -1,0 +1,1 @@
+CREATE INDEX comments_match_key ON comments(consultation_id, match_key);
