@@ -24,30 +24,31 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = String::new();
     let flush = |pending: &mut String, out: &mut String| {
-        pending.nfkc().for_each(|c| push_folded(out, c));
-        pending.clear();
+        if !pending.is_empty() {
+            pending.nfkc().for_each(|c| push_folded(out, c));
+            pending.clear();
+        }
     };
-    let mut chars = s.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if is_kana_or_kanji(c) {
+    let mut at = 0;
+    while at < s.len() {
+        let run = kana_kanji_run(&s.as_bytes()[at..]);
+        if run > 0 {
             // A run of kana and kanji is copied as it is, but for a last one that something
             // attaches to.
-            let mut last = (at, c);
-            while let Some(&(next_at, next)) = chars.peek() {
-                if !is_kana_or_kanji(next) {
-                    break;
-                }
-                last = (next_at, next);
-                chars.next();
-            }
+            let end = at + run;
             flush(&mut pending, &mut out);
-            if chars.peek().is_some_and(|(_, next)| attaches(*next)) {
-                out.push_str(&s[at..last.0]);
-                pending.push(last.1);
+            if s[end..].chars().next().is_some_and(attaches) {
+                out.push_str(&s[at..end - 3]);
+                pending.push_str(&s[end - 3..end]);
             } else {
-                out.push_str(&s[at..last.0 + last.1.len_utf8()]);
+                out.push_str(&s[at..end]);
             }
-        } else if is_stable(c) && chars.peek().is_none_or(|(_, next)| !attaches(*next)) {
+            at = end;
+            continue;
+        }
+        let c = s[at..].chars().next().expect("at is below the length");
+        at += c.len_utf8();
+        if is_stable(c) && s[at..].chars().next().is_none_or(|next| !attaches(next)) {
             flush(&mut pending, &mut out);
             push_folded(&mut out, c);
         } else {
@@ -56,6 +57,29 @@ pub fn fold(s: &str) -> String {
     }
     flush(&mut pending, &mut out);
     out
+}
+
+/// Length in bytes of the kana and kanji (as [`is_kana_or_kanji`]) that `bytes` starts with,
+/// read from the UTF-8 directly: all are three bytes long.
+fn kana_kanji_run(bytes: &[u8]) -> usize {
+    let mut len = 0;
+    while let [lead, second, third, ..] = bytes[len..] {
+        let kana_or_kanji = match lead {
+            // U+4E00 is E4 B8 80; U+9FFF is E9 BF BF.
+            0xE4 => second >= 0xB8,
+            0xE5..=0xE9 => true,
+            0xE3 => {
+                let c = 0x3000 | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F);
+                matches!(c, 0x3041..=0x3096 | 0x30A1..=0x30FA)
+            }
+            _ => false,
+        };
+        if !kana_or_kanji {
+            break;
+        }
+        len += 3;
+    }
+    len
 }
 
 /// Kana and kanji: NFKC leaves them, they are neither space nor punctuation, have no case,
@@ -199,6 +223,28 @@ mod tests {
             assert_eq!(fold(text), plain(text), "{text}");
         }
         assert_eq!(fold("ＡＢ　ｶﾞｲﾄﾞ①"), "abガイド1");
+    }
+
+    #[test]
+    fn folding_the_samples_and_a_synthetic_corpus_agrees_with_plain_nfkc() {
+        let plain = |s: &str| -> String {
+            nfkc(s)
+                .chars()
+                .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let (mut csv, mut truth) = (Vec::new(), Vec::new());
+        crate::bench::synth::write(300, 5, &mut csv, &mut truth).unwrap();
+        for sample in [crate::demo::MHLW_SAMPLE, crate::demo::MIC_SAMPLE, &csv] {
+            for line in String::from_utf8_lossy(sample).lines() {
+                assert_eq!(fold(line), plain(line), "{line}");
+            }
+        }
+        for c in ['\u{3040}', '\u{3097}', '\u{30A0}', '\u{30FB}', '\u{4DFF}', '\u{A000}'] {
+            let text = format!("漢{c}か");
+            assert_eq!(fold(&text), plain(&text), "{text}");
+        }
     }
 
     #[test]

@@ -81,12 +81,12 @@ pub fn map_data_row(
 
 /// Cells by field. A row short of cells is read with the profile's `short_row_missing`
 /// fields absent; a row with extra non-empty cells is an error.
-fn align(
+fn align<'r>(
     file: &str,
-    raw: &RawRow,
+    raw: &'r RawRow,
     layout: &Layout,
     warnings: &mut Vec<RowWarning>,
-) -> Result<Vec<(Field, usize, String)>, ImportError> {
+) -> Result<Vec<(Field, usize, &'r str)>, ImportError> {
     let width = layout.fields.len();
     let mut fields: Vec<Option<Field>> = layout.fields.clone();
     let cells = &raw.cells;
@@ -143,7 +143,9 @@ fn align(
         .iter()
         .zip(cells)
         .enumerate()
-        .filter_map(|(i, (f, c))| f.map(|f| (f, original_index(layout, f).unwrap_or(i), c.clone())))
+        .filter_map(|(i, (f, c))| {
+            f.map(|f| (f, original_index(layout, f).unwrap_or(i), c.as_str()))
+        })
         .collect())
 }
 
@@ -154,7 +156,7 @@ fn original_index(layout: &Layout, field: Field) -> Option<usize> {
 fn map_row(
     file: &str,
     line: usize,
-    cells: &[(Field, usize, String)],
+    cells: &[(Field, usize, &str)],
     layout: &Layout,
     phrases: &StockPhrases,
 ) -> Result<ImportRow, ImportError> {
@@ -162,9 +164,11 @@ fn map_row(
     let get = |field: Field| -> Option<(usize, String)> {
         let (_, index, cell) = cells.iter().find(|(f, _, _)| *f == field)?;
         let text = if profile.html {
-            html::to_text(cell)
+            std::borrow::Cow::Owned(html::to_text(cell))
+        } else if cell.contains('\r') {
+            std::borrow::Cow::Owned(cell.replace("\r\n", "\n"))
         } else {
-            cell.replace("\r\n", "\n")
+            std::borrow::Cow::Borrowed(*cell)
         };
         let text = strip_formula_guard(text.trim());
         (!profile.is_none_marker(&text)).then_some((*index, text))
