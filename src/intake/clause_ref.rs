@@ -124,7 +124,8 @@ pub fn parse_cell(cell: &str) -> Vec<ClauseRef> {
 /// has a digit, so only the runs of those characters around a digit are normalised and
 /// matched, with the characters just outside a run as context: a comment of 2,000 characters
 /// usually has a handful of such runs. (Matching whole texts took a third of an import's
-/// reading time.)
+/// reading time.) A run without a dot, a parenthesis, a circled number or 章 cannot hold a
+/// reference that counts in text, and is not matched at all: `2026年`, `100件`.
 pub fn parse_text(text: &str) -> Vec<ClauseRef> {
     let mut refs = Vec::new();
     let mut from = 0;
@@ -139,28 +140,33 @@ pub fn parse_text(text: &str) -> Vec<ClauseRef> {
             .char_indices()
             .find(|(_, c)| !may_be_in_reference(*c))
             .map_or(text.len(), |(at, _)| digit + at);
+        from = end;
+        if !text[start..end].contains(makes_a_text_reference) {
+            continue;
+        }
         let run = join_spaced_numbers(&normalize_width(&text[start..end]));
         let around = Around {
             before: text[..start].chars().next_back().map(narrow),
-            after: text[end..]
-                .chars()
-                .take(AFTER_WORD_CHARS)
-                .map(narrow)
-                .collect(),
+            after: &text[end..],
         };
         find_clauses_in(&run, &around, false, &mut refs);
-        from = end;
     }
     refs
 }
 
+/// Characters of which a reference in text has at least one: a level's dot, an item's
+/// parenthesis, a circled number, or 章 of `第3章`.
+fn makes_a_text_reference(c: char) -> bool {
+    matches!(c, '.' | '．' | '(' | '（' | '①'..='⑳' | '章')
+}
+
 /// What surrounds the text being matched, when it is a run cut out of a longer text.
 #[derive(Default)]
-struct Around {
+struct Around<'t> {
     /// The character before the run, width-normalised.
     before: Option<char>,
-    /// The first characters after it, width-normalised.
-    after: String,
+    /// The text after the run, as written.
+    after: &'t str,
 }
 
 /// Enough characters after a run for the longest of [`NOT_A_CLAUSE_AFTER`].
@@ -298,8 +304,12 @@ fn find_clauses_in(
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '/') {
             continue;
         }
+        let narrowed: String;
         let after = match &text[whole.end()..] {
-            "" => around.after.as_str(),
+            "" => {
+                narrowed = around.after.chars().take(AFTER_WORD_CHARS).map(narrow).collect();
+                narrowed.as_str()
+            }
             rest => rest,
         };
         if NOT_A_CLAUSE_AFTER.iter().any(|w| after.starts_with(w)) || before == Some('第') {
