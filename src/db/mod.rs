@@ -4,6 +4,7 @@
 pub mod bulk;
 pub mod schema;
 pub mod search_index;
+pub mod stamp;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;

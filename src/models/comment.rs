@@ -1,6 +1,6 @@
 use super::list_cache::ListCache;
 use super::{Conn, QueryResult};
-use crate::db::{now, schema::*};
+use crate::db::{schema::*, stamp::Stamp};
 use crate::domain::{CategoryId, CommentId, CommentNo, ConsultationId, SubmissionId};
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -62,7 +62,7 @@ pub fn insert_many(
     conn: &mut Conn,
     rows: &[NewComment],
 ) -> QueryResult<Vec<(CommentNo, CommentId)>> {
-    let t = now();
+    let t = Stamp::now();
     // Owned values: diesel reuses the prepared statement only for rows that own their data.
     let values: Vec<_> = rows
         .iter()
@@ -78,8 +78,8 @@ pub fn insert_many(
                 comments::page.eq(c.page.map(str::to_string)),
                 comments::category_id.eq(c.category.map(|id| id.0)),
                 comments::match_key.eq(c.match_key.to_string()),
-                comments::created_at.eq(t),
-                comments::updated_at.eq(t),
+                comments::created_at.eq(t.clone()),
+                comments::updated_at.eq(t.clone()),
             )
         })
         .collect();

@@ -1,5 +1,5 @@
 use super::{Conn, QueryResult};
-use crate::db::{now, schema::responses};
+use crate::db::{now, schema::responses, stamp::Stamp};
 use crate::domain::{CommentId, Disposition, ResponseState};
 use diesel::prelude::*;
 
@@ -48,7 +48,7 @@ pub fn insert_many(
     rows: &[(CommentId, Disposition, &str)],
     state: ResponseState,
 ) -> QueryResult<usize> {
-    let t = now();
+    let t = Stamp::now();
     let values: Vec<_> = rows
         .iter()
         .map(|(comment, disposition, body)| {
@@ -58,8 +58,8 @@ pub fn insert_many(
                 responses::body.eq(body.to_string()),
                 responses::state.eq(state.code()),
                 responses::version.eq(1),
-                responses::created_at.eq(t),
-                responses::updated_at.eq(t),
+                responses::created_at.eq(t.clone()),
+                responses::updated_at.eq(t.clone()),
             )
         })
         .collect();

@@ -1,5 +1,5 @@
 use super::{Conn, QueryResult};
-use crate::db::{now, schema::submissions};
+use crate::db::{schema::submissions, stamp::Stamp};
 use crate::domain::{ConsultationId, SubmissionId, SubmitterId};
 use diesel::prelude::*;
 
@@ -25,7 +25,7 @@ pub fn insert_many(
     conn: &mut Conn,
     rows: &[NewSubmission],
 ) -> QueryResult<Vec<(Option<i32>, SubmissionId)>> {
-    let t = now();
+    let t = Stamp::now();
     let values: Vec<_> = rows
         .iter()
         .map(|s| {
@@ -36,7 +36,7 @@ pub fn insert_many(
                 submissions::source_row.eq(s.source_row),
                 submissions::channel.eq(s.channel.to_string()),
                 submissions::body.eq(s.body.map(str::to_string)),
-                submissions::created_at.eq(t),
+                submissions::created_at.eq(t.clone()),
             )
         })
         .collect();
