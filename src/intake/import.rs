@@ -363,7 +363,7 @@ impl RowWriter {
     /// Writes the waiting rows: submissions, comments, clause references and answers each in
     /// one statement.
     fn flush(&mut self, conn: &mut models::Conn, report: &mut ImportReport) -> anyhow::Result<()> {
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
         if pending.is_empty() {
             return Ok(());
         }
@@ -383,36 +383,37 @@ impl RowWriter {
         )?
         .into_iter()
         .collect();
+        // The texts move into the statements; what is read below stays.
         let comments: HashMap<CommentNo, CommentId> = comment::insert_many(
             conn,
-            &pending
-                .iter()
+            pending
+                .iter_mut()
                 .map(|p| comment::NewComment {
                     consultation: self.consultation,
                     submission: submissions[&Some(p.row.line as i32)],
                     no: p.no,
-                    body: &p.row.body,
-                    volume: p.row.volume.as_deref(),
-                    chapter: p.row.chapter.as_deref(),
-                    page: p.row.page.as_deref(),
+                    body: std::mem::take(&mut p.row.body),
+                    volume: p.row.volume.take(),
+                    chapter: p.row.chapter.clone(),
+                    page: p.row.page.take(),
                     category: p.category,
-                    match_key: &p.key,
+                    match_key: std::mem::take(&mut p.key),
                 })
-                .collect::<Vec<_>>(),
+                .collect(),
         )?
         .into_iter()
         .collect();
         let refs: Vec<_> = pending
-            .iter()
+            .iter_mut()
             .flat_map(|p| {
-                p.row
-                    .clause_refs
-                    .iter()
-                    .map(|(source, r)| (comments[&p.no], *source, r))
+                let id = comments[&p.no];
+                std::mem::take(&mut p.row.clause_refs)
+                    .into_iter()
+                    .map(move |(source, r)| (id, source, r))
             })
             .collect();
         if !refs.is_empty() {
-            models::clause_ref::insert_many(conn, &refs)?;
+            models::clause_ref::insert_many(conn, refs)?;
         }
         let answers: Vec<_> = pending
             .iter()

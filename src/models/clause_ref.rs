@@ -37,17 +37,20 @@ pub fn insert(
         .execute(conn)
 }
 
-/// Inserts many references in one statement: (comment, where found, reference).
-pub fn insert_many(conn: &mut Conn, rows: &[(CommentId, &str, &ClauseRef)]) -> QueryResult<usize> {
+/// Inserts many references in multi-row statements: (comment, where found, reference).
+pub fn insert_many(
+    conn: &mut Conn,
+    rows: Vec<(CommentId, &'static str, ClauseRef)>,
+) -> QueryResult<usize> {
     let values: Vec<_> = rows
-        .iter()
+        .into_iter()
         .map(|(comment, source, r)| {
             (
                 comment_clause_refs::comment_id.eq(comment.0),
                 comment_clause_refs::source.eq(source.to_string()),
-                comment_clause_refs::raw.eq(r.raw.clone()),
-                comment_clause_refs::clause_path.eq(r.path.clone()),
-                comment_clause_refs::detail.eq(r.detail.clone()),
+                comment_clause_refs::raw.eq(r.raw),
+                comment_clause_refs::clause_path.eq(r.path),
+                comment_clause_refs::detail.eq(r.detail),
                 comment_clause_refs::page_from.eq(r.pages.map(|p| p.0 as i32)),
                 comment_clause_refs::page_to.eq(r.pages.map(|p| p.1 as i32)),
             )

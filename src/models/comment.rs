@@ -39,45 +39,41 @@ impl Comment {
     }
 }
 
-pub struct NewComment<'a> {
+/// A comment to insert, owning its text: the statement takes it over without a copy.
+pub struct NewComment {
     pub consultation: ConsultationId,
     pub submission: SubmissionId,
     pub no: CommentNo,
-    pub body: &'a str,
-    pub volume: Option<&'a str>,
-    pub chapter: Option<&'a str>,
-    pub page: Option<&'a str>,
+    pub body: String,
+    pub volume: Option<String>,
+    pub chapter: Option<String>,
+    pub page: Option<String>,
     pub category: Option<CategoryId>,
     /// `text::match_key(body)`, computed once by the caller.
-    pub match_key: &'a str,
-}
-
-pub fn insert(conn: &mut Conn, c: &NewComment) -> QueryResult<CommentId> {
-    let ids = insert_many(conn, std::slice::from_ref(c))?;
-    Ok(ids[0].1)
+    pub match_key: String,
 }
 
 /// Inserts many comments in multi-row statements; returns each one's No. with its id.
 pub fn insert_many(
     conn: &mut Conn,
-    rows: &[NewComment],
+    rows: Vec<NewComment>,
 ) -> QueryResult<Vec<(CommentNo, CommentId)>> {
     let t = Stamp::now();
     // Owned values: diesel reuses the prepared statement only for rows that own their data.
     let values: Vec<_> = rows
-        .iter()
+        .into_iter()
         .map(|c| {
             (
                 comments::consultation_id.eq(c.consultation.0),
                 comments::submission_id.eq(c.submission.0),
                 comments::number.eq(c.no.number),
                 comments::part.eq(c.no.part),
-                comments::body.eq(c.body.to_string()),
-                comments::volume.eq(c.volume.map(str::to_string)),
-                comments::chapter.eq(c.chapter.map(str::to_string)),
-                comments::page.eq(c.page.map(str::to_string)),
+                comments::body.eq(c.body),
+                comments::volume.eq(c.volume),
+                comments::chapter.eq(c.chapter),
+                comments::page.eq(c.page),
                 comments::category_id.eq(c.category.map(|id| id.0)),
-                comments::match_key.eq(c.match_key.to_string()),
+                comments::match_key.eq(c.match_key),
                 comments::created_at.eq(t.clone()),
                 comments::updated_at.eq(t.clone()),
             )
