@@ -31,19 +31,15 @@ pub fn fold(s: &str) -> String {
     };
     let mut at = 0;
     while at < s.len() {
-        let run = kana_kanji_run(&s.as_bytes()[at..]);
-        if run > 0 {
-            // A run of kana and kanji is copied as it is, but for a last one that something
-            // attaches to.
-            let end = at + run;
+        if plain(&s.as_bytes()[at..]).is_some() {
             flush(&mut pending, &mut out);
-            if s[end..].chars().next().is_some_and(attaches) {
-                out.push_str(&s[at..end - 3]);
-                pending.push_str(&s[end - 3..end]);
-            } else {
-                out.push_str(&s[at..end]);
+            let run = fold_plain_run(s, at, &mut out);
+            // The last one goes to the normaliser after all if something attaches to it.
+            if s[run.end..].chars().next().is_some_and(attaches) {
+                out.truncate(out.len() - run.last_folded_len);
+                pending.push_str(&s[run.last_at..run.end]);
             }
-            at = end;
+            at = run.end;
             continue;
         }
         let c = s[at..].chars().next().expect("at is below the length");
@@ -59,27 +55,108 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Length in bytes of the kana and kanji (as [`is_kana_or_kanji`]) that `bytes` starts with,
-/// read from the UTF-8 directly: all are three bytes long.
-fn kana_kanji_run(bytes: &[u8]) -> usize {
-    let mut len = 0;
-    while let [lead, second, third, ..] = bytes[len..] {
-        let kana_or_kanji = match lead {
-            // U+4E00 is E4 B8 80; U+9FFF is E9 BF BF.
-            0xE4 => second >= 0xB8,
-            0xE5..=0xE9 => true,
-            0xE3 => {
-                let c = 0x3000 | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F);
-                matches!(c, 0x3041..=0x3096 | 0x30A1..=0x30FA)
+/// What folding does with a character that needs no normaliser: most of a Japanese text.
+enum Plain {
+    /// Kept as it is (this many bytes).
+    Keep(usize),
+    /// Dropped, as a space or punctuation (this many bytes).
+    Drop(usize),
+    /// An ASCII capital, lower-cased.
+    Lower(u8),
+}
+
+/// How the character `bytes` starts with folds, if it is ASCII, kana, kanji or CJK
+/// punctuation (U+3001–U+3029), read from its UTF-8 directly; `None` for any other.
+#[inline(always)]
+fn plain(bytes: &[u8]) -> Option<Plain> {
+    match *bytes {
+        [b, ..] if b.is_ascii() => Some(if (b as char).is_whitespace() || b.is_ascii_punctuation() {
+            Plain::Drop(1)
+        } else if b.is_ascii_uppercase() {
+            Plain::Lower(b)
+        } else {
+            Plain::Keep(1)
+        }),
+        [lead, second, third, ..] => {
+            // Without branching on which: kana and kanji alternate too often for a predictor.
+            // U+4E00 is E4 B8 80, U+9FFF is E9 BF BF; U+3000–U+30FF are E3 80 80 – E3 83 BF.
+            let kanji = (lead.wrapping_sub(0xE5) < 5) | ((lead == 0xE4) & (second >= 0xB8));
+            let in_30 = (lead == 0xE3) & (second & 0xFC == 0x80);
+            let class_30 = PLAIN_30[usize::from(second & 0x03) << 6 | usize::from(third & 0x3F)];
+            match u8::from(kanji) | (class_30 & u8::from(in_30).wrapping_neg()) {
+                KEEP => Some(Plain::Keep(3)),
+                DROP => Some(Plain::Drop(3)),
+                _ => None,
             }
-            _ => false,
-        };
-        if !kana_or_kanji {
-            break;
         }
-        len += 3;
+        _ => None,
     }
-    len
+}
+
+const KEEP: u8 = 1;
+const DROP: u8 = 2;
+
+/// [`plain`]'s answer for U+3000–U+30FF: kana kept, CJK punctuation dropped, the rest of
+/// U+3001–U+3029 kept, anything else (0) left to the normaliser.
+const PLAIN_30: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = 0x3000 + i as u32;
+        table[i] = match c {
+            0x3041..=0x3096 | 0x30A1..=0x30FA => KEEP,
+            0x3001..=0x3029 => match char::from_u32(c) {
+                Some(c) if is_punctuation(c) => DROP,
+                _ => KEEP,
+            },
+            _ => 0,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// Where a run of [`plain`] characters folded by [`fold_plain_run`] ends, and its last one.
+struct PlainRun {
+    end: usize,
+    last_at: usize,
+    /// Bytes the last character added to the output.
+    last_folded_len: usize,
+}
+
+/// Folds the run of [`plain`] characters starting at `at` into `out`, copying whole spans.
+fn fold_plain_run(s: &str, mut at: usize, out: &mut String) -> PlainRun {
+    let mut copy_from = at;
+    let mut run = PlainRun {
+        end: at,
+        last_at: at,
+        last_folded_len: 0,
+    };
+    while let Some(kind) = plain(&s.as_bytes()[at..]) {
+        run.last_at = at;
+        match kind {
+            Plain::Keep(len) => {
+                at += len;
+                run.last_folded_len = len;
+            }
+            Plain::Drop(len) => {
+                out.push_str(&s[copy_from..at]);
+                at += len;
+                copy_from = at;
+                run.last_folded_len = 0;
+            }
+            Plain::Lower(b) => {
+                out.push_str(&s[copy_from..at]);
+                out.push(char::from(b.to_ascii_lowercase()));
+                at += 1;
+                copy_from = at;
+                run.last_folded_len = 1;
+            }
+        }
+    }
+    out.push_str(&s[copy_from..at]);
+    run.end = at;
+    run
 }
 
 /// Kana and kanji: NFKC leaves them, they are neither space nor punctuation, have no case,
@@ -133,7 +210,7 @@ fn push_folded(out: &mut String, c: char) {
     }
 }
 
-fn is_punctuation(c: char) -> bool {
+const fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(
             c,
@@ -219,6 +296,7 @@ mod tests {
             "a<\u{338}b ｶ\u{FF9E}漢\u{FF9E}、か\u{FF9F}。",
             "e\u{301}漢字かな\u{3099}カナ漢\u{301}\u{302}字ｶﾞ",
             "ゟヿ㈱漢字カナ\u{3099}",
+            "ABC\u{0B}DeF\tX<\u{338}y A\u{301}B。\u{3099}、々〆〇〒\u{302A}〃「\u{301}",
         ] {
             assert_eq!(fold(text), plain(text), "{text}");
         }
