@@ -12,9 +12,17 @@ pub fn nfkc(s: &str) -> String {
 /// The key two comments share when they say exactly the same thing: NFKC, no spaces,
 /// no punctuation, lower case.
 pub fn match_key(s: &str) -> String {
-    let folded = fold(s);
-    let digest = Sha256::digest(folded.as_bytes());
-    hex::encode(&digest[..16])
+    thread_local! {
+        // One buffer per thread for the folded text, which is only hashed: an import keys a
+        // million texts of a few KB each.
+        static FOLDED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    FOLDED.with_borrow_mut(|folded| {
+        folded.clear();
+        fold_into(s, folded);
+        let digest = Sha256::digest(folded.as_bytes());
+        hex::encode(&digest[..16])
+    })
 }
 
 /// The text as compared for 同旨: NFKC, lower case, no spaces or punctuation.
@@ -22,6 +30,12 @@ pub fn match_key(s: &str) -> String {
 /// forms, half-width kana, combining marks…) go through the normaliser.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`], appending to `out`.
+fn fold_into(s: &str, out: &mut String) {
     let mut pending = String::new();
     let flush = |pending: &mut String, out: &mut String| {
         if !pending.is_empty() {
@@ -32,8 +46,8 @@ pub fn fold(s: &str) -> String {
     let mut at = 0;
     while at < s.len() {
         if plain(&s.as_bytes()[at..]).is_some() {
-            flush(&mut pending, &mut out);
-            let run = fold_plain_run(s, at, &mut out);
+            flush(&mut pending, out);
+            let run = fold_plain_run(s, at, out);
             // The last one goes to the normaliser after all if something attaches to it.
             if s[run.end..].chars().next().is_some_and(attaches) {
                 out.truncate(out.len() - run.last_folded_len);
@@ -45,14 +59,13 @@ pub fn fold(s: &str) -> String {
         let c = s[at..].chars().next().expect("at is below the length");
         at += c.len_utf8();
         if is_stable(c) && s[at..].chars().next().is_none_or(|next| !attaches(next)) {
-            flush(&mut pending, &mut out);
-            push_folded(&mut out, c);
+            flush(&mut pending, out);
+            push_folded(out, c);
         } else {
             pending.push(c);
         }
     }
-    flush(&mut pending, &mut out);
-    out
+    flush(&mut pending, out);
 }
 
 /// What folding does with a character that needs no normaliser: most of a Japanese text.
@@ -70,13 +83,15 @@ enum Plain {
 #[inline(always)]
 fn plain(bytes: &[u8]) -> Option<Plain> {
     match *bytes {
-        [b, ..] if b.is_ascii() => Some(if (b as char).is_whitespace() || b.is_ascii_punctuation() {
-            Plain::Drop(1)
-        } else if b.is_ascii_uppercase() {
-            Plain::Lower(b)
-        } else {
-            Plain::Keep(1)
-        }),
+        [b, ..] if b.is_ascii() => {
+            Some(if (b as char).is_whitespace() || b.is_ascii_punctuation() {
+                Plain::Drop(1)
+            } else if b.is_ascii_uppercase() {
+                Plain::Lower(b)
+            } else {
+                Plain::Keep(1)
+            })
+        }
         [lead, second, third, ..] => {
             // Without branching on which: kana and kanji alternate too often for a predictor.
             // U+4E00 is E4 B8 80, U+9FFF is E9 BF BF; U+3000–U+30FF are E3 80 80 – E3 83 BF.
@@ -319,7 +334,9 @@ mod tests {
                 assert_eq!(fold(line), plain(line), "{line}");
             }
         }
-        for c in ['\u{3040}', '\u{3097}', '\u{30A0}', '\u{30FB}', '\u{4DFF}', '\u{A000}'] {
+        for c in [
+            '\u{3040}', '\u{3097}', '\u{30A0}', '\u{30FB}', '\u{4DFF}', '\u{A000}',
+        ] {
             let text = format!("漢{c}か");
             assert_eq!(fold(&text), plain(&text), "{text}");
         }

@@ -32,10 +32,7 @@ impl Stamp {
 }
 
 impl ToSql<Timestamp, diesel::sqlite::Sqlite> for Stamp {
-    fn to_sql<'b>(
-        &'b self,
-        out: &mut Output<'b, '_, diesel::sqlite::Sqlite>,
-    ) -> serialize::Result {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, diesel::sqlite::Sqlite>) -> serialize::Result {
         out.set_value(&*self.text);
         Ok(IsNull::No)
     }

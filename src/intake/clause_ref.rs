@@ -307,7 +307,12 @@ fn find_clauses_in(
         let narrowed: String;
         let after = match &text[whole.end()..] {
             "" => {
-                narrowed = around.after.chars().take(AFTER_WORD_CHARS).map(narrow).collect();
+                narrowed = around
+                    .after
+                    .chars()
+                    .take(AFTER_WORD_CHARS)
+                    .map(narrow)
+                    .collect();
                 narrowed.as_str()
             }
             rest => rest,
