@@ -35,16 +35,20 @@ pub fn with_rollback_journal<T>(
         }
     }
     let result = load(conn);
+    let mut restored = Ok(());
     if switched {
         if let DbConnection::Sqlite(c) = conn {
-            c.batch_execute("PRAGMA temp_store = DEFAULT; PRAGMA foreign_keys = ON;")?;
+            restored = c.batch_execute("PRAGMA temp_store = DEFAULT; PRAGMA foreign_keys = ON;");
             // Every new connection asks for WAL too: a failure here only delays it.
             if let Err(e) = set_journal_mode(c, "WAL") {
                 tracing::warn!(error = %e, "could not switch back to WAL after a bulk load");
             }
         }
     }
-    result.map(|value| (switched, value))
+    // The load's own error first: it says what went wrong with the data.
+    let value = result?;
+    restored?;
+    Ok((switched, value))
 }
 
 fn set_journal_mode(conn: &mut diesel::SqliteConnection, mode: &str) -> QueryResult<String> {
