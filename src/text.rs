@@ -118,12 +118,10 @@ const PLAIN_30: [u8; 256] = {
     let mut i = 0;
     while i < 256 {
         let c = 0x3000 + i as u32;
-        table[i] = match c {
-            0x3041..=0x3096 | 0x30A1..=0x30FA => KEEP,
-            0x3001..=0x3029 => match char::from_u32(c) {
-                Some(c) if is_punctuation(c) => DROP,
-                _ => KEEP,
-            },
+        table[i] = match char::from_u32(c) {
+            Some(c) if is_kana_or_kanji(c) => KEEP,
+            Some(c @ '\u{3001}'..='\u{3029}') if is_punctuation(c) => DROP,
+            Some('\u{3001}'..='\u{3029}') => KEEP,
             _ => 0,
         };
         i += 1;
@@ -176,7 +174,7 @@ fn fold_plain_run(s: &str, mut at: usize, out: &mut String) -> PlainRun {
 
 /// Kana and kanji: NFKC leaves them, they are neither space nor punctuation, have no case,
 /// and never merge with what comes before them.
-fn is_kana_or_kanji(c: char) -> bool {
+const fn is_kana_or_kanji(c: char) -> bool {
     matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}')
 }
 
