@@ -566,6 +566,12 @@ fn print_report(r: &ImportReport) {
         r.responses_added,
         r.revisions_added
     );
+    if r.individuals + r.organizations > 0 {
+        println!(
+            "提出者: 個人 {} 人 / 法人・団体 {} 件（属性の列と名称から判定。法人・団体と示されない提出者は個人として扱い、名前を公表しません。誤りは意見の画面で直せます）",
+            r.individuals, r.organizations
+        );
+    }
 }
 
 fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {

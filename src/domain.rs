@@ -94,18 +94,62 @@ coded_enum!(
 );
 
 impl SubmitterKind {
-    /// Reads a 属性 cell as written in the tables: 個人, 法人, 団体, 法人・団体, 事業者, ….
+    /// Reads a 属性 cell as written in the tables: 個人, 法人, 団体, 法人・団体, 事業者, 会社員, ….
+    /// `None` when the cell is empty or says neither (then the name decides: see `classify`).
+    /// Words for a person's occupation (会社員, 団体職員, 自営業) are a person.
     pub fn from_attribute(attr: &str) -> Option<Self> {
-        let a = attr.trim();
+        let a = crate::text::nfkc(attr.trim());
         if a.is_empty() {
             None
-        } else if a.contains("個人") {
+        } else if PERSON_ATTRIBUTE.is_match(&a) {
             Some(SubmitterKind::Individual)
-        } else {
+        } else if ORGANIZATION_WORD.is_match(&a) {
             Some(SubmitterKind::Organization)
+        } else {
+            None
         }
     }
+
+    /// A submitter is an individual unless the data says organisation: the 属性 cell, or
+    /// a name of an organisation's shape (株式会社…, …協会, …大学, an acronym such as JAHIS).
+    /// When unsure, a person: their name is then never published.
+    pub fn classify(attribute: &str, name: &str) -> Self {
+        Self::from_attribute(attribute).unwrap_or_else(|| {
+            if looks_like_organization(name) {
+                SubmitterKind::Organization
+            } else {
+                SubmitterKind::Individual
+            }
+        })
+    }
 }
+
+/// Whether a name has the shape of an organisation's (not of a person's).
+pub fn looks_like_organization(name: &str) -> bool {
+    let n = crate::text::nfkc(name.trim());
+    !n.starts_with("個人") && (ORGANIZATION_WORD.is_match(&n) || ORGANIZATION_NAME.is_match(&n))
+}
+
+static PERSON_ATTRIBUTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        "個人|員$|職員|役員|自営|主婦|主夫|学生|無職|年金|パート|アルバイト|医師$|歯科医師$|薬剤師$|看護師$|弁護士$|患者|市民|県民|都民|国民",
+    )
+    .expect("static regex")
+});
+
+static ORGANIZATION_WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        "法人|団体|企業|事業者|事業所|会社|組合|協会|協議会|連合会|連盟|財団|社団|機構|機関|自治体|医療機関|病院|大学|学会|研究所|省|庁|行政",
+    )
+    .expect("static regex")
+});
+
+static ORGANIZATION_NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)\(株\)|\(有\)|㈱|㈲|会$|部$|課$|室$|局$|センター|クリニック|医院|診療所|薬局|銀行|ホールディングス|グループ|製薬|工業|電機|商事|事務所|役所|役場|[都道府県市区町村]$|\b(inc|corp|co|ltd|llc|llp|gmbh|k\.k)\b\.?|(?-i:^[A-Z0-9&・\- ]{3,}$)",
+    )
+    .expect("static regex")
+});
 
 coded_enum!(
     /// A 同旨 group's life: proposed by the machine, then confirmed or rejected by staff.
@@ -191,5 +235,41 @@ mod tests {
             Some(SubmitterKind::Organization)
         );
         assert_eq!(SubmitterKind::from_attribute(" "), None);
+        assert_eq!(
+            SubmitterKind::from_attribute("会社員"),
+            Some(SubmitterKind::Individual)
+        );
+        assert_eq!(
+            SubmitterKind::from_attribute("団体職員"),
+            Some(SubmitterKind::Individual)
+        );
+        assert_eq!(SubmitterKind::from_attribute("その他"), None);
+    }
+
+    #[test]
+    fn a_submitter_is_a_person_unless_the_data_says_organisation() {
+        use SubmitterKind::*;
+        for (attribute, name, kind) in [
+            ("", "佐藤花子", Individual),
+            ("会社員", "鈴木一郎", Individual),
+            ("その他", "Taro Yamada", Individual),
+            ("", "個人Ｃ", Individual),
+            ("", "株式会社ＡＢＣ", Organization),
+            ("", "一般社団法人日本医療情報学会", Organization),
+            ("", "日本医師会", Organization),
+            ("", "（株）テスト", Organization),
+            ("", "JAHIS", Organization),
+            ("", "Example Co., Ltd.", Organization),
+            ("", "横浜市", Organization),
+            ("", "情報システム部", Organization),
+            ("法人", "山田", Organization),
+            ("個人", "日本医師会", Individual),
+        ] {
+            assert_eq!(
+                SubmitterKind::classify(attribute, name),
+                kind,
+                "{attribute} {name}"
+            );
+        }
     }
 }

@@ -18,8 +18,27 @@ pub enum AppError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("処理が中断されました")]
     Blocking(#[from] actix_web::error::BlockingError),
+    #[error("ほかの処理がデータベースに書き込み中です。しばらくしてからもう一度送信してください（入力した内容は失われていません）")]
+    Busy,
     #[error("処理に失敗しました")]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
+}
+
+/// A write a stage module refuses because of what was asked (an id of another
+/// consultation, a value out of range): the user's mistake, answered 400 with its message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+impl From<anyhow::Error> for AppError {
+    fn from(e: anyhow::Error) -> Self {
+        use crate::db::MaybeBusy;
+        match e.downcast::<Refused>() {
+            Ok(r) => AppError::BadRequest(r.0),
+            Err(e) if e.is_busy() => AppError::Busy,
+            Err(e) => AppError::Internal(e),
+        }
+    }
 }
 
 impl ResponseError for AppError {
@@ -31,6 +50,10 @@ impl ResponseError for AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(e) if crate::db::MaybeBusy::is_busy(e) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -42,10 +65,16 @@ impl ResponseError for AppError {
         }
         let message = if status == StatusCode::NOT_FOUND {
             "ページが見つかりません".to_string()
+        } else if status == StatusCode::SERVICE_UNAVAILABLE {
+            AppError::Busy.to_string()
         } else {
             self.to_string()
         };
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(("Retry-After", "5"));
+        }
+        response
             .content_type("text/html; charset=utf-8")
             .body(crate::web::layout::error_page(&message).into_string())
     }

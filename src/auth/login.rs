@@ -1,8 +1,10 @@
 //! Login: password check with slow-down after failures and a temporary lock-out.
 
-use super::password;
+use super::accounts::Actor;
+use super::{password, token};
+use crate::db::DbConnection;
 use crate::models::user::{self, User};
-use crate::models::Conn;
+use crate::models::{audit, session};
 use chrono::{Duration, NaiveDateTime};
 
 /// Consecutive failures that lock an account.
@@ -32,34 +34,96 @@ pub fn delay_after(failures: i32) -> std::time::Duration {
     std::time::Duration::from_millis(ms.min(4000))
 }
 
-/// Checks a login and password and records the result on the user.
+/// Checks a login and password and records the result on the user. A check is reserved
+/// before the (slow) password is verified: one statement counts it against the user and
+/// refuses it while the account is locked, so however many requests arrive at once, at
+/// most `MAX_FAILURES` passwords are tried before the lock.
 pub fn attempt(
-    conn: &mut Conn,
+    conn: &mut DbConnection,
     login: &str,
     pw: &str,
     now: NaiveDateTime,
-) -> diesel::QueryResult<Outcome> {
+) -> anyhow::Result<Outcome> {
     let Some(u) = user::find_by_login(conn, login)? else {
         // Same work as a real check, so timing does not reveal which logins exist.
         password::verify(pw, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$aW52YWxpZGludmFsaWRpbnZhbGlkaW52YWxpZGk");
         return Ok(Outcome::Refused { failures: 0 });
     };
+    let reserved = crate::db::transaction(conn, |conn| {
+        user::reserve_login_check(
+            conn,
+            u.id,
+            now,
+            MAX_FAILURES,
+            Duration::minutes(LOCK_MINUTES),
+        )
+    })?;
+    let checks = match reserved {
+        user::Reservation::Locked { until } => return Ok(Outcome::Locked { until }),
+        user::Reservation::Granted { checks } => checks,
+    };
+    if !password::verify(pw, &u.password_hash) {
+        return Ok(if checks >= MAX_FAILURES {
+            Outcome::Locked {
+                until: now + Duration::minutes(LOCK_MINUTES),
+            }
+        } else {
+            Outcome::Refused { failures: checks }
+        });
+    }
     if u.disabled {
         return Ok(Outcome::Disabled);
     }
-    if let Some(until) = u.locked_until.filter(|t| *t > now) {
-        return Ok(Outcome::Locked { until });
-    }
-    if password::verify(pw, &u.password_hash) {
-        user::record_login_success(conn, u.id)?;
-        return Ok(Outcome::Success(Box::new(u)));
-    }
-    let failures = u.failed_logins + 1;
-    let locked_until = (failures >= MAX_FAILURES).then(|| now + Duration::minutes(LOCK_MINUTES));
-    user::record_login_failure(conn, u.id, failures, locked_until)?;
-    Ok(match locked_until {
-        Some(until) => Outcome::Locked { until },
-        None => Outcome::Refused { failures },
+    user::record_login_success(conn, u.id)?;
+    Ok(Outcome::Success(Box::new(u)))
+}
+
+/// Signs in: the password check, then for a success a new session, each outcome with its
+/// audit event. Returns the outcome and the new session's secret (for the cookie).
+pub fn sign_in(
+    conn: &mut DbConnection,
+    login: &str,
+    pw: &str,
+    now: NaiveDateTime,
+) -> anyhow::Result<(Outcome, Option<String>)> {
+    let outcome = attempt(conn, login, pw, now)?;
+    let secret = crate::db::transaction(conn, |conn| -> anyhow::Result<Option<String>> {
+        let actor = Actor::system(&format!("login:{login}"));
+        let (event, secret) = match &outcome {
+            Outcome::Success(u) => {
+                let secret = token::new_token();
+                session::create(conn, u.id(), &token::hash(&secret), &token::new_token())?;
+                let actor = Actor::of(u);
+                audit::record(conn, &actor.event("login_success", "user", Some(u.id)))?;
+                return Ok(Some(secret));
+            }
+            Outcome::Refused { failures } => {
+                let mut e = actor.event("login_failure", "user", None);
+                e.after = Some(serde_json::json!({"failures": failures}));
+                (e, None)
+            }
+            Outcome::Locked { until } => {
+                let mut e = actor.event("login_locked", "user", None);
+                e.after = Some(serde_json::json!({"locked_until": until.to_string()}));
+                (e, None)
+            }
+            Outcome::Disabled => (actor.event("login_disabled", "user", None), None),
+        };
+        audit::record(conn, &event)?;
+        Ok(secret)
+    })?;
+    Ok((outcome, secret))
+}
+
+/// Signs out: the session ends, with its audit event.
+pub fn sign_out(conn: &mut DbConnection, actor: &Actor, session_id: i64) -> anyhow::Result<()> {
+    crate::db::transaction(conn, |conn| {
+        session::delete(conn, session_id)?;
+        audit::record(
+            conn,
+            &actor.event("logout", "user", actor.user.map(|u| u.0)),
+        )?;
+        Ok(())
     })
 }
 

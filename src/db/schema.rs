@@ -45,6 +45,7 @@ diesel::table! {
         address -> Nullable<Text>,
         created_at -> Timestamp,
         public_number -> Nullable<Integer>,
+        kind_confirmed -> Bool,
     }
 }
 

@@ -68,6 +68,14 @@ pub fn save(
         return Ok(Outcome::Refused(why));
     }
     crate::db::transaction(conn, |conn| {
+        if let Some(id) = form.clause {
+            let owner = clause::find(conn, id)?.map(|c| c.consultation_id);
+            if owner != Some(consultation.0) {
+                return Ok(Outcome::Refused(
+                    "指定された項番はこの案件にありません".into(),
+                ));
+            }
+        }
         let label = match (form.clause, form.clause_label.trim()) {
             (Some(id), "") => clause::find(conn, id)?.map(|c| c.label).unwrap_or_default(),
             (_, l) => l.to_string(),

@@ -9,6 +9,7 @@ use super::ImportError;
 use crate::db::DbConnection;
 use crate::domain::{
     CategoryId, CommentId, CommentNo, ConsultationId, ResponseState, SubmissionId, SubmitterId,
+    SubmitterKind,
 };
 use crate::drafting::stock_phrases::StockPhrases;
 use crate::models::{
@@ -44,6 +45,9 @@ pub struct ImportReport {
     pub comments_already_present: usize,
     pub responses_added: usize,
     pub revisions_added: usize,
+    /// Submitters named in the file, by the kind they were classified as.
+    pub individuals: usize,
+    pub organizations: usize,
     pub warnings: Vec<RowWarning>,
 }
 
@@ -180,6 +184,12 @@ pub fn import_comments<R: Read + Seek + Send>(
             Ok(())
         })?;
         writer.flush(conn, &mut report)?;
+        for (kind, _) in writer.submitters.keys() {
+            match kind {
+                SubmitterKind::Individual => report.individuals += 1,
+                SubmitterKind::Organization => report.organizations += 1,
+            }
+        }
         if let Some(counts) = writer.counts.take() {
             counts.finish(conn)?;
         }
@@ -208,6 +218,7 @@ pub fn import_comments<R: Read + Seek + Send>(
                     "file": file, "sha256": stream.sha256, "profile": report.profile,
                     "rows": report.rows_read, "comments_added": report.comments_added,
                     "responses_added": report.responses_added, "revisions_added": report.revisions_added,
+                    "individuals": report.individuals, "organizations": report.organizations,
                 })),
             },
         )?;
@@ -252,7 +263,7 @@ struct RowWriter {
     renumber: bool,
     next_number: i32,
     categories: HashMap<String, CategoryId>,
-    submitters: HashMap<(String, String), SubmitterId>,
+    submitters: HashMap<(SubmitterKind, String), SubmitterId>,
     /// The match key of every No. already in the consultation (and written so far), as the
     /// 128-bit number its hex spells, to keep a million of them small.
     existing: HashMap<CommentNo, u128>,
@@ -334,7 +345,7 @@ impl RowWriter {
         };
         let submitter = match &row.submitter {
             Some(s) => {
-                let key = (s.kind.code().to_string(), s.name.clone());
+                let key = (s.kind, s.name.clone());
                 Some(match self.submitters.get(&key) {
                     Some(id) => *id,
                     None => {

@@ -218,12 +218,7 @@ fn map_row(
     };
     let submitter = text(Field::SubmitterName).map(|name| {
         let attribute = text(Field::SubmitterAttribute).unwrap_or_default();
-        let kind =
-            SubmitterKind::from_attribute(&attribute).unwrap_or(if name.starts_with("個人") {
-                SubmitterKind::Individual
-            } else {
-                SubmitterKind::Organization
-            });
+        let kind = SubmitterKind::classify(&attribute, &name);
         SubmitterRow {
             name,
             kind,

@@ -64,3 +64,11 @@ pub fn counts(
         .filter_map(|(c, n)| c.map(|c| (c, n)))
         .collect())
 }
+
+pub fn find(conn: &mut Conn, id: CategoryId) -> QueryResult<Option<Category>> {
+    categories::table
+        .find(id.0)
+        .select(Category::as_select())
+        .first(conn)
+        .optional()
+}

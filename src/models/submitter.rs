@@ -21,6 +21,8 @@ pub struct Submitter {
     pub created_at: chrono::NaiveDateTime,
     /// An individual's place among the consultation's individuals (1 = 個人A).
     pub public_number: Option<i32>,
+    /// Staff set the kind by hand (the check no longer questions it).
+    pub kind_confirmed: bool,
 }
 
 impl Submitter {
@@ -116,4 +118,34 @@ pub fn public_name(conn: &mut Conn, s: &Submitter) -> QueryResult<String> {
         "個人{}",
         crate::intake::column_letter(rank as usize)
     ))
+}
+
+pub fn find(conn: &mut Conn, id: SubmitterId) -> QueryResult<Option<Submitter>> {
+    submitters::table
+        .find(id.0)
+        .select(Submitter::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the kind as staff confirmed it. An individual gets the next public number (個人X)
+/// unless it had one.
+pub fn set_kind(conn: &mut Conn, s: &Submitter, kind: SubmitterKind) -> QueryResult<usize> {
+    let public_number = match (kind, s.public_number) {
+        (SubmitterKind::Individual, None) => {
+            let last: Option<i32> = submitters::table
+                .filter(submitters::consultation_id.eq(s.consultation_id))
+                .select(diesel::dsl::max(submitters::public_number))
+                .first(conn)?;
+            Some(last.unwrap_or(0) + 1)
+        }
+        (_, n) => n,
+    };
+    diesel::update(submitters::table.find(s.id))
+        .set((
+            submitters::kind.eq(kind.code()),
+            submitters::kind_confirmed.eq(true),
+            submitters::public_number.eq(public_number),
+        ))
+        .execute(conn)
 }

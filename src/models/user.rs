@@ -108,6 +108,54 @@ pub fn record_login_success(conn: &mut Conn, id: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
+/// Whether a password may be checked now, and how many checks (this one included) have
+/// failed or are under way since the last success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    Granted { checks: i32 },
+    Locked { until: chrono::NaiveDateTime },
+}
+
+/// Counts one password check against the user, unless the account is locked; the check that
+/// reaches `max` locks the account for `lock`. Run inside a transaction: the first statement
+/// writes, so concurrent reservations queue for the row (PostgreSQL) or the database (SQLite).
+pub fn reserve_login_check(
+    conn: &mut Conn,
+    id: i64,
+    at: chrono::NaiveDateTime,
+    max: i32,
+    lock: chrono::Duration,
+) -> QueryResult<Reservation> {
+    // A lock that has run out starts the count again.
+    diesel::update(users::table.find(id).filter(users::locked_until.le(at)))
+        .set((
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    let counted: Option<i32> =
+        diesel::update(users::table.find(id).filter(users::locked_until.is_null()))
+            .set(users::failed_logins.eq(users::failed_logins + 1))
+            .returning(users::failed_logins)
+            .get_result(conn)
+            .optional()?;
+    let Some(checks) = counted else {
+        let until: Option<chrono::NaiveDateTime> = users::table
+            .find(id)
+            .select(users::locked_until)
+            .first(conn)?;
+        return Ok(Reservation::Locked {
+            until: until.unwrap_or(at + lock),
+        });
+    };
+    if checks >= max {
+        diesel::update(users::table.find(id))
+            .set(users::locked_until.eq(Some(at + lock)))
+            .execute(conn)?;
+    }
+    Ok(Reservation::Granted { checks })
+}
+
 pub fn record_login_failure(
     conn: &mut Conn,
     id: i64,

@@ -18,6 +18,7 @@ pub enum ProblemKind {
     OriginalMismatch,
     OverlappingRevisions,
     PersonalInformation,
+    NamePublished,
     GroupAnsweredDifferently,
 }
 
@@ -125,6 +126,28 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
                 ),
                 link: link(no),
                 comment: Some(no.to_string()),
+            });
+        }
+    }
+    // Organisations are published by name: one whose name is not of an organisation's shape,
+    // and that staff have not confirmed, may be a person.
+    for s in crate::models::submitter::for_consultation(conn, consultation)? {
+        let org_by_data = SubmitterKind::from_attribute(&s.attribute)
+            == Some(SubmitterKind::Organization)
+            || crate::domain::looks_like_organization(&s.name);
+        if s.kind() == SubmitterKind::Organization && !s.kind_confirmed && !org_by_data {
+            let first = rows
+                .iter()
+                .find(|r| r.submitter.as_ref().is_some_and(|x| x.id == s.id))
+                .map(|r| r.comment.no());
+            out.push(Problem {
+                kind: ProblemKind::NamePublished,
+                message: format!(
+                    "{}提出者は法人・団体として名前がそのまま公表されますが、名称からは法人・団体と判断できません。個人なら種別を「個人」に、法人・団体なら確認のうえ「法人・団体」を選び直してください",
+                    first.map(|n| format!("No. {n}: ")).unwrap_or_default(),
+                ),
+                link: first.map(link).unwrap_or_else(|| format!("/c/{slug}")),
+                comment: first.map(|n| n.to_string()),
             });
         }
     }

@@ -6,4 +6,5 @@ pub mod duplicates;
 pub mod grouping;
 pub mod routing;
 pub mod split;
+pub mod submitters;
 pub mod tagging;

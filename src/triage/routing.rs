@@ -5,7 +5,7 @@ use crate::auth::accounts::Actor;
 use crate::db::schema::{assignments, comments};
 use crate::db::DbConnection;
 use crate::domain::{ConsultationId, UserId};
-use crate::models::{clause, comment::Comment, routing_rule::RoutingRule};
+use crate::models::{clause, comment::Comment, routing_rule, routing_rule::RoutingRule};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,4 +86,58 @@ mod tests {
         assert!(!covers("3.2", "3.21"));
         assert!(!covers("3.2", "3.1"));
     }
+}
+
+/// Adds a routing rule (a clause prefix and/or a category of this consultation → a drafter),
+/// with its audit event, in one transaction.
+pub fn add_rule(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::auth::accounts::Actor,
+    consultation: ConsultationId,
+    clause_prefix: Option<&str>,
+    category: Option<crate::domain::CategoryId>,
+    drafter: crate::domain::UserId,
+) -> anyhow::Result<i64> {
+    if clause_prefix.is_none() && category.is_none() {
+        return Err(
+            crate::error::Refused("項番か分類の少なくとも一方を指定してください".into()).into(),
+        );
+    }
+    crate::db::transaction(conn, |conn| {
+        if let Some(id) = category {
+            super::tagging::ensure_in_consultation(
+                crate::models::category::find(conn, id)?.map(|c| c.consultation_id),
+                consultation,
+                "分類",
+            )?;
+        }
+        let category = category.map(|c| c.0);
+        let rid = routing_rule::add(conn, consultation, clause_prefix, category, drafter.0)?;
+
+        let mut e = actor.event("routing_rule_add", "routing_rule", Some(rid));
+        e.consultation = Some(consultation);
+        e.after = Some(
+            serde_json::json!({"clause_prefix": clause_prefix, "category": category, "drafter": drafter.0}),
+        );
+        crate::models::audit::record(conn, &e)?;
+        Ok(rid)
+    })
+}
+
+/// Deletes a routing rule of this consultation, with its audit event; false when none.
+pub fn delete_rule(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::auth::accounts::Actor,
+    consultation: ConsultationId,
+    rule: i64,
+) -> anyhow::Result<bool> {
+    crate::db::transaction(conn, |conn| {
+        if routing_rule::delete(conn, consultation, rule)? == 0 {
+            return Ok(false);
+        }
+        let mut e = actor.event("routing_rule_delete", "routing_rule", Some(rule));
+        e.consultation = Some(consultation);
+        crate::models::audit::record(conn, &e)?;
+        Ok(true)
+    })
 }

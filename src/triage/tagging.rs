@@ -4,7 +4,8 @@
 use crate::auth::accounts::Actor;
 use crate::db::{now, schema::comments, DbConnection};
 use crate::domain::{CategoryId, ClauseId, ConsultationId, UserId};
-use crate::models::{assignment, audit, comment::Comment, notification};
+use crate::error::Refused;
+use crate::models::{assignment, audit, category, clause, comment::Comment, notification};
 use diesel::prelude::*;
 
 /// What to change: `None` leaves a tag as it is; `Some(None)` removes it.
@@ -26,6 +27,20 @@ pub fn tag(
         return Ok(0);
     }
     crate::db::transaction(conn, |conn| {
+        if let Some(Some(id)) = change.clause {
+            ensure_in_consultation(
+                clause::find(conn, id)?.map(|c| c.consultation_id),
+                consultation,
+                "項番",
+            )?;
+        }
+        if let Some(Some(id)) = change.category {
+            ensure_in_consultation(
+                category::find(conn, id)?.map(|c| c.consultation_id),
+                consultation,
+                "分類",
+            )?;
+        }
         let mut changed = 0;
         for c in targets {
             let new_clause = change.clause.map_or(c.clause_id, |x| x.map(|i| i.0));
@@ -82,4 +97,17 @@ pub fn assign(
         }
         Ok(targets.len())
     })
+}
+
+/// Refuses an id taken from a request that names a row of another consultation (or none).
+pub fn ensure_in_consultation(
+    owner: Option<i64>,
+    consultation: ConsultationId,
+    what: &str,
+) -> anyhow::Result<()> {
+    if owner == Some(consultation.0) {
+        Ok(())
+    } else {
+        Err(Refused(format!("指定された{what}はこの案件にありません")).into())
+    }
 }

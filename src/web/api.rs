@@ -49,10 +49,19 @@ impl actix_web::ResponseError for ApiError {
             403 => "forbidden",
             404 => "not_found",
             409 => "conflict",
+            503 => "busy",
             _ => "internal",
         };
-        actix_web::HttpResponse::build(status)
-            .json(serde_json::json!({"error": code, "message": self.0.to_string()}))
+        let message = if status.as_u16() == 503 {
+            AppError::Busy.to_string()
+        } else {
+            self.0.to_string()
+        };
+        let mut response = actix_web::HttpResponse::build(status);
+        if status.as_u16() == 503 {
+            response.insert_header(("Retry-After", "5"));
+        }
+        response.json(serde_json::json!({"error": code, "message": message}))
     }
 }
 
@@ -94,6 +103,7 @@ pub struct CommentQuery {
 
 #[derive(Serialize)]
 pub struct SubmitterJson {
+    id: i64,
     kind: &'static str,
     public_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,6 +167,7 @@ pub async fn comments(
                     let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
                     let full = all.iter().find(|x| x.id == s.id);
                     SubmitterJson {
+                        id: s.id,
                         kind: kind.code(),
                         public_name: names.get(&s.id).cloned().unwrap_or_default(),
                         name: personal.then(|| s.name.clone()),

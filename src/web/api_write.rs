@@ -247,6 +247,41 @@ pub async fn put_tags(
 }
 
 #[derive(Deserialize)]
+pub struct SubmitterKindBody {
+    kind: crate::domain::SubmitterKind,
+}
+
+/// PUT /api/v1/consultations/{slug}/submitters/{id}/kind: correct a submitter's kind
+/// (`individual` / `organization`); needs the personal-information permission.
+pub async fn put_submitter_kind(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, i64)>,
+    body: Json<SubmitterKindBody>,
+) -> ApiResult {
+    let (slug, submitter) = path.into_inner();
+    let kind = body.into_inner().kind;
+    let pool = state.pool.clone();
+    let changed = web::block(move || -> Result<bool, AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
+        if !id.can_view_personal() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(crate::triage::submitters::set_kind(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            crate::domain::SubmitterId(submitter),
+            kind,
+        )?)
+    })
+    .await
+    .map_err(AppError::from)??;
+    Ok(HttpResponse::Ok().json(json!({"ok": true, "changed": changed, "kind": kind.code()})))
+}
+
+#[derive(Deserialize)]
 pub struct AssignmentBody {
     drafter_id: i64,
     due_on: Option<chrono::NaiveDate>,

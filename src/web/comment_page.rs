@@ -187,7 +187,24 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                     Some(cl) => a href={ "/c/" (slug) "/clauses/" (cl.id) } { (cl.label) " " (cl.heading) },
                     None => "—",
                 } }
-                dt { "提出者" } dd { (submitter_view(id, d.submitter.as_ref())) }
+                dt { "提出者" } dd {
+                    (submitter_view(id, d.submitter.as_ref()))
+                    @if let (Some((s, _)), true) = (&d.submitter, can_triage && id.can_view_personal()) {
+                        form.inline method="post" action={ "/c/" (slug) "/submitters/" (s.id) "/kind" } {
+                            (csrf_field(id))
+                            input type="hidden" name="back" value=(base);
+                            label { "種別 "
+                                select name="kind" {
+                                    @for k in SubmitterKind::ALL {
+                                        option value=(k.code()) selected[s.kind() == *k] { (k.label()) }
+                                    }
+                                }
+                            }
+                            " " button type="submit" { "種別を直す" }
+                            @if !s.kind_confirmed { " " span.muted { "（取込時の判定）" } }
+                        }
+                    }
+                }
                 dt { "該当箇所（解析）" } dd {
                     @for r in &d.refs {
                         span.badge { @if let Some(p) = &r.clause_path { (p) @if let Some(x) = &r.detail { " " (x) } } @else if let (Some(a), Some(b)) = (r.page_from, r.page_to) { "P" (a) @if a != b { "-" (b) } } }

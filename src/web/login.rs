@@ -6,13 +6,12 @@ use super::layout::{self, Chrome};
 use crate::auth::{accounts::Actor, login, token};
 use crate::db::now;
 use crate::error::AppError;
-use crate::models::{audit, session};
+
 use crate::startup::AppState;
 use actix_web::cookie::Cookie;
 use actix_web::web::{self, Data, Form, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup};
-use serde_json::json;
 
 const LOGIN_CSRF_COOKIE: &str = "pubcom_login";
 
@@ -111,39 +110,7 @@ pub async fn submit(
     let (login_name, password) = (form.login.trim().to_string(), form.password.clone());
     let outcome = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        let outcome = login::attempt(&mut conn, &login_name, &password, now())?;
-        let actor = Actor::system(&format!("login:{login_name}"));
-        let new_session = match &outcome {
-            login::Outcome::Success(u) => {
-                let secret = token::new_token();
-                session::create(
-                    &mut conn,
-                    u.id(),
-                    &token::hash(&secret),
-                    &token::new_token(),
-                )?;
-                let actor = Actor::of(u);
-                audit::record(&mut conn, &actor.event("login_success", "user", Some(u.id)))?;
-                Some(secret)
-            }
-            login::Outcome::Refused { failures } => {
-                let mut e = actor.event("login_failure", "user", None);
-                e.after = Some(json!({"failures": failures}));
-                audit::record(&mut conn, &e)?;
-                None
-            }
-            login::Outcome::Locked { until } => {
-                let mut e = actor.event("login_locked", "user", None);
-                e.after = Some(json!({"locked_until": until.to_string()}));
-                audit::record(&mut conn, &e)?;
-                None
-            }
-            login::Outcome::Disabled => {
-                audit::record(&mut conn, &actor.event("login_disabled", "user", None))?;
-                None
-            }
-        };
-        Ok((outcome, new_session))
+        Ok(login::sign_in(&mut conn, &login_name, &password, now())?)
     })
     .await??;
     let (outcome, new_session) = outcome;
@@ -157,18 +124,17 @@ pub async fn submit(
             ))
             .finish());
     }
-    let message = match outcome {
-        login::Outcome::Refused { failures } => {
-            actix_web::rt::time::sleep(login::delay_after(failures.max(1))).await;
-            "ログイン名またはパスワードが違います。".to_string()
-        }
-        login::Outcome::Locked { until } => format!(
-            "ログインの失敗が続いたため、このアカウントは {} (UTC) まで停止されています。管理者に連絡してください。",
-            until.format("%H:%M")
-        ),
-        login::Outcome::Disabled => "このアカウントは無効です。管理者に連絡してください。".to_string(),
-        login::Outcome::Success(_) => unreachable!("handled above"),
+    // One message whatever went wrong, so that it never tells whether a login exists.
+    let failures = match outcome {
+        login::Outcome::Refused { failures } => failures.max(1),
+        _ => login::MAX_FAILURES,
     };
+    actix_web::rt::time::sleep(login::delay_after(failures)).await;
+    let message = format!(
+        "ログイン名またはパスワードが違うか、このアカウントでは現在ログインできません（失敗が {} 回続くと {} 分間停止されます）。",
+        login::MAX_FAILURES,
+        login::LOCK_MINUTES
+    );
     let csrf = token::new_token();
     Ok(render(
         &req,
@@ -185,12 +151,11 @@ pub async fn logout(state: Data<AppState>, id: Identity) -> Result<HttpResponse,
         let pool = state.pool.clone();
         web::block(move || -> Result<_, AppError> {
             let mut conn = pool.get()?;
-            session::delete(&mut conn, session_id)?;
-            audit::record(
+            Ok(login::sign_out(
                 &mut conn,
-                &Actor::of(&id.user).event("logout", "user", Some(id.user.id)),
-            )?;
-            Ok(())
+                &Actor::of(&id.user),
+                session_id,
+            )?)
         })
         .await??;
     }

@@ -61,6 +61,7 @@ route_table! {
     post "/c/{slug}/tags/bulk" => triage::tags_bulk;
     post "/c/{slug}/assign/bulk" => triage::assign_bulk;
     post "/c/{slug}/comments/{no}/tags" => triage::tag_one;
+    post "/c/{slug}/submitters/{id}/kind" => triage::set_submitter_kind;
     get "/c/{slug}/comments/{no}/split" => triage::split_form;
     post "/c/{slug}/comments/{no}/split" => triage::split;
     post "/c/{slug}/comments/{no}/unsplit" => triage::unsplit;
@@ -98,6 +99,7 @@ route_table! {
     put "/api/v1/consultations/{slug}/comments/{no}/answer" => api_write::put_answer;
     post "/api/v1/consultations/{slug}/comments/{no}/review" => api_write::review;
     put "/api/v1/consultations/{slug}/comments/{no}/tags" => api_write::put_tags;
+    put "/api/v1/consultations/{slug}/submitters/{id}/kind" => api_write::put_submitter_kind;
     put "/api/v1/consultations/{slug}/comments/{no}/assignment" => api_write::put_assignment;
     post "/api/v1/consultations/{slug}/comments/{no}/redactions" => api_write::redact;
     get "/api/v1/consultations/{slug}/revisions" => api_write::list_revisions;

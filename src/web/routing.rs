@@ -3,8 +3,9 @@
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use crate::auth::{accounts::Actor, Permission};
+use crate::domain::{CategoryId, UserId};
 use crate::error::AppError;
-use crate::models::{audit, category, membership, routing_rule};
+use crate::models::{category, membership, routing_rule};
 use crate::startup::AppState;
 use crate::triage::routing;
 use actix_web::web::{self, Data, Form, Path, Query};
@@ -108,17 +109,16 @@ pub async fn add(
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &s, Permission::Assign)?;
         let prefix = Some(f.clause_prefix.trim()).filter(|p| !p.is_empty());
-        let category = f.category.trim().parse::<i64>().ok();
-        if prefix.is_none() && category.is_none() {
-            return Err(AppError::BadRequest("項番か分類の少なくとも一方を指定してください".into()));
-        }
+        let category = f.category.trim().parse::<i64>().ok().map(CategoryId);
         super::require_drafter(&mut conn, c.id(), f.drafter)?;
-        let rid = routing_rule::add(&mut conn, c.id(), prefix, category, f.drafter)?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("routing_rule_add", "routing_rule", Some(rid));
-        e.consultation = Some(c.id());
-        e.after = Some(serde_json::json!({"clause_prefix": prefix, "category": category, "drafter": f.drafter}));
-        audit::record(&mut conn, &e)?;
+        routing::add_rule(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            prefix,
+            category,
+            UserId(f.drafter),
+        )?;
         Ok(())
     })
     .await??;
@@ -137,13 +137,9 @@ pub async fn delete(
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &s, Permission::Assign)?;
-        if routing_rule::delete(&mut conn, c.id(), rid)? == 0 {
+        if !routing::delete_rule(&mut conn, &Actor::of(&id.user), c.id(), rid)? {
             return Err(AppError::NotFound);
         }
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("routing_rule_delete", "routing_rule", Some(rid));
-        e.consultation = Some(c.id());
-        audit::record(&mut conn, &e)?;
         Ok(())
     })
     .await??;

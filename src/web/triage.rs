@@ -3,10 +3,11 @@
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use crate::auth::{accounts::Actor, Permission};
-use crate::domain::{CategoryId, ClauseId, CommentNo, UserId};
+use crate::domain::{CategoryId, ClauseId, CommentNo, SubmitterId, SubmitterKind, UserId};
 use crate::error::AppError;
 use crate::models::{category, comment, Conn};
 use crate::startup::AppState;
+use crate::triage::submitters;
 use crate::triage::tagging::{self, TagChange};
 use actix_web::web::{self, Bytes, Data, Path};
 use actix_web::HttpResponse;
@@ -155,6 +156,51 @@ pub async fn tag_one(
     })
     .await??;
     Ok(super::see_other(&to))
+}
+
+#[derive(serde::Deserialize)]
+pub struct KindForm {
+    kind: String,
+    back: Option<String>,
+}
+
+/// POST /c/{slug}/submitters/{id}/kind: staff correct a submitter's kind (個人 / 法人・団体).
+/// Only for users who may see submitters' names.
+pub async fn set_submitter_kind(
+    state: Data<AppState>,
+    id: Identity,
+    path: Path<(String, i64)>,
+    form: web::Form<KindForm>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, submitter) = path.into_inner();
+    let f = form.into_inner();
+    let kind: SubmitterKind = f
+        .kind
+        .parse()
+        .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
+    let pool = state.pool.clone();
+    let s = slug.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
+        if !id.can_view_personal() {
+            return Err(AppError::Forbidden);
+        }
+        submitters::set_kind(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            SubmitterId(submitter),
+            kind,
+        )?;
+        Ok(())
+    })
+    .await??;
+    let back = f
+        .back
+        .filter(|b| b.starts_with(&format!("/c/{slug}/")))
+        .unwrap_or_else(|| format!("/c/{slug}"));
+    Ok(super::see_other(&back))
 }
 
 /// GET /c/{slug}/categories

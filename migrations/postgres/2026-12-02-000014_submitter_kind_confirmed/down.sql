@@ -1,0 +1,1 @@
+ALTER TABLE submitters DROP COLUMN kind_confirmed;
