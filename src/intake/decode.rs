@@ -28,6 +28,8 @@ impl TextEncoding {
 pub struct DecodeError {
     pub encoding: &'static str,
     pub line: usize,
+    /// The character position in the line (1-based) where the unreadable bytes start.
+    pub column: usize,
 }
 
 /// Decodes `bytes`, returning the text and the name of the encoding used.
@@ -71,13 +73,19 @@ fn strict(
         Some(text) => Ok((text.into_owned(), leak_name(name))),
         None => {
             let (text, _) = encoding.decode_without_bom_handling(bytes);
-            let line = text
+            let (line, column) = text
                 .split('\n')
-                .position(|l| l.contains('\u{FFFD}'))
-                .map_or(1, |i| i + 1);
+                .enumerate()
+                .find_map(|(i, l)| {
+                    l.chars()
+                        .position(|c| c == '\u{FFFD}')
+                        .map(|col| (i + 1, col + 1))
+                })
+                .unwrap_or((1, 1));
             Err(DecodeError {
                 encoding: leak_name(name),
                 line,
+                column,
             })
         }
     }
@@ -280,6 +288,8 @@ pub struct DecodingReader<R> {
     out_start: usize,
     out_end: usize,
     lines: usize,
+    /// Characters decoded since the last line break.
+    column: usize,
 }
 
 impl<R: Read + Seek> DecodingReader<R> {
@@ -299,6 +309,7 @@ impl<R: Read + Seek> DecodingReader<R> {
             out_start: 0,
             out_end: 0,
             lines: 1,
+            column: 0,
         })
     }
 }
@@ -329,7 +340,16 @@ impl<R: Read> Read for DecodingReader<R> {
             self.start += read;
             self.out_start = 0;
             self.out_end = written;
-            self.lines += memchr_count(&self.output[..written]);
+            let out = &self.output[..written];
+            self.lines += memchr_count(out);
+            let after_break = match memchr::memrchr(b'\n', out) {
+                Some(at) => {
+                    self.column = 0;
+                    &out[at + 1..]
+                }
+                None => out,
+            };
+            self.column += after_break.iter().filter(|b| (**b & 0xC0) != 0x80).count();
             match result {
                 DecoderResult::InputEmpty => self.done = self.eof,
                 DecoderResult::OutputFull => {}
@@ -339,6 +359,7 @@ impl<R: Read> Read for DecodingReader<R> {
                         DecodeError {
                             encoding: self.name,
                             line: self.lines,
+                            column: self.column + 1,
                         },
                     ))
                 }

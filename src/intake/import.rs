@@ -183,6 +183,14 @@ pub fn import_comments<R: Read + Seek + Send>(
             report.warnings.extend(warnings);
             Ok(())
         })?;
+        if report.rows_read == 0 {
+            // Nothing is recorded for a file without data: no batch, no audit event.
+            return Err(ImportError::whole(
+                file,
+                "データ行がありません（見出しの行のほかに意見の行がありません）".to_string(),
+            )
+            .into());
+        }
         writer.flush(conn, &mut report)?;
         for (kind, _) in writer.submitters.keys() {
             match kind {

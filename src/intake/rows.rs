@@ -76,7 +76,50 @@ pub fn map_data_row(
         return Ok(None);
     }
     let cells = align(file, raw, layout, warnings)?;
+    if !cells.iter().any(|(_, _, c)| has_control(c)) {
+        return map_row(file, raw.line, &cells, layout, phrases).map(Some);
+    }
+    // Control characters (NUL, escape, …) are never stored: dropped, and said where.
+    let cleaned: Vec<(Field, usize, String)> = cells
+        .iter()
+        .map(|(f, i, c)| {
+            if has_control(c) {
+                let header = layout.headers.get(*i).cloned().unwrap_or_default();
+                warnings.push(RowWarning {
+                    line: raw.line,
+                    message: format!(
+                        "{}列目（{header}）: 制御文字 {} 個を取り除きました",
+                        i + 1,
+                        c.chars().filter(|ch| is_control(*ch)).count()
+                    ),
+                });
+                (*f, *i, c.chars().filter(|ch| !is_control(*ch)).collect())
+            } else {
+                (*f, *i, c.to_string())
+            }
+        })
+        .collect();
+    let cells: Vec<(Field, usize, &str)> = cleaned
+        .iter()
+        .map(|(f, i, c)| (*f, *i, c.as_str()))
+        .collect();
     map_row(file, raw.line, &cells, layout, phrases).map(Some)
+}
+
+/// Control characters other than tab and line breaks (and DEL, and the C1 range).
+fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// [`is_control`] for any character of the cell, read from its bytes (every cell of an
+/// import passes here): C0 and DEL are single bytes, C1 is 0xC2 then 0x80–0x9F.
+fn has_control(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || x == 0x7F
+            || (x == 0xC2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+    })
 }
 
 /// Cells by field. A row short of cells is read with the profile's `short_row_missing`

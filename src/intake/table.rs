@@ -230,7 +230,15 @@ fn read_error(file: &str, e: std::io::Error) -> ImportError {
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<decode::DecodeError>())
     {
-        Some(d) => ImportError::at(file, d.line, None, d.to_string()),
+        Some(d) => ImportError::at(
+            file,
+            d.line,
+            None,
+            format!(
+                "{} 文字目から {} として読めないバイトがあります（--encoding shift_jis などで文字コードを指定してください）",
+                d.column, d.encoding
+            ),
+        ),
         None => ImportError::whole(file, format!("読めません: {e}")),
     }
 }

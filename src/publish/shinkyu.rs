@@ -112,6 +112,17 @@ pub fn xlsx_bytes(title: &str, rows: &[ShinkyuRow], draft: bool) -> anyhow::Resu
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         let segs = diff::segments(&r.original, &r.revised);
+        let lines = [
+            (&r.clause, 14.0),
+            (&r.original, 50.0),
+            (&r.revised, 50.0),
+            (&r.reason, 30.0),
+        ]
+        .iter()
+        .map(|(t, w)| super::writers::wrapped_lines(t, *w))
+        .max()
+        .unwrap_or(1);
+        sheet.set_row_height(row, super::writers::row_height(lines))?;
         sheet.write_string_with_format(row, 0, &r.clause, &cell)?;
         for (col, keep) in [(1u16, SegmentKind::Deleted), (2u16, SegmentKind::Added)] {
             let parts: Vec<(&Format, &str)> = segs

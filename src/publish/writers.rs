@@ -4,6 +4,26 @@
 use super::results::{ResultTable, TableHead};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_into_row_sized_pieces_and_nothing_is_lost() {
+        let text = "あ".repeat(100_000);
+        let pieces = split_for_rows(&text, 50.0, MAX_LINES_PER_ROW);
+        assert_eq!(pieces.concat(), text);
+        assert!(pieces.len() > 1);
+        for p in &pieces {
+            assert!(wrapped_lines(p, 50.0) <= MAX_LINES_PER_ROW);
+            assert!(p.chars().count() < 32_767);
+        }
+        let short = "一行目\n二行目";
+        assert_eq!(split_for_rows(short, 50.0, MAX_LINES_PER_ROW), vec![short]);
+        assert_eq!(wrapped_lines(short, 50.0), 2);
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Xlsx,
@@ -79,7 +99,82 @@ impl CsvSink {
 pub struct XlsxSink {
     workbook: Workbook,
     cell: Format,
+    /// Column widths in Excel's units (about one half-width character each).
+    widths: Vec<f64>,
     next_row: u32,
+}
+
+/// The first cell of a row that continues the row above it.
+pub const CONTINUED: &str = "（続き）";
+
+/// Lines of 11-point text a row holds below Excel's 409-point row limit, with room to spare
+/// for fonts that set Japanese a little taller.
+const MAX_LINES_PER_ROW: usize = 24;
+
+/// Points per line of wrapped 11-point text, and the padding of a cell.
+const LINE_HEIGHT: f64 = 15.6;
+
+/// The height of a row showing `lines` lines.
+pub fn row_height(lines: usize) -> f64 {
+    (lines.max(1) as f64 * LINE_HEIGHT + 3.0).min(409.0)
+}
+
+/// Half-width characters a line of a column of this width holds (a full-width character
+/// counts two), with a margin for proportional fonts.
+fn line_capacity(width: f64) -> f64 {
+    ((width - 1.0) * 0.9).max(2.0)
+}
+
+fn char_width(c: char) -> f64 {
+    if c.is_ascii() || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+        1.0
+    } else {
+        2.0
+    }
+}
+
+/// How many lines `text` takes wrapped in a column of this width.
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let capacity = line_capacity(width);
+    text.split('\n')
+        .map(|line| {
+            let w: f64 = line.chars().map(char_width).sum();
+            ((w / capacity).ceil() as usize).max(1)
+        })
+        .sum()
+}
+
+/// `text` cut into pieces of at most `max_lines` wrapped lines (and far below Excel's 32,767
+/// characters a cell), at line ends where it can be.
+pub fn split_for_rows(text: &str, width: f64, max_lines: usize) -> Vec<&str> {
+    let capacity = line_capacity(width);
+    let mut pieces = Vec::new();
+    let (mut start, mut lines, mut used) = (0, 1usize, 0.0);
+    for (at, c) in text.char_indices() {
+        let starts_line = if c == '\n' {
+            used = 0.0;
+            true
+        } else {
+            let w = char_width(c);
+            if used + w > capacity {
+                used = w;
+                true
+            } else {
+                used += w;
+                false
+            }
+        };
+        if starts_line {
+            lines += 1;
+            if lines > max_lines {
+                pieces.push(&text[start..at]);
+                start = if c == '\n' { at + 1 } else { at };
+                lines = 1;
+            }
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
 }
 
 impl XlsxSink {
@@ -122,17 +217,47 @@ impl XlsxSink {
         Ok(XlsxSink {
             workbook,
             cell,
+            widths: head.layout.columns().iter().map(|(_, w)| *w).collect(),
             next_row: 1,
         })
     }
 
+    /// Writes one row of the table. A row taller than a spreadsheet row can be (409 pt, or
+    /// a cell over Excel's 32,767 characters) goes on in following rows whose first cell
+    /// says （続き）, so that every character is kept and printed.
     pub fn push(&mut self, row: &[String]) -> anyhow::Result<()> {
         let sheet = self.workbook.worksheet_from_index(0)?;
-        for (c, value) in row.iter().enumerate() {
-            // Written as strings: a spreadsheet never evaluates them as formulas.
-            sheet.write_string_with_format(self.next_row, c as u16, value, &self.cell)?;
+        let pieces: Vec<Vec<&str>> = row
+            .iter()
+            .zip(self.widths.iter())
+            .map(|(value, width)| split_for_rows(value, *width, MAX_LINES_PER_ROW))
+            .collect();
+        let rows = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for part in 0..rows {
+            let lines = pieces
+                .iter()
+                .zip(self.widths.iter())
+                .map(|(p, w)| p.get(part).map_or(1, |t| wrapped_lines(t, *w)))
+                .max()
+                .unwrap_or(1);
+            sheet.set_row_height(self.next_row, row_height(lines))?;
+            for (c, p) in pieces.iter().enumerate() {
+                let text = match (part, c, p.get(part)) {
+                    (0, _, Some(t)) => *t,
+                    (_, 0, _) => CONTINUED,
+                    (_, _, Some(t)) => t,
+                    (_, _, None) => "",
+                };
+                // Written as strings: a spreadsheet never evaluates them as formulas.
+                let text = if part == 0 {
+                    neutralize_formula(text)
+                } else {
+                    text.into()
+                };
+                sheet.write_string_with_format(self.next_row, c as u16, &*text, &self.cell)?;
+            }
+            self.next_row += 1;
         }
-        self.next_row += 1;
         Ok(())
     }
 
