@@ -6,7 +6,7 @@ use crate::db::{self, DatabaseUrl};
 use crate::intake::decode::TextEncoding;
 use crate::intake::import::{self, ImportOptions, ImportReport};
 use crate::intake::table::FileFormat;
-use crate::models::consultation;
+use crate::models::{consultation, import_batch};
 use crate::publish::results;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -365,10 +365,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let report = import_file(&settings, &file, &opts)?;
             print_report(&report);
-            if report.comments_added > 0 {
-                let mut conn = connect(&settings)?;
-                let c = consultation::find_by_slug(&mut conn, &opts.consultation)?
-                    .context("consultation")?;
+            // Also after a re-import: an earlier run may have stopped after its commit.
+            let mut conn = connect(&settings)?;
+            let c = consultation::find_by_slug(&mut conn, &opts.consultation)?
+                .context("consultation")?;
+            if import_batch::awaiting_grouping(&mut conn, db::now())?.contains(&c.id()) {
                 let r = crate::triage::grouping::propose(
                     &mut conn,
                     &accounts::Actor::system(&opts.actor),
@@ -584,6 +585,7 @@ fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
         public_url: settings.public_url.clone(),
     };
     job.spawn(std::time::Duration::from_secs(60))?;
+    crate::triage::grouping::spawn_catch_up(pool.clone(), std::time::Duration::from_secs(60));
     if !settings.database.is_postgres() {
         db::search_index::spawn_indexer(pool, std::time::Duration::from_secs(5));
     }

@@ -50,6 +50,27 @@ pub fn refresh_after_bulk_load(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
+/// Ids bound in one `IN (…)` list: far below SQLite's 32,766 bound values and PostgreSQL's
+/// 65,535, whatever else the statement binds.
+pub const ID_CHUNK: usize = 10_000;
+
+/// Runs `f` over `ids` a chunk of [`ID_CHUNK`] at a time (a 同旨 group of 51,135 comments
+/// is one list), giving the results in order. Every `eq_any` over a list of ids goes here.
+pub fn in_chunks<T, R>(
+    ids: &[T],
+    mut f: impl FnMut(&[T]) -> QueryResult<R>,
+) -> QueryResult<Vec<R>> {
+    ids.chunks(ID_CHUNK).map(&mut f).collect()
+}
+
+/// [`in_chunks`] for statements that count rows (updates, deletes, counts): the total.
+pub fn count_in_chunks<T, N: Into<i64>>(
+    ids: &[T],
+    f: impl FnMut(&[T]) -> QueryResult<N>,
+) -> QueryResult<i64> {
+    Ok(in_chunks(ids, f)?.into_iter().map(Into::into).sum())
+}
+
 /// Rows per multi-row `INSERT`. The widest batched row has 12 columns: 24,000 values, under
 /// SQLite's limit of 32,766 bound values (PostgreSQL's is 65,535). Fewer, larger statements
 /// save an import work per statement: each copies the pages it changes to its statement
@@ -261,23 +282,64 @@ impl MaybeBusy for anyhow::Error {
     }
 }
 
-/// A transaction that is run again when SQLite reports its write lock busy. In WAL mode a
-/// transaction that read first and then writes gets SQLITE_BUSY at once (waiting cannot
-/// help: its snapshot is stale), so the whole unit re-runs and re-reads. Version checks
-/// inside then see what the other writer saved.
+/// A writing transaction. On SQLite it begins `IMMEDIATE`, taking the write lock first: a
+/// connection waits for another's write (an import, the search indexer) under
+/// `busy_timeout`, and never finds its snapshot stale half-way, as a transaction that read
+/// before writing does in WAL mode. If the lock stays busy, the whole unit runs again, for
+/// at most `BUSY_BOUND` in all; then the busy error is returned (a web request answers 503
+/// with the form kept, never 500). Nested calls are savepoints of the outer transaction.
 pub fn transaction<T, E, F>(conn: &mut DbConnection, mut f: F) -> Result<T, E>
 where
     F: FnMut(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error> + MaybeBusy,
 {
+    let started = std::time::Instant::now();
     let mut attempt = 0u32;
     loop {
-        match conn.transaction(&mut f) {
-            Err(e) if e.is_busy() && attempt < 20 => {
+        match run_once(conn, &mut f) {
+            Err(e) if e.is_busy() && started.elapsed() < BUSY_BOUND => {
                 attempt += 1;
-                std::thread::sleep(std::time::Duration::from_millis(5 * u64::from(attempt)));
+                std::thread::sleep(std::time::Duration::from_millis(
+                    5 * u64::from(attempt.min(40)),
+                ));
             }
             other => return other,
         }
+    }
+}
+
+/// How long a write keeps trying while SQLite's write lock is held by someone else.
+pub const BUSY_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn run_once<T, E, F>(conn: &mut DbConnection, f: &mut F) -> Result<T, E>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let outermost_sqlite = match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()?
+            .is_none(),
+        DbConnection::Pg(_) => false,
+    };
+    match conn {
+        DbConnection::Sqlite(c) if outermost_sqlite => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        _ => Manager::begin_transaction(conn)?,
+    }
+    // As diesel's own `Connection::transaction` ends one (a failed commit is rolled back
+    // by the transaction manager itself).
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(user_error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(user_error),
+            Err(rollback_error) => Err(rollback_error.into()),
+        },
     }
 }

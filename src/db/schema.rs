@@ -62,6 +62,7 @@ diesel::table! {
         comments_added -> Integer,
         imported_by -> Text,
         imported_at -> Timestamp,
+        grouped -> Bool,
     }
 }
 

@@ -133,7 +133,7 @@ pub fn import_comments<R: Read + Seek + Send>(
         std::thread::scope(|scope| -> anyhow::Result<()> {
             let (sender, batches) =
                 std::sync::mpsc::sync_channel::<anyhow::Result<Vec<CheckedRow>>>(8);
-            let raw_rows = below_header.chain(stream.by_ref());
+            let raw_rows = table::join_continued(below_header.chain(stream.by_ref()));
             let layout = &layout;
             let reader = std::thread::Builder::new()
                 .name("import-reader".into())

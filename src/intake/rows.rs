@@ -58,8 +58,9 @@ pub fn map_rows(
 ) -> Result<(Vec<ImportRow>, Vec<RowWarning>), ImportError> {
     let mut out = Vec::new();
     let mut warnings = Vec::new();
-    for raw in rows.iter().skip(layout.header_index + 1) {
-        out.extend(map_data_row(file, raw, layout, phrases, &mut warnings)?);
+    let below = rows.iter().skip(layout.header_index + 1).cloned().map(Ok);
+    for raw in super::table::join_continued::<ImportError>(below) {
+        out.extend(map_data_row(file, &raw?, layout, phrases, &mut warnings)?);
     }
     Ok((out, warnings))
 }

@@ -58,6 +58,37 @@ impl RawRow {
     }
 }
 
+/// The first cell of a row that continues the row above (pubcom's XLSX export cuts a row
+/// too tall for a spreadsheet row into several; `publish::writers::CONTINUED`).
+const CONTINUED: &str = "（続き）";
+
+/// Joins every （続き） row to the row above it, cell by cell, so a table exported by
+/// pubcom imports back whole.
+pub fn join_continued<E>(
+    rows: impl Iterator<Item = Result<RawRow, E>>,
+) -> impl Iterator<Item = Result<RawRow, E>> {
+    let mut rows = rows.peekable();
+    std::iter::from_fn(move || {
+        let mut row = match rows.next()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        while let Some(Ok(next)) = rows.peek() {
+            if next.cells.first().map(|c| c.trim()) != Some(CONTINUED) {
+                break;
+            }
+            let Some(Ok(next)) = rows.next() else { break };
+            for (i, cell) in next.cells.into_iter().enumerate().skip(1) {
+                match row.cells.get_mut(i) {
+                    Some(mine) => mine.push_str(&cell),
+                    None => row.cells.push(cell),
+                }
+            }
+        }
+        Some(Ok(row))
+    })
+}
+
 #[derive(Debug)]
 pub struct RawTable {
     pub rows: Vec<RawRow>,

@@ -136,11 +136,11 @@ pub fn queue(
         crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
             outbox::enqueue(conn, &u.email, &mail.subject, &mail.body)?;
             notification::mark_mailed(conn, &items.notification_ids)?;
-            diesel::update(
-                assignments::table.filter(assignments::id.eq_any(items.assignment_ids.clone())),
-            )
-            .set(assignments::reminded_on.eq(today))
-            .execute(conn)?;
+            crate::db::in_chunks(&items.assignment_ids, |ids| {
+                diesel::update(assignments::table.filter(assignments::id.eq_any(ids)))
+                    .set(assignments::reminded_on.eq(today))
+                    .execute(conn)
+            })?;
             Ok(())
         })?;
         queued += 1;

@@ -134,10 +134,16 @@ pub fn to_csv(events: &[AuditEvent]) -> anyhow::Result<Vec<u8>> {
 
 /// The history of some records: events on `entity` with one of `ids`, oldest first.
 pub fn for_entities(conn: &mut Conn, entity: &str, ids: &[i64]) -> QueryResult<Vec<AuditEvent>> {
-    audit_events::table
-        .filter(audit_events::entity.eq(entity))
-        .filter(audit_events::entity_id.eq_any(ids.to_vec()))
-        .order(audit_events::id)
-        .select(AuditEvent::as_select())
-        .load(conn)
+    let mut events: Vec<AuditEvent> = crate::db::in_chunks(ids, |chunk| {
+        audit_events::table
+            .filter(audit_events::entity.eq(entity))
+            .filter(audit_events::entity_id.eq_any(chunk))
+            .select(AuditEvent::as_select())
+            .load(conn)
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    events.sort_by_key(|e| e.id);
+    Ok(events)
 }

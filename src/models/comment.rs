@@ -834,9 +834,12 @@ pub fn rows_of(
     consultation: ConsultationId,
     ids: &[i64],
 ) -> QueryResult<Vec<CommentRow>> {
-    let rows: Vec<RowTuple> = joined_rows!()
-        .filter(comments::id.eq_any(ids.to_vec()))
-        .load(conn)?;
+    let rows: Vec<RowTuple> = crate::db::in_chunks(ids, |chunk| {
+        joined_rows!().filter(comments::id.eq_any(chunk)).load(conn)
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
     let mut by_id: HashMap<i64, CommentRow> = rows
         .into_iter()
         .map(comment_row)

@@ -29,9 +29,11 @@ pub fn create(
         .returning(duplicate_groups::id)
         .get_result(conn)?;
     let ids: Vec<i64> = members.iter().map(|c| c.0).collect();
-    diesel::update(comments::table.filter(comments::id.eq_any(ids)))
-        .set(comments::duplicate_group_id.eq(id))
-        .execute(conn)?;
+    crate::db::in_chunks(&ids, |chunk| {
+        diesel::update(comments::table.filter(comments::id.eq_any(chunk)))
+            .set(comments::duplicate_group_id.eq(id))
+            .execute(conn)
+    })?;
     Ok(id)
 }
 
@@ -146,33 +148,71 @@ pub fn open_comments(
     conn: &mut Conn,
     consultation: ConsultationId,
 ) -> QueryResult<Vec<(i64, String)>> {
-    let settled: Vec<i64> = duplicate_groups::table
-        .filter(duplicate_groups::consultation_id.eq(consultation.0))
-        .filter(duplicate_groups::status.ne(GroupStatus::Proposed.code()))
-        .select(duplicate_groups::id)
-        .load(conn)?;
     comments::table
         .filter(comments::consultation_id.eq(consultation.0))
         .filter(
             comments::duplicate_group_id
                 .is_null()
-                .or(comments::duplicate_group_id.ne_all(settled)),
+                .or(comments::duplicate_group_id.ne_all(settled_groups(consultation))),
         )
         .order((comments::number, comments::part))
         .select((comments::id, comments::body))
         .load(conn)
 }
 
+/// The ids of [`open_comments`] alone.
+pub fn open_comment_ids(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+) -> QueryResult<std::collections::HashSet<i64>> {
+    let ids: Vec<i64> = comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .filter(
+            comments::duplicate_group_id
+                .is_null()
+                .or(comments::duplicate_group_id.ne_all(settled_groups(consultation))),
+        )
+        .select(comments::id)
+        .load(conn)?;
+    Ok(ids.into_iter().collect())
+}
+
+/// The consultation's confirmed and rejected groups, as a subquery (not a bound list).
+fn settled_groups(
+    consultation: ConsultationId,
+) -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<
+            duplicate_groups::table,
+            diesel::dsl::Eq<duplicate_groups::consultation_id, i64>,
+        >,
+        diesel::dsl::NotEq<duplicate_groups::status, &'static str>,
+    >,
+    diesel::dsl::Nullable<duplicate_groups::id>,
+> {
+    duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.ne(GroupStatus::Proposed.code()))
+        .select(duplicate_groups::id.nullable())
+}
+
 /// Drops every proposed (unconfirmed) group of a consultation.
 pub fn clear_proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<usize> {
-    let proposed: Vec<i64> = duplicate_groups::table
+    let proposed = duplicate_groups::table
         .filter(duplicate_groups::consultation_id.eq(consultation.0))
         .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
-        .select(duplicate_groups::id)
-        .load(conn)?;
-    diesel::update(comments::table.filter(comments::duplicate_group_id.eq_any(proposed.clone())))
-        .set(comments::duplicate_group_id.eq(None::<i64>))
-        .execute(conn)?;
-    diesel::delete(duplicate_groups::table.filter(duplicate_groups::id.eq_any(proposed)))
-        .execute(conn)
+        .select(duplicate_groups::id);
+    diesel::update(
+        comments::table
+            .filter(comments::consultation_id.eq(consultation.0))
+            .filter(comments::duplicate_group_id.eq_any(proposed.nullable())),
+    )
+    .set(comments::duplicate_group_id.eq(None::<i64>))
+    .execute(conn)?;
+    diesel::delete(
+        duplicate_groups::table
+            .filter(duplicate_groups::consultation_id.eq(consultation.0))
+            .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code())),
+    )
+    .execute(conn)
 }

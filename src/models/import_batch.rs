@@ -47,6 +47,7 @@ pub fn insert(conn: &mut Conn, b: &NewBatch) -> QueryResult<i64> {
             import_batches::comments_added.eq(0),
             import_batches::imported_by.eq(b.imported_by),
             import_batches::imported_at.eq(now()),
+            import_batches::grouped.eq(false),
         ))
         .returning(import_batches::id)
         .get_result(conn)
@@ -59,4 +60,29 @@ pub fn set_counts(conn: &mut Conn, id: i64, rows_read: i32, added: i32) -> Query
             import_batches::comments_added.eq(added),
         ))
         .execute(conn)
+}
+
+/// Consultations with an import whose 同旨 proposals were not written yet (the import was
+/// stopped after its commit), imported before `before`.
+pub fn awaiting_grouping(
+    conn: &mut Conn,
+    before: chrono::NaiveDateTime,
+) -> QueryResult<Vec<ConsultationId>> {
+    import_batches::table
+        .filter(import_batches::grouped.eq(false))
+        .filter(import_batches::imported_at.lt(before))
+        .select(import_batches::consultation_id)
+        .distinct()
+        .load::<i64>(conn)
+        .map(|v| v.into_iter().map(ConsultationId).collect())
+}
+
+pub fn mark_grouped(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<usize> {
+    diesel::update(
+        import_batches::table
+            .filter(import_batches::consultation_id.eq(consultation.0))
+            .filter(import_batches::grouped.eq(false)),
+    )
+    .set(import_batches::grouped.eq(true))
+    .execute(conn)
 }

@@ -51,7 +51,12 @@ pub fn pending(conn: &mut Conn) -> QueryResult<Vec<Notification>> {
 }
 
 pub fn mark_mailed(conn: &mut Conn, ids: &[i64]) -> QueryResult<usize> {
-    diesel::update(notifications::table.filter(notifications::id.eq_any(ids.to_vec())))
-        .set(notifications::mailed_at.eq(now()))
-        .execute(conn)
+    let at = now();
+    crate::db::count_in_chunks(ids, |chunk| {
+        diesel::update(notifications::table.filter(notifications::id.eq_any(chunk)))
+            .set(notifications::mailed_at.eq(at))
+            .execute(conn)
+            .map(|n| n as i64)
+    })
+    .map(|n| n as usize)
 }

@@ -145,7 +145,8 @@ pub fn wrapped_lines(text: &str, width: f64) -> usize {
 }
 
 /// `text` cut into pieces of at most `max_lines` wrapped lines (and far below Excel's 32,767
-/// characters a cell), at line ends where it can be.
+/// characters a cell), at line ends where it can be; the pieces joined are the text (the
+/// importer joins a row's （続き） rows back: `intake::table::join_continued`).
 pub fn split_for_rows(text: &str, width: f64, max_lines: usize) -> Vec<&str> {
     let capacity = line_capacity(width);
     let mut pieces = Vec::new();
@@ -167,8 +168,10 @@ pub fn split_for_rows(text: &str, width: f64, max_lines: usize) -> Vec<&str> {
         if starts_line {
             lines += 1;
             if lines > max_lines {
-                pieces.push(&text[start..at]);
-                start = if c == '\n' { at + 1 } else { at };
+                // A line break stays at the end of its piece: the pieces joined are the text.
+                let end = if c == '\n' { at + 1 } else { at };
+                pieces.push(&text[start..end]);
+                start = end;
                 lines = 1;
             }
         }
@@ -249,12 +252,7 @@ impl XlsxSink {
                     (_, _, None) => "",
                 };
                 // Written as strings: a spreadsheet never evaluates them as formulas.
-                let text = if part == 0 {
-                    neutralize_formula(text)
-                } else {
-                    text.into()
-                };
-                sheet.write_string_with_format(self.next_row, c as u16, &*text, &self.cell)?;
+                sheet.write_string_with_format(self.next_row, c as u16, text, &self.cell)?;
             }
             self.next_row += 1;
         }

@@ -4,7 +4,7 @@ use super::duplicates;
 use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
 use crate::domain::{CommentId, ConsultationId, GroupStatus};
-use crate::models::{audit, duplicate_group};
+use crate::models::{audit, duplicate_group, import_batch};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProposeReport {
@@ -13,29 +13,88 @@ pub struct ProposeReport {
 }
 
 /// Replaces the open proposals with fresh ones over every comment not already settled in a
-/// confirmed or rejected group.
+/// confirmed or rejected group. The comparison runs outside the transaction (a million
+/// comments take a while); the writes then keep only comments still open, and mark the
+/// consultation's imports as grouped (see `awaiting_grouping`).
 pub fn propose(
     conn: &mut DbConnection,
     actor: &Actor,
     consultation: ConsultationId,
 ) -> anyhow::Result<ProposeReport> {
+    let open = duplicate_group::open_comments(conn, consultation)?;
+    let groups = duplicates::find_groups(&open, true);
+    drop(open);
     crate::db::transaction(conn, |conn| {
         duplicate_group::clear_proposals(conn, consultation)?;
-        let open = duplicate_group::open_comments(conn, consultation)?;
-        let groups = duplicates::find_groups(&open, true);
+        let still_open = duplicate_group::open_comment_ids(conn, consultation)?;
         let mut report = ProposeReport::default();
         for g in &groups {
-            let ids: Vec<CommentId> = g.iter().map(|i| CommentId(*i)).collect();
+            let ids: Vec<CommentId> = g
+                .iter()
+                .filter(|i| still_open.contains(i))
+                .map(|i| CommentId(*i))
+                .collect();
+            if ids.len() < 2 {
+                continue;
+            }
             duplicate_group::create(conn, consultation, &ids, GroupStatus::Proposed, "minhash")?;
             report.groups += 1;
-            report.comments += g.len();
+            report.comments += ids.len();
         }
+        import_batch::mark_grouped(conn, consultation)?;
         let mut e = actor.event("group_propose", "consultation", Some(consultation.0));
         e.consultation = Some(consultation);
         e.after = Some(serde_json::json!({"groups": report.groups, "comments": report.comments}));
         audit::record(conn, &e)?;
         Ok(report)
     })
+}
+
+/// Proposes 同旨 groups wherever an import was committed but stopped before its proposals
+/// (killed, or its connection lost), imported before `before`. Returns the consultations
+/// done.
+pub fn catch_up(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    before: chrono::NaiveDateTime,
+) -> anyhow::Result<Vec<(ConsultationId, ProposeReport)>> {
+    let mut done = Vec::new();
+    for c in import_batch::awaiting_grouping(conn, before)? {
+        done.push((c, propose(conn, actor, c)?));
+    }
+    Ok(done)
+}
+
+/// The server's share of [`catch_up`]: every `every`, for imports older than two minutes
+/// (an import running in another process proposes its own groups right after its commit).
+pub fn spawn_catch_up(pool: crate::db::Pool, every: std::time::Duration) {
+    let spawned = std::thread::Builder::new()
+        .name("group-catch-up".into())
+        .spawn(move || loop {
+            std::thread::sleep(every);
+            let result = pool
+                .get()
+                .map_err(anyhow::Error::from)
+                .and_then(|mut conn| {
+                    let before = crate::db::now() - chrono::Duration::minutes(2);
+                    catch_up(&mut conn, &Actor::system("server"), before)
+                });
+            match result {
+                Ok(done) => {
+                    for (c, r) in done {
+                        tracing::info!(
+                            consultation = c.0,
+                            groups = r.groups,
+                            "同旨 proposals caught up"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "同旨 catch-up failed; tried again later"),
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "could not start the 同旨 catch-up thread");
+    }
 }
 
 /// Confirms or rejects a group, or removes one member from it.

@@ -138,18 +138,24 @@ pub fn undo(conn: &mut DbConnection, actor: &Actor, first: &Comment) -> anyhow::
         if children.is_empty() {
             anyhow::bail!("この意見は分割されていません");
         }
-        let answered: i64 = responses::table
-            .filter(responses::comment_id.eq_any(children.clone()))
-            .count()
-            .get_result(conn)?;
-        let revised: i64 = revision_comments::table
-            .filter(revision_comments::comment_id.eq_any(children.clone()))
-            .count()
-            .get_result(conn)?;
-        let assigned: i64 = assignments::table
-            .filter(assignments::comment_id.eq_any(children.clone()))
-            .count()
-            .get_result(conn)?;
+        let answered: i64 = crate::db::count_in_chunks(&children, |ids| {
+            responses::table
+                .filter(responses::comment_id.eq_any(ids))
+                .count()
+                .get_result::<i64>(conn)
+        })?;
+        let revised: i64 = crate::db::count_in_chunks(&children, |ids| {
+            revision_comments::table
+                .filter(revision_comments::comment_id.eq_any(ids))
+                .count()
+                .get_result::<i64>(conn)
+        })?;
+        let assigned: i64 = crate::db::count_in_chunks(&children, |ids| {
+            assignments::table
+                .filter(assignments::comment_id.eq_any(ids))
+                .count()
+                .get_result::<i64>(conn)
+        })?;
         if answered + revised + assigned > 0 {
             anyhow::bail!("分けた意見に回答・修正内容・担当が付いているため、元に戻せません（先にそれらを外してください）");
         }
@@ -166,8 +172,9 @@ pub fn undo(conn: &mut DbConnection, actor: &Actor, first: &Comment) -> anyhow::
             .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
             .and_then(|v| v["body"].as_str().map(String::from))
             .ok_or_else(|| anyhow::anyhow!("分割前の本文が見つかりません"))?;
-        diesel::delete(comments::table.filter(comments::id.eq_any(children.clone())))
-            .execute(conn)?;
+        crate::db::in_chunks(&children, |ids| {
+            diesel::delete(comments::table.filter(comments::id.eq_any(ids))).execute(conn)
+        })?;
         diesel::update(comments::table.find(first.id))
             .set((
                 comments::part.eq(0),
