@@ -44,6 +44,94 @@ fn record(
     audit::record(conn, &e)
 }
 
+/// The answer and its confirmed 同旨 members written, inside the caller's transaction.
+fn save_in(
+    conn: &mut Conn,
+    editor: &Editor,
+    comment: &Comment,
+    disposition: Disposition,
+    body: &str,
+    expected: Option<i32>,
+) -> diesel::QueryResult<Outcome> {
+    let outcome = write_one(
+        conn,
+        editor,
+        comment,
+        disposition,
+        body,
+        expected,
+        "answer_save",
+    )?;
+    let Outcome::Saved { version, .. } = outcome else {
+        return Ok(outcome);
+    };
+    let mut members = 0;
+    for sibling in duplicate_group::confirmed_siblings(conn, comment.id())? {
+        let Some(other) = crate::models::comment::find(conn, sibling)? else {
+            continue;
+        };
+        let current = response::for_comment(conn, sibling)?.map(|r| r.version);
+        if let Outcome::Saved { .. } = write_one(
+            conn,
+            editor,
+            &other,
+            disposition,
+            body,
+            current,
+            "answer_group",
+        )? {
+            members += 1;
+        }
+    }
+    Ok(Outcome::Saved { version, members })
+}
+
+/// Saves the answer as it stands on the screen and asks for review, in one transaction:
+/// the save names the version the screen started from, so a stale screen submits nothing
+/// (the conflict is shown instead), and an edit never stays behind unsubmitted.
+pub fn save_and_submit(
+    conn: &mut DbConnection,
+    editor: &Editor,
+    comment: &Comment,
+    disposition: Disposition,
+    body: &str,
+    expected: Option<i32>,
+) -> anyhow::Result<Outcome> {
+    if body.trim().is_empty() {
+        return Ok(Outcome::Refused("回答の文が空です".into()));
+    }
+    let result = crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
+        let current = response::for_comment(conn, comment.id())?;
+        let unchanged = current.as_ref().is_some_and(|c| {
+            Some(c.version) == expected
+                && c.disposition() == Some(disposition)
+                && c.body == body
+        });
+        let version = if unchanged {
+            current.map(|c| c.version).unwrap_or_default()
+        } else {
+            match save_in(conn, editor, comment, disposition, body, expected)? {
+                Outcome::Saved { version, .. } => version,
+                other => return Ok(other),
+            }
+        };
+        review_in(conn, editor, comment, ReviewAction::Submit, version, None)
+    });
+    match result {
+        Err(e)
+            if matches!(
+                e.downcast_ref::<DieselError>(),
+                Some(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+            ) =>
+        {
+            let current = response::for_comment(conn, comment.id())?
+                .ok_or_else(|| anyhow::anyhow!("answer vanished"))?;
+            Ok(Outcome::Conflict(Box::new(current)))
+        }
+        other => other,
+    }
+}
+
 /// Saves an answer started from `expected` (None: there was no answer yet).
 pub fn save(
     conn: &mut DbConnection,
@@ -57,37 +145,7 @@ pub fn save(
         return Ok(Outcome::Refused("回答の文が空です".into()));
     }
     let result = crate::db::transaction::<_, DieselError, _>(conn, |conn| {
-        let outcome = write_one(
-            conn,
-            editor,
-            comment,
-            disposition,
-            body,
-            expected,
-            "answer_save",
-        )?;
-        if let Outcome::Saved { version, .. } = outcome {
-            let mut members = 0;
-            for sibling in duplicate_group::confirmed_siblings(conn, comment.id())? {
-                let Some(other) = crate::models::comment::find(conn, sibling)? else {
-                    continue;
-                };
-                let current = response::for_comment(conn, sibling)?.map(|r| r.version);
-                if let Outcome::Saved { .. } = write_one(
-                    conn,
-                    editor,
-                    &other,
-                    disposition,
-                    body,
-                    current,
-                    "answer_group",
-                )? {
-                    members += 1;
-                }
-            }
-            return Ok(Outcome::Saved { version, members });
-        }
-        Ok(outcome)
+        save_in(conn, editor, comment, disposition, body, expected)
     });
     match result {
         Ok(o) => Ok(o),
@@ -164,22 +222,48 @@ pub fn bulk(
     comments: &[Comment],
     disposition: Disposition,
     body: &str,
-) -> anyhow::Result<(usize, usize)> {
+    replace: bool,
+) -> anyhow::Result<BulkReport> {
     if body.trim().is_empty() {
         anyhow::bail!("回答の文が空です");
     }
     crate::db::transaction(conn, |conn| {
-        let (mut done, mut locked) = (0, 0);
+        let mut report = BulkReport::default();
         for c in comments {
-            let current = response::for_comment(conn, c.id())?.map(|r| r.version);
-            match write_one(conn, editor, c, disposition, body, current, "answer_bulk")? {
-                Outcome::Saved { .. } => done += 1,
-                Outcome::Locked => locked += 1,
+            let current = response::for_comment(conn, c.id())?;
+            let had_answer = current.as_ref().is_some_and(|r| !r.body.trim().is_empty());
+            if had_answer && !replace {
+                if current.as_ref().is_some_and(|r| r.state() == ResponseState::Approved) {
+                    report.locked += 1;
+                } else {
+                    report.kept += 1;
+                }
+                continue;
+            }
+            let version = current.map(|r| r.version);
+            match write_one(conn, editor, c, disposition, body, version, "answer_bulk")? {
+                Outcome::Saved { .. } => {
+                    report.answered += 1;
+                    if had_answer {
+                        report.replaced += 1;
+                    }
+                }
+                Outcome::Locked => report.locked += 1,
                 _ => {}
             }
         }
-        Ok((done, locked))
+        Ok(report)
     })
+}
+
+/// What a bulk answer did: answered (of which `replaced` had an answer before), `kept`
+/// (had an answer, left as it was), `locked` (approved, left as it was).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BulkReport {
+    pub answered: usize,
+    pub replaced: usize,
+    pub kept: usize,
+    pub locked: usize,
 }
 
 /// Moves an answer through review, started from version `expected`. Returning it needs a
@@ -202,63 +286,75 @@ pub fn review(
         return Ok(Outcome::Refused("差し戻す理由を書いてください".into()));
     }
     crate::db::transaction(conn, |conn| {
-        let Some(current) = response::for_comment(conn, comment.id())? else {
-            return Ok(Outcome::Refused("まだ回答がありません".into()));
-        };
-        if current.version != expected {
-            return Ok(Outcome::Conflict(Box::new(current)));
-        }
-        let to = match review::next(current.state(), action) {
-            Ok(s) => s,
-            Err(why) => return Ok(Outcome::Refused(why)),
-        };
-        let kept_remark = if action == ReviewAction::Return {
-            remark
-        } else {
-            None
-        };
-        if !response::set_state_if_version(
-            conn,
-            current.id,
-            expected,
-            to,
-            kept_remark,
-            editor.actor.user,
-        )? {
-            let now = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
-            return Ok(Outcome::Conflict(Box::new(now)));
-        }
-        let saved = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
-        record(
-            conn,
-            editor,
-            action.audit_action(),
-            comment,
-            Some(current.snapshot()),
-            Some(saved.snapshot()),
-        )?;
-        // 同旨 members move with their representative where they can.
-        for sibling in duplicate_group::confirmed_siblings(conn, comment.id())? {
-            if let Some(r) = response::for_comment(conn, sibling)? {
-                if let Ok(s) = review::next(r.state(), action) {
-                    response::set_state_if_version(
-                        conn,
-                        r.id,
-                        r.version,
-                        s,
-                        kept_remark,
-                        editor.actor.user,
-                    )?;
-                }
+        review_in(conn, editor, comment, action, expected, remark)
+    })
+}
+
+/// [`review`] inside the caller's transaction (`remark` already trimmed).
+fn review_in(
+    conn: &mut Conn,
+    editor: &Editor,
+    comment: &Comment,
+    action: ReviewAction,
+    expected: i32,
+    remark: Option<&str>,
+) -> anyhow::Result<Outcome> {
+    let Some(current) = response::for_comment(conn, comment.id())? else {
+        return Ok(Outcome::Refused("まだ回答がありません".into()));
+    };
+    if current.version != expected {
+        return Ok(Outcome::Conflict(Box::new(current)));
+    }
+    let to = match review::next(current.state(), action) {
+        Ok(s) => s,
+        Err(why) => return Ok(Outcome::Refused(why)),
+    };
+    let kept_remark = if action == ReviewAction::Return {
+        remark
+    } else {
+        None
+    };
+    if !response::set_state_if_version(
+        conn,
+        current.id,
+        expected,
+        to,
+        kept_remark,
+        editor.actor.user,
+    )? {
+        let now = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+        return Ok(Outcome::Conflict(Box::new(now)));
+    }
+    let saved = response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
+    record(
+        conn,
+        editor,
+        action.audit_action(),
+        comment,
+        Some(current.snapshot()),
+        Some(saved.snapshot()),
+    )?;
+    // 同旨 members move with their representative where they can.
+    for sibling in duplicate_group::confirmed_siblings(conn, comment.id())? {
+        if let Some(r) = response::for_comment(conn, sibling)? {
+            if let Ok(s) = review::next(r.state(), action) {
+                response::set_state_if_version(
+                    conn,
+                    r.id,
+                    r.version,
+                    s,
+                    kept_remark,
+                    editor.actor.user,
+                )?;
             }
         }
-        if action == ReviewAction::Return {
-            notify_return(conn, comment, &current, remark.unwrap_or_default())?;
-        }
-        Ok(Outcome::Saved {
-            version: saved.version,
-            members: 0,
-        })
+    }
+    if action == ReviewAction::Return {
+        notify_return(conn, comment, &current, remark.unwrap_or_default())?;
+    }
+    Ok(Outcome::Saved {
+        version: saved.version,
+        members: 0,
     })
 }
 

@@ -59,6 +59,8 @@ pub struct AnswerData {
     #[serde(default)]
     version: String,
     insert: Option<String>,
+    /// 「保存して確認を依頼」: save what is on the screen and ask for review in one step.
+    submit: Option<String>,
 }
 
 /// POST /c/{slug}/comments/{no}/answer
@@ -135,14 +137,13 @@ pub async fn save(
             ));
         };
         let actor = Actor::of(&id.user);
-        match answers::save(
-            &mut conn,
-            &editor_for(&actor, &page),
-            &page.comment,
-            disposition,
-            &f.body,
-            version,
-        )? {
+        let editor = editor_for(&actor, &page);
+        let outcome = if f.submit.is_some() {
+            answers::save_and_submit(&mut conn, &editor, &page.comment, disposition, &f.body, version)?
+        } else {
+            answers::save(&mut conn, &editor, &page.comment, disposition, &f.body, version)?
+        };
+        match outcome {
             Outcome::Saved { members, .. } => {
                 let note = if members > 0 {
                     format!("?saved={members}")
@@ -215,11 +216,14 @@ pub async fn review(
             Outcome::Saved { .. } => Ok(Reply::Redirect(format!("{}#answer", comment_page::url(&page)))),
             Outcome::Conflict(current) => {
                 let page = comment_page::load(&mut conn, &id, &slug, &no)?;
-                let form = AnswerForm { error: Some(format!("ほかの人がこの回答を変更しました（版 {}）。内容を確かめてからもう一度操作してください。", current.version)), ..Default::default() };
+                let form = AnswerForm::stored_with_error(&page, format!("ほかの人がこの回答を変更しました（版 {}）。内容を確かめてからもう一度操作してください。", current.version), f.remark.clone());
                 Ok(page_reply(&st, &id, &page, form, StatusCode::CONFLICT))
             }
             Outcome::Locked => Err(AppError::BadRequest("確定済みです".into())),
-            Outcome::Refused(why) => Ok(page_reply(&st, &id, &page, AnswerForm { error: Some(why), ..Default::default() }, StatusCode::BAD_REQUEST)),
+            Outcome::Refused(why) => {
+                let form = AnswerForm::stored_with_error(&page, why, f.remark.clone());
+                Ok(page_reply(&st, &id, &page, form, StatusCode::BAD_REQUEST))
+            }
         }
     })
     .await??;
@@ -298,6 +302,8 @@ pub async fn bulk(
     };
     let phrase = get("phrase");
     let back = get("back");
+    // Existing answers are replaced only when the user ticked the box.
+    let replace = get("replace") == "1";
     let pool = state.pool.clone();
     let st = state.clone();
     let slug = slug.into_inner();
@@ -336,12 +342,19 @@ pub async fn bulk(
             actor: &actor,
             is_reviewer: role.is_some_and(|r| r.allows(Permission::Review)),
         };
-        let (done, locked) = answers::bulk(&mut conn, &editor, &chosen, disposition, &text)
+        let r = answers::bulk(&mut conn, &editor, &chosen, disposition, &text, replace)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let mut done = format!("answered={}&locked={}", r.answered, r.locked);
+        if r.replaced > 0 {
+            done.push_str(&format!("&replaced={}", r.replaced));
+        }
+        if r.kept > 0 {
+            done.push_str(&format!("&kept={}", r.kept));
+        }
         Ok(if back.is_empty() {
-            format!("/c/{slug}?answered={done}&locked={locked}")
+            format!("/c/{slug}?{done}")
         } else {
-            format!("/c/{slug}?{back}&answered={done}&locked={locked}")
+            format!("/c/{slug}?{back}&{done}")
         })
     })
     .await??;

@@ -1,5 +1,5 @@
-// Keyboard shortcuts for the comment list: j/k move, x select, t tag, a assign, / search.
-// Loaded as a file (the Content-Security-Policy allows no inline script).
+// Keyboard shortcuts for the comment list (j/k move, x select, t tag, a assign, / search), and the
+// unsaved-form warning. Loaded as a file (the Content-Security-Policy allows no inline script).
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("#comments tbody tr"));
@@ -34,5 +34,24 @@
       default: return;
     }
     e.preventDefault();
+  });
+})();
+
+// Answer and revision forms: a warning before leaving the page with text not yet saved
+// (typed, or put back by the server after an inserted phrase or a refused save).
+(function () {
+  "use strict";
+  var forms = Array.prototype.slice.call(document.querySelectorAll("form.guarded"));
+  if (!forms.length) return;
+  var dirty = forms.some(function (f) { return f.hasAttribute("data-unsaved"); });
+  forms.forEach(function (f) {
+    f.addEventListener("input", function () { dirty = true; });
+    f.addEventListener("change", function () { dirty = true; });
+    f.addEventListener("submit", function () { dirty = false; });
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
   });
 })();

@@ -50,6 +50,24 @@ pub struct AnswerForm {
     /// Someone saved first: their answer, to show beside ours.
     pub conflict: Option<response::Response>,
     pub notice: Option<String>,
+    /// A 差戻し remark typed before a refusal, shown again.
+    pub remark: Option<String>,
+}
+
+impl AnswerForm {
+    /// The saved answer shown again with an error (a refused review step): the answer box
+    /// keeps the stored text, the remark box what was typed.
+    pub fn stored_with_error(page: &CommentPage, error: String, remark: Option<String>) -> Self {
+        let stored = page.response.as_ref();
+        AnswerForm {
+            disposition: stored.and_then(|r| r.disposition()),
+            body: stored.map(|r| r.body.clone()).unwrap_or_default(),
+            version: stored.map(|r| r.version),
+            error: Some(error),
+            remark,
+            ..Default::default()
+        }
+    }
 }
 
 pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<CommentPage, AppError> {
@@ -268,7 +286,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 @if can_draft && !locked {
                     (answer_form(state, id, d, &base, &form))
                 }
-                (review_buttons(id, d, &base, can_draft, can_review))
+                (review_buttons(id, d, &base, can_review, &form))
             }
             section.block #revisions {
                 h2 { "修正内容" }
@@ -297,6 +315,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                     }
                 }
             }
+            script src="/static/app.js" {}
         },
     )
 }
@@ -360,8 +379,11 @@ fn answer_form(
         form.body.clone()
     };
     let version = form.version.or(stored.map(|r| r.version));
+    // The text shown is not the saved answer (a phrase inserted, a save refused): leaving
+    // the page would lose it.
+    let unsaved = stored.map_or("", |r| r.body.as_str()) != body;
     html! {
-        form.answer method="post" action={ (base) "/answer" } {
+        form.answer.guarded method="post" action={ (base) "/answer" } data-unsaved[unsaved] {
             (csrf_field(id))
             input type="hidden" name="version" value=(version.map(|v| v.to_string()).unwrap_or_default());
             label { "対応区分 " select name="disposition" {
@@ -380,6 +402,9 @@ fn answer_form(
                 " " a href={ "/c/" (d.consultation.slug) "/phrases" } { "定型文の管理" }
             }
             button type="submit" name="save" value="1" { "回答を保存" }
+            @if stored.is_none_or(|r| matches!(r.state(), ResponseState::Drafting | ResponseState::Returned)) {
+                " " button type="submit" name="submit" value="1" title="画面の回答を保存してから確認を依頼します" { "保存して確認を依頼" }
+            }
         }
     }
 }
@@ -388,8 +413,8 @@ fn review_buttons(
     id: &Identity,
     d: &CommentPage,
     base: &str,
-    can_draft: bool,
     can_review: bool,
+    form: &AnswerForm,
 ) -> Markup {
     let Some(r) = &d.response else {
         return html! {};
@@ -397,13 +422,7 @@ fn review_buttons(
     let st = r.state();
     html! {
         div.review {
-            @if can_draft && matches!(st, ResponseState::Drafting | ResponseState::Returned) {
-                form.inline method="post" action={ (base) "/review" } {
-                    (csrf_field(id))
-                    input type="hidden" name="version" value=(r.version);
-                    button type="submit" name="action" value="submit" { "確認を依頼" }
-                }
-            }
+
             @if can_review && st == ResponseState::InReview {
                 form.inline method="post" action={ (base) "/review" } {
                     (csrf_field(id))
@@ -413,7 +432,7 @@ fn review_buttons(
                 form.filters method="post" action={ (base) "/review" } {
                     (csrf_field(id))
                     input type="hidden" name="version" value=(r.version);
-                    label { "差戻しの理由" textarea name="remark" rows="2" cols="50" {} }
+                    label { "差戻しの理由" textarea name="remark" rows="2" cols="50" { (form.remark.as_deref().unwrap_or("")) } }
                     button.secondary type="submit" name="action" value="return" { "差し戻す" }
                 }
             }
@@ -445,7 +464,7 @@ fn revision_view(id: &Identity, d: &CommentPage, r: &revision::Revision, editabl
             @if editable {
                 details {
                     summary { "この修正内容を編集" }
-                    form.stack method="post" action={ "/c/" (slug) "/revisions/" (r.id) } {
+                    form.stack.guarded method="post" action={ "/c/" (slug) "/revisions/" (r.id) } {
                         (csrf_field(id))
                         input type="hidden" name="version" value=(r.version);
                         input type="hidden" name="back" value=(d.comment.no());
@@ -493,7 +512,7 @@ fn new_revision_form(id: &Identity, d: &CommentPage, base: &str) -> Markup {
     html! {
         details open[d.revisions.is_empty() && d.response.as_ref().is_some_and(|r| r.disposition() == Some(Disposition::Revise))] {
             summary { "修正内容を追加" }
-            form.stack method="post" action={ (base) "/revisions" } {
+            form.stack.guarded method="post" action={ (base) "/revisions" } {
                 (csrf_field(id))
                 (clause_select(d, clause.map(|c| c.id)))
                 label { "項番の表記（一覧にないとき、または「（挿入）」など）" input type="text" name="clause_label" value=""; }

@@ -32,6 +32,8 @@ pub struct ListParams {
     count: Option<String>,
     answered: Option<usize>,
     locked: Option<usize>,
+    replaced: Option<usize>,
+    kept: Option<usize>,
     tagged: Option<usize>,
     assigned: Option<usize>,
 }
@@ -180,7 +182,12 @@ fn select(
 
 fn flash(params: &ListParams) -> Markup {
     html! {
-        @if let Some(n) = params.answered { p.flash role="status" { (n) " 件に回答しました。" @if let Some(l) = params.locked { @if l > 0 { "確定済みの " (l) " 件はそのままです。" } } } }
+        @if let Some(n) = params.answered { p.flash role="status" {
+            (n) " 件に回答しました。"
+            @if let Some(r) = params.replaced { @if r > 0 { "うち " (r) " 件は既にあった回答を置き換えました。" } }
+            @if let Some(k) = params.kept { @if k > 0 { "既に回答のある " (k) " 件はそのままにしました（置き換えるには「既に回答のある意見も置き換える」を選んでください）。" } }
+            @if let Some(l) = params.locked { @if l > 0 { "確定済みの " (l) " 件はそのままです。" } }
+        } }
         @if let Some(n) = params.tagged { p.flash role="status" { (n) " 件に分類・項番を付けました。" } }
         @if let Some(n) = params.assigned { p.flash role="status" { (n) " 件を割り当てました。" } }
     }
@@ -317,6 +324,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                             label { "対応区分" select name="disposition" { option value="" { "（定型文に合わせる）" } @for d in Disposition::ALL { option value=(d.code()) { (d.label()) } } } }
                             label { "定型文" select name="phrase" { option value="" { "（使わない）" } @for (i, (d, t)) in state.phrases.phrases.iter().enumerate() { option value={ "t" (i) } { "［" (d.label()) "］" (t) } } } }
                             label { "回答（定型文を使わないとき）" textarea name="body" rows="2" cols="50" {} }
+                            label { input type="checkbox" name="replace" value="1"; " 既に回答のある意見も置き換える" }
                             button type="submit" { "まとめて回答する" }
                         }
                     }

@@ -529,10 +529,14 @@ fn one_answer_is_applied_to_a_selection_skipping_approved_ones() {
             ("disposition", ""),
             ("phrase", "t0"),
             ("body", ""),
+            ("replace", "1"),
         ],
     );
     assert_eq!(r.status, 303);
-    assert_eq!(r.location.as_deref(), Some("/c/gl6?answered=2&locked=1"));
+    assert_eq!(
+        r.location.as_deref(),
+        Some("/c/gl6?answered=2&locked=1&replaced=2")
+    );
     for n in [1, 2] {
         let a = answer_of(&db, "gl6", n);
         assert_eq!(
