@@ -103,9 +103,7 @@ pub fn save_and_submit(
     let result = crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
         let current = response::for_comment(conn, comment.id())?;
         let unchanged = current.as_ref().is_some_and(|c| {
-            Some(c.version) == expected
-                && c.disposition() == Some(disposition)
-                && c.body == body
+            Some(c.version) == expected && c.disposition() == Some(disposition) && c.body == body
         });
         let version = if unchanged {
             current.map(|c| c.version).unwrap_or_default()
@@ -121,7 +119,10 @@ pub fn save_and_submit(
         Err(e)
             if matches!(
                 e.downcast_ref::<DieselError>(),
-                Some(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+                Some(DieselError::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation,
+                    _
+                ))
             ) =>
         {
             let current = response::for_comment(conn, comment.id())?
@@ -233,7 +234,10 @@ pub fn bulk(
             let current = response::for_comment(conn, c.id())?;
             let had_answer = current.as_ref().is_some_and(|r| !r.body.trim().is_empty());
             if had_answer && !replace {
-                if current.as_ref().is_some_and(|r| r.state() == ResponseState::Approved) {
+                if current
+                    .as_ref()
+                    .is_some_and(|r| r.state() == ResponseState::Approved)
+                {
                     report.locked += 1;
                 } else {
                     report.kept += 1;

@@ -139,9 +139,23 @@ pub async fn save(
         let actor = Actor::of(&id.user);
         let editor = editor_for(&actor, &page);
         let outcome = if f.submit.is_some() {
-            answers::save_and_submit(&mut conn, &editor, &page.comment, disposition, &f.body, version)?
+            answers::save_and_submit(
+                &mut conn,
+                &editor,
+                &page.comment,
+                disposition,
+                &f.body,
+                version,
+            )?
         } else {
-            answers::save(&mut conn, &editor, &page.comment, disposition, &f.body, version)?
+            answers::save(
+                &mut conn,
+                &editor,
+                &page.comment,
+                disposition,
+                &f.body,
+                version,
+            )?
         };
         match outcome {
             Outcome::Saved { members, .. } => {

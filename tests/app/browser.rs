@@ -126,6 +126,34 @@ impl Driver {
         );
     }
 
+    fn clear(&self, css: &str) {
+        let e = self.find(css);
+        call(
+            "POST",
+            &self.url(&format!("/element/{e}/clear")),
+            Some(json!({})),
+        );
+    }
+
+    /// Runs a script in the page and returns its value.
+    fn script(&self, js: &str) -> Value {
+        call(
+            "POST",
+            &self.url("/execute/sync"),
+            Some(json!({"script": js, "args": []})),
+        )
+    }
+
+    /// Whether leaving the page now would ask the user first (a `beforeunload` handler
+    /// cancels the event).
+    fn leaving_is_guarded(&self) -> bool {
+        self.script(
+            "var e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;",
+        )
+        .as_bool()
+        .unwrap()
+    }
+
     fn text(&self, css: &str) -> String {
         let e = self.find(css);
         call("GET", &self.url(&format!("/element/{e}/text")), None)
@@ -262,4 +290,55 @@ fn staff_filter_tag_and_assign_in_a_real_browser_and_the_dashboard_follows() {
         std::fs::metadata(&shot).unwrap().len() > 10_000,
         "a rendered page"
     );
+}
+
+#[test]
+fn a_drafter_submits_the_answer_on_the_screen_and_is_warned_before_leaving_unsaved_text() {
+    let Some(browser) = Driver::start() else {
+        return;
+    };
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
+    add_user(&db, "drafter", Role::Drafter, false, &["gl6"]);
+    let base = spawn_app(db.pool.clone());
+    browser.go(&format!("{base}/login"));
+    browser.type_into("input[name=login]", "drafter");
+    browser.type_into("input[name=password]", PASSWORD);
+    browser.click("form button[type=submit]");
+    browser.wait_for("意見募集（案件）の一覧");
+
+    browser.go(&format!("{base}/c/gl6/comments/5"));
+    browser.wait_for("保存して確認を依頼");
+    assert!(!browser.leaving_is_guarded(), "nothing typed yet");
+    browser.clear("form.answer textarea[name=body]");
+    let typed = "ブラウザで書き直した回答です。";
+    browser.type_into("form.answer textarea[name=body]", typed);
+    assert!(browser.leaving_is_guarded(), "typed text is not saved yet");
+
+    // 「保存して確認を依頼」 without 「回答を保存」 first: what is on the screen is submitted.
+    browser.click("form.answer button[name=submit]");
+    browser.wait_for("確認待ち");
+    assert!(!browser.leaving_is_guarded(), "saved: nothing to lose");
+    let c = pubcom::models::consultation::find_by_slug(&mut db.conn(), "gl6")
+        .unwrap()
+        .unwrap();
+    let five = pubcom::models::comment::find_by_no(
+        &mut db.conn(),
+        c.id(),
+        pubcom::domain::CommentNo { number: 5, part: 0 },
+    )
+    .unwrap()
+    .unwrap();
+    let saved = pubcom::models::response::for_comment(&mut db.conn(), five.id())
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.body, typed);
+    assert_eq!(saved.state(), pubcom::domain::ResponseState::InReview);
+
+    // A phrase inserted by the server is on the screen but not saved: leaving is guarded.
+    browser.go(&format!("{base}/c/gl6/comments/6"));
+    browser.wait_for("定型文を挿入");
+    browser.click("form.answer button.phrase");
+    browser.wait_for("まだ保存されていません");
+    assert!(browser.leaving_is_guarded());
 }

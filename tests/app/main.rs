@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod mail;
 mod publish;
+mod reliability;
 mod security;
 mod smtp_sink;
 mod triage;
