@@ -178,9 +178,7 @@ pub fn open_comment_ids(
 }
 
 /// The consultation's confirmed and rejected groups, as a subquery (not a bound list).
-fn settled_groups(
-    consultation: ConsultationId,
-) -> diesel::dsl::Select<
+type SettledGroups = diesel::dsl::Select<
     diesel::dsl::Filter<
         diesel::dsl::Filter<
             duplicate_groups::table,
@@ -189,7 +187,9 @@ fn settled_groups(
         diesel::dsl::NotEq<duplicate_groups::status, &'static str>,
     >,
     diesel::dsl::Nullable<duplicate_groups::id>,
-> {
+>;
+
+fn settled_groups(consultation: ConsultationId) -> SettledGroups {
     duplicate_groups::table
         .filter(duplicate_groups::consultation_id.eq(consultation.0))
         .filter(duplicate_groups::status.ne(GroupStatus::Proposed.code()))

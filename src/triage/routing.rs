@@ -74,20 +74,6 @@ pub fn apply(
     Ok(total)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_prefix_covers_its_subtree_only() {
-        assert!(covers("3.2", "3.2"));
-        assert!(covers("3.2", "3.2.1"));
-        assert!(covers("3.2", "3.2(1)(ア)"));
-        assert!(!covers("3.2", "3.21"));
-        assert!(!covers("3.2", "3.1"));
-    }
-}
-
 /// Adds a routing rule (a clause prefix and/or a category of this consultation → a drafter),
 /// with its audit event, in one transaction.
 pub fn add_rule(
@@ -140,4 +126,18 @@ pub fn delete_rule(
         crate::models::audit::record(conn, &e)?;
         Ok(true)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_covers_its_subtree_only() {
+        assert!(covers("3.2", "3.2"));
+        assert!(covers("3.2", "3.2.1"));
+        assert!(covers("3.2", "3.2(1)(ア)"));
+        assert!(!covers("3.2", "3.21"));
+        assert!(!covers("3.2", "3.1"));
+    }
 }
