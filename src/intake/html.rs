@@ -56,6 +56,10 @@ const HTML_TAGS: &[&str] = &[
     "dd",
 ];
 
+static HIDDEN_ELEMENTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<(script|style)\b[^>]*>.*?(</(script|style)\s*>|$)").expect("static regex")
+});
+
 /// Whether a cell holds any HTML tag worth converting.
 pub fn has_html(cell: &str) -> bool {
     TAG.captures_iter(cell).any(|c| is_html_tag(&c[2]))
@@ -71,7 +75,9 @@ pub fn to_text(cell: &str) -> String {
     if !cell.contains('<') && !cell.contains('&') {
         return cell.to_string();
     }
-    let replaced = TAG.replace_all(cell, |c: &regex::Captures| {
+    // Script and style elements show nothing in a browser: their content is not text.
+    let cell = HIDDEN_ELEMENTS.replace_all(cell, "");
+    let replaced = TAG.replace_all(&cell, |c: &regex::Captures| {
         let closing = !c[1].is_empty();
         let name = c[2].to_ascii_lowercase();
         if !is_html_tag(&name) {
@@ -138,6 +144,17 @@ mod tests {
         assert_eq!(to_text(cell), "<説明責任>については");
         assert!(!has_html("<医療機関等の特性に応じたガイドライン参照箇所>"));
         assert!(has_html("<p>本文</p>"));
+    }
+
+    /// Found by `tests/app/fuzz.rs`: a script element's content came out as text.
+    #[test]
+    fn script_and_style_elements_are_dropped_with_their_content() {
+        assert_eq!(
+            to_text("<p>前</p><script>alert(1)</script><p>後</p>"),
+            "前\n後"
+        );
+        assert_eq!(to_text("<STYLE type=x>p{}</style>本文"), "本文");
+        assert_eq!(to_text("本文<script>閉じない"), "本文");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod browser;
 mod counts;
 mod drafting;
 mod export;
+mod fuzz;
 mod import;
 mod mail;
 mod publish;
