@@ -152,6 +152,43 @@ static ORGANIZATION_NAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLoc
 });
 
 coded_enum!(
+    /// What a revision does to the draft, read off its two sides (never typed by hand):
+    /// 修正 in place, 新設 (no 原案), 削除 (no 修正後), 移動・番号変更 (another label).
+    RevisionKind {
+        Amend => ("amend", "修正"),
+        New => ("new", "新設"),
+        Delete => ("delete", "削除"),
+        Move => ("move", "移動・番号変更"),
+    }
+);
+
+impl RevisionKind {
+    /// The kind of a revision from its labels and texts. `revised_label` is the 修正後
+    /// side's own label ('' when it has none).
+    pub fn of(original_label: &str, original: &str, revised_label: &str, revised: &str) -> Self {
+        let marker = |t: &str, m: &str| {
+            let t = t.trim();
+            t.is_empty() || t.trim_matches(['（', '）', '(', ')', '「', '」']) == m
+        };
+        if !original.trim().is_empty() && marker(revised, "削除") {
+            RevisionKind::Delete
+        } else if original_label.trim().is_empty() && marker(original, "新設") {
+            RevisionKind::New
+        } else if !revised_label.trim().is_empty()
+            && !original_label.trim().is_empty()
+            && revised_label.trim() != original_label.trim()
+        {
+            RevisionKind::Move
+        } else {
+            RevisionKind::Amend
+        }
+    }
+}
+
+/// What the 修正後 cell of a deleted clause says.
+pub const DELETED_TEXT: &str = "（削除）";
+
+coded_enum!(
     /// A 同旨 group's life: proposed by the machine, then confirmed or rejected by staff.
     GroupStatus {
         Proposed => ("proposed", "提案"),
@@ -244,6 +281,17 @@ mod tests {
             Some(SubmitterKind::Individual)
         );
         assert_eq!(SubmitterKind::from_attribute("その他"), None);
+    }
+
+    #[test]
+    fn revision_kinds_are_read_off_labels_and_texts() {
+        use RevisionKind::*;
+        assert_eq!(RevisionKind::of("1.2.2", "旧", "1.2.2", "新"), Amend);
+        assert_eq!(RevisionKind::of("1.2.2", "旧", "1.2.3", "新"), Move);
+        assert_eq!(RevisionKind::of("4.1.1", "また、…", "", "（削除）"), Delete);
+        assert_eq!(RevisionKind::of("", "", "1.2.2", "新しい定義"), New);
+        assert_eq!(RevisionKind::of("", "（新設）", "1.2.2", "新しい定義"), New);
+        assert_eq!(RevisionKind::of("", "旧", "", "新"), Amend);
     }
 
     #[test]

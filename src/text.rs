@@ -9,6 +9,35 @@ pub fn nfkc(s: &str) -> String {
     s.nfkc().collect()
 }
 
+/// A label compared as a reader numbers it: digit runs by value (`1.10` after `1.9`),
+/// other characters by code point (（ア） before （イ）, ④ before ⑤).
+pub fn natural_key(label: &str) -> Vec<(u32, u64)> {
+    let mut key = Vec::new();
+    let mut digits: Option<u64> = None;
+    for c in nfkc(label).chars() {
+        match c.to_digit(10) {
+            Some(d) => {
+                digits = Some(
+                    digits
+                        .unwrap_or(0)
+                        .saturating_mul(10)
+                        .saturating_add(d.into()),
+                )
+            }
+            None => {
+                if let Some(n) = digits.take() {
+                    key.push((0, n));
+                }
+                key.push((c as u32, 0));
+            }
+        }
+    }
+    if let Some(n) = digits {
+        key.push((0, n));
+    }
+    key
+}
+
 /// The key two comments share when they say exactly the same thing: NFKC, no spaces,
 /// no punctuation, lower case.
 pub fn match_key(s: &str) -> String {

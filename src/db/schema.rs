@@ -46,6 +46,7 @@ diesel::table! {
         created_at -> Timestamp,
         public_number -> Nullable<Integer>,
         kind_confirmed -> Bool,
+        identity_key -> Nullable<Text>,
     }
 }
 
@@ -206,6 +207,7 @@ diesel::table! {
         updated_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        revised_clause_label -> Nullable<Text>,
     }
 }
 

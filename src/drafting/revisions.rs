@@ -11,6 +11,9 @@ use std::collections::HashMap;
 pub struct RevisionForm {
     pub clause: Option<ClauseId>,
     pub clause_label: String,
+    /// The 修正後 label: `None` the same as the 原案's, `Some("")` none (the clause is
+    /// deleted), else the new number (番号変更・移動・新設).
+    pub revised_clause: Option<String>,
     pub original_text: String,
     pub revised_text: String,
     pub reason: String,
@@ -44,8 +47,12 @@ fn check(form: &RevisionForm) -> Option<String> {
     if form.original_text.trim().is_empty() && form.revised_text.trim().is_empty() {
         return Some("原案か修正後のどちらかを書いてください".into());
     }
-    if form.clause.is_none() && form.clause_label.trim().is_empty() {
-        return Some("どの項番の修正かを指定してください".into());
+    let new_label = form
+        .revised_clause
+        .as_deref()
+        .is_some_and(|l| !l.trim().is_empty());
+    if form.clause.is_none() && form.clause_label.trim().is_empty() && !new_label {
+        return Some("どの項番の修正か（新設なら修正後の項番）を指定してください".into());
     }
     None
 }
@@ -80,10 +87,18 @@ pub fn save(
             (Some(id), "") => clause::find(conn, id)?.map(|c| c.label).unwrap_or_default(),
             (_, l) => l.to_string(),
         };
+        let revised_label = form.revised_clause.as_deref().map(str::trim);
+        // The same label on both sides is a revision in place.
+        let revised_label = revised_label.filter(|l| *l != label);
+        let revised_text = match (revised_label, form.revised_text.trim()) {
+            (Some(""), "") => crate::domain::DELETED_TEXT,
+            (_, t) => t,
+        };
         let text = revision::RevisionText {
             clause_label: &label,
+            revised_clause_label: revised_label,
             original_text: form.original_text.trim(),
-            revised_text: form.revised_text.trim(),
+            revised_text,
             reason: form.reason.trim(),
         };
         let (id, before) = match existing {
@@ -93,6 +108,7 @@ pub fn save(
                     &revision::NewRevision {
                         consultation,
                         clause_label: text.clause_label,
+                        revised_clause_label: text.revised_clause_label,
                         original_text: text.original_text,
                         revised_text: text.revised_text,
                         reason: text.reason,
@@ -176,21 +192,6 @@ pub fn delete(
     })
 }
 
-/// The clause a 修正後 moves or inserts text under, when its first line names one
-/// (`3.2.2(2)(ア)⑤（挿入）` above the new text).
-pub fn moved_to(revised: &str) -> Option<&str> {
-    let (first, rest) = revised.split_once('\n')?;
-    let first = first.trim();
-    let names_clause = crate::intake::clause_ref::parse_cell(first)
-        .first()
-        .is_some_and(|r| r.path.is_some());
-    (names_clause
-        && !rest.trim().is_empty()
-        && !first.contains('「')
-        && first.chars().count() <= 40)
-        .then_some(first)
-}
-
 /// Text compared without spaces, line breaks or the 「」 around a quotation.
 fn squeeze(s: &str) -> String {
     s.chars()
@@ -233,6 +234,14 @@ pub enum Warning {
     Unlinked { revision: i64 },
     /// A comment answered 修正 with no revision.
     ReviseWithoutRevision { comment: i64 },
+    /// Two revisions give the same 修正後 number to different texts.
+    RevisedLabelTwice {
+        revision: i64,
+        other: i64,
+        label: String,
+    },
+    /// A clause is renumbered (or a new one numbered) to a number another clause keeps.
+    NumberTaken { revision: i64, label: String },
 }
 
 impl Warning {
@@ -248,6 +257,24 @@ impl Warning {
             Warning::ReviseWithoutRevision { .. } => {
                 "対応区分が「修正」なのに修正内容がありません".into()
             }
+            Warning::RevisedLabelTwice { other, label, .. } => format!(
+                "修正後の項番 {label} を別の修正内容（#{other}）も違う文で使っています"
+            ),
+            Warning::NumberTaken { label, .. } => format!(
+                "修正後の項番 {label} は既にある項番で、その項番は番号が変わらず残ります（番号の付け替えを確かめてください）"
+            ),
+        }
+    }
+
+    /// The revision a warning is about, if it is about one.
+    pub fn revision(&self) -> Option<i64> {
+        match self {
+            Warning::OriginalMismatch { revision }
+            | Warning::Overlap { revision, .. }
+            | Warning::Unlinked { revision }
+            | Warning::RevisedLabelTwice { revision, .. }
+            | Warning::NumberTaken { revision, .. } => Some(*revision),
+            Warning::ReviseWithoutRevision { .. } => None,
         }
     }
 }
@@ -275,7 +302,7 @@ pub fn warnings(
             continue; // an insertion has no 原案 to find
         }
         match locate(&r.original_text, &c.body) {
-            Some(span) => spans.push((c.id, r.id, span, squeeze(&r.revised_text))),
+            Some(span) => spans.push((c.id, r.id, span, squeeze(r.revised_side().1))),
             None => out.push(Warning::OriginalMismatch { revision: r.id }),
         }
     }
@@ -293,6 +320,7 @@ pub fn warnings(
             }
         }
     }
+    out.extend(numbering_warnings(&revisions, &clauses));
     for row in comment::list(conn, consultation, &Default::default(), 0, None)? {
         if row.disposition.as_deref() == Some(Disposition::Revise.code())
             && revision::for_comment(conn, row.comment.id())?.is_empty()
@@ -303,6 +331,53 @@ pub fn warnings(
         }
     }
     Ok(out)
+}
+
+/// 修正後 numbers given twice to different texts, and numbers taken from a clause that keeps
+/// its own (not itself renumbered or deleted).
+fn numbering_warnings(
+    revisions: &[revision::Revision],
+    clauses: &HashMap<i64, clause::Clause>,
+) -> Vec<Warning> {
+    use crate::domain::RevisionKind;
+    let mut out = Vec::new();
+    let mut by_label: HashMap<&str, (i64, String)> = HashMap::new();
+    let vacated: std::collections::HashSet<&str> = revisions
+        .iter()
+        .filter(|r| matches!(r.kind(), RevisionKind::Move | RevisionKind::Delete))
+        .map(|r| r.clause_label.trim())
+        .collect();
+    let existing: HashMap<&str, i64> = clauses.values().map(|c| (c.label.as_str(), c.id)).collect();
+    for r in revisions {
+        let kind = r.kind();
+        let (label, text) = r.revised_side();
+        if label.is_empty() || kind == RevisionKind::Delete {
+            continue;
+        }
+        match by_label.get(label) {
+            Some((other, other_text)) if squeeze(other_text) != squeeze(text) => {
+                out.push(Warning::RevisedLabelTwice {
+                    revision: r.id,
+                    other: *other,
+                    label: label.to_string(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                by_label.insert(label, (r.id, text.to_string()));
+            }
+        }
+        let takes_a_number = matches!(kind, RevisionKind::Move | RevisionKind::New);
+        if let Some(owner) = existing.get(label) {
+            if takes_a_number && r.clause_id != Some(*owner) && !vacated.contains(label) {
+                out.push(Warning::NumberTaken {
+                    revision: r.id,
+                    label: label.to_string(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The problems a single comment's page shows, without scanning the whole consultation:

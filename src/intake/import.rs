@@ -353,7 +353,7 @@ impl RowWriter {
         };
         let submitter = match &row.submitter {
             Some(s) => {
-                let key = (s.kind, s.name.clone());
+                let key = (s.kind, submitter::identity_key(&s.name));
                 Some(match self.submitters.get(&key) {
                     Some(id) => *id,
                     None => {
@@ -474,6 +474,7 @@ fn insert_revision(
         &revision::NewRevision {
             consultation,
             clause_label: &rev.clause_label,
+            revised_clause_label: rev.revised_clause_label.as_deref(),
             original_text: &rev.original_text,
             revised_text: &rev.revised_text,
             reason: &rev.reason,

@@ -21,6 +21,8 @@ pub struct SubmitterRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevisionRow {
     pub clause_label: String,
+    /// The 修正後 cell's own label (`None`: the same as the 原案's; `Some("")`: none).
+    pub revised_clause_label: Option<String>,
     pub original_text: String,
     pub revised_text: String,
     pub reason: String,
@@ -336,17 +338,14 @@ fn revision(
     };
     let (label_o, text_o) = original.as_deref().map(split).unwrap_or_default();
     let (label_r, text_r) = revised.as_deref().map(split).unwrap_or_default();
-    // A revision that moves or inserts text under another clause keeps that clause's label
-    // as the first line of its 修正後, so nothing of the cell is lost.
-    let revised_text = if !label_r.is_empty() && !label_o.is_empty() && label_r != label_o {
-        format!("{label_r}\n{text_r}")
-    } else {
-        text_r
-    };
+    // Each side keeps its own label as the cell has it (a 新設 has none on the 原案 side, a
+    // 削除 none on the 修正後 side); the same label on both sides is stored once.
+    let revised_clause_label = (label_r != label_o).then_some(label_r);
     Some(RevisionRow {
-        clause_label: if label_o.is_empty() { label_r } else { label_o },
+        clause_label: label_o,
+        revised_clause_label,
         original_text: text_o,
-        revised_text,
+        revised_text: text_r,
         reason: reason.unwrap_or_default(),
     })
 }

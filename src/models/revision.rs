@@ -18,11 +18,14 @@ pub struct Revision {
     pub updated_by: Option<i64>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// The 修正後 side's label: `None` the 原案's, `Some("")` none (a deletion).
+    pub revised_clause_label: Option<String>,
 }
 
 pub struct NewRevision<'a> {
     pub consultation: ConsultationId,
     pub clause_label: &'a str,
+    pub revised_clause_label: Option<&'a str>,
     pub original_text: &'a str,
     pub revised_text: &'a str,
     pub reason: &'a str,
@@ -36,6 +39,7 @@ pub fn insert(conn: &mut Conn, r: &NewRevision, answers: &[CommentId]) -> QueryR
         .values((
             revisions::consultation_id.eq(r.consultation.0),
             revisions::clause_label.eq(r.clause_label),
+            revisions::revised_clause_label.eq(r.revised_clause_label),
             revisions::original_text.eq(r.original_text),
             revisions::revised_text.eq(r.revised_text),
             revisions::reason.eq(r.reason),
@@ -125,6 +129,7 @@ pub fn set_clause(
 
 pub struct RevisionText<'a> {
     pub clause_label: &'a str,
+    pub revised_clause_label: Option<&'a str>,
     pub original_text: &'a str,
     pub revised_text: &'a str,
     pub reason: &'a str,
@@ -145,6 +150,7 @@ pub fn update_if_version(
     )
     .set((
         revisions::clause_label.eq(t.clause_label),
+        revisions::revised_clause_label.eq(t.revised_clause_label),
         revisions::original_text.eq(t.original_text),
         revisions::revised_text.eq(t.revised_text),
         revisions::reason.eq(t.reason),
@@ -186,8 +192,51 @@ pub fn delete_if_version(conn: &mut Conn, id: i64, expected: i32) -> QueryResult
 impl Revision {
     pub fn snapshot(&self) -> serde_json::Value {
         serde_json::json!({
-            "clause": self.clause_label, "original": self.original_text, "revised": self.revised_text,
+            "clause": self.clause_label, "revised_clause": self.revised_clause_label,
+            "original": self.original_text, "revised": self.revised_text,
             "reason": self.reason, "version": self.version,
         })
     }
+
+    /// The 修正後 side as printed: its label ('' for none) and text. Revisions saved before
+    /// the 修正後 label had a column of its own carry a moved clause's label as the first
+    /// line of their 修正後 text; it is read from there.
+    pub fn revised_side(&self) -> (&str, &str) {
+        match &self.revised_clause_label {
+            Some(label) => (label.trim(), self.revised_text.as_str()),
+            None => match legacy_moved_label(&self.revised_text) {
+                Some((label, rest)) => (label, rest),
+                None => (self.clause_label.trim(), self.revised_text.as_str()),
+            },
+        }
+    }
+
+    pub fn kind(&self) -> crate::domain::RevisionKind {
+        let (label, text) = self.revised_side();
+        crate::domain::RevisionKind::of(&self.clause_label, &self.original_text, label, text)
+    }
+}
+
+/// A cell as the published tables print one side: the label on its own line above the
+/// text, or the text alone when the side has no label.
+pub fn side_cell(label: &str, text: &str) -> String {
+    if label.trim().is_empty() {
+        text.to_string()
+    } else {
+        format!("{}\n{}", label.trim(), text)
+    }
+}
+
+/// `3.2.2(2)(ア)⑤（挿入）` as the first line of a 修正後 text above the text itself.
+fn legacy_moved_label(revised: &str) -> Option<(&str, &str)> {
+    let (first, rest) = revised.split_once('\n')?;
+    let label = first.trim();
+    let names_clause = crate::intake::clause_ref::parse_cell(label)
+        .first()
+        .is_some_and(|r| r.path.is_some());
+    (names_clause
+        && !rest.trim().is_empty()
+        && !label.contains('「')
+        && label.chars().count() <= 40)
+        .then_some((label, rest.trim_start_matches('\n')))
 }

@@ -23,6 +23,18 @@ pub struct Submitter {
     pub public_number: Option<i32>,
     /// Staff set the kind by hand (the check no longer questions it).
     pub kind_confirmed: bool,
+    /// [`identity_key`] of the name.
+    pub identity_key: Option<String>,
+}
+
+/// Who a name names, whatever its width and spacing: `個人Ｃ` and `個人C`, `株式会社 ＡＢＣ`
+/// and `株式会社ABC` are one submitter (the name first received is the one kept).
+pub fn identity_key(name: &str) -> String {
+    crate::text::nfkc(name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl Submitter {
@@ -31,16 +43,18 @@ impl Submitter {
     }
 }
 
-/// The same person or organisation (by kind and name) within a consultation is one submitter.
+/// The same person or organisation (by kind and name, width and spacing aside) within a
+/// consultation is one submitter.
 pub fn find_or_create(
     conn: &mut Conn,
     consultation: ConsultationId,
     row: &SubmitterRow,
 ) -> QueryResult<SubmitterId> {
+    let key = identity_key(&row.name);
     let existing = submitters::table
         .filter(submitters::consultation_id.eq(consultation.0))
         .filter(submitters::kind.eq(row.kind.code()))
-        .filter(submitters::name.eq(&row.name))
+        .filter(submitters::identity_key.eq(&key))
         .select(submitters::id)
         .first::<i64>(conn)
         .optional()?;
@@ -69,6 +83,7 @@ pub fn find_or_create(
             submitters::address.eq(&row.address),
             submitters::created_at.eq(now()),
             submitters::public_number.eq(public_number),
+            submitters::identity_key.eq(&key),
         ))
         .returning(submitters::id)
         .get_result::<i64>(conn)

@@ -17,6 +17,8 @@ pub enum ProblemKind {
     UnlinkedRevision,
     OriginalMismatch,
     OverlappingRevisions,
+    /// A 修正後 number given twice, or taken from a clause that keeps it.
+    Numbering,
     PersonalInformation,
     NamePublished,
     GroupAnsweredDifferently,
@@ -80,14 +82,13 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
                 ProblemKind::OverlappingRevisions,
                 revision_comment(conn, *revision)?,
             ),
-        };
-        let prefix = match &w {
-            Warning::ReviseWithoutRevision { .. } => {
-                target.map(|n| format!("No. {n}: ")).unwrap_or_default()
+            Warning::RevisedLabelTwice { revision, .. } | Warning::NumberTaken { revision, .. } => {
+                (ProblemKind::Numbering, revision_comment(conn, *revision)?)
             }
-            Warning::Unlinked { revision }
-            | Warning::OriginalMismatch { revision }
-            | Warning::Overlap { revision, .. } => format!("修正内容 #{revision}: "),
+        };
+        let prefix = match w.revision() {
+            None => target.map(|n| format!("No. {n}: ")).unwrap_or_default(),
+            Some(revision) => format!("修正内容 #{revision}: "),
         };
         out.push(Problem {
             kind,

@@ -62,11 +62,15 @@ pub fn shinkyu(title: &str, rows: &[ShinkyuRow], draft: bool) -> Markup {
             h1 { @if draft { span.draft-heading { "【案】" } } (title) " 新旧対照表" }
             p { "（取消線は削除部分、赤字は追記部分）" }
             table.shinkyu {
-                colgroup { col style="width:10%"; col style="width:35%"; col style="width:35%"; col style="width:20%"; }
-                thead { tr { th { "項番" } th { "旧（原案）" } th { "新（修正後）" } th { "変更理由" } } }
+                colgroup { col style="width:38%"; col style="width:38%"; col style="width:24%"; }
+                thead { tr { th { "旧（原案）" } th { "新（修正後）" } th { "変更理由" } } }
                 tbody { @for r in rows {
                     @let segs = diff::segments(&r.original, &r.revised);
-                    tr { td { (r.clause) } td { (diff::old_side(&segs)) } td { (diff::new_side(&segs)) } td { (r.reason) } }
+                    tr {
+                        td { @if !r.original_label.is_empty() { strong { (r.original_label) } br; } (diff::old_side(&segs)) }
+                        td { @if !r.revised_label.is_empty() { strong { (r.revised_label) } br; } (diff::new_side(&segs)) }
+                        td { (r.reason) }
+                    }
                 } }
             }
         },

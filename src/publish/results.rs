@@ -321,16 +321,13 @@ impl Plan {
                     .get(&c.id)
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                let cell = |f: fn(&revision::Revision) -> &str| {
+                // Each side prints its own label: a 削除 shows （削除） alone, a 新設 its
+                // 修正後 label only, a renumbered clause 旧 and 新 numbers.
+                let cell = |side: fn(&revision::Revision) -> (&str, &str)| {
                     revs.iter()
                         .map(|rev| {
-                            if rev.clause_label.is_empty()
-                                || crate::drafting::revisions::moved_to(f(rev)).is_some()
-                            {
-                                f(rev).to_string()
-                            } else {
-                                format!("{}\n{}", rev.clause_label, f(rev))
-                            }
+                            let (label, text) = side(rev);
+                            revision::side_cell(label, text)
                         })
                         .collect::<Vec<_>>()
                         .join("\n\n")
@@ -344,8 +341,8 @@ impl Plan {
                     c.chapter.clone().unwrap_or_default(),
                     body,
                     answer,
-                    cell(|r| &r.original_text),
-                    cell(|r| &r.revised_text),
+                    cell(|r| (&r.clause_label, &r.original_text)),
+                    cell(revision::Revision::revised_side),
                 ]
             }
         }

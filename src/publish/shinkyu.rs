@@ -1,18 +1,20 @@
-//! The 新旧対照表: every approved revision in the draft's clause order, 旧 / 新 / 変更理由,
-//! with deletions struck through and additions in red (XLSX rich text, HTML del/ins).
+//! The 新旧対照表: every approved revision in 新 order, 旧 (with its 旧 number) / 新 (with
+//! its 新 number) / 変更理由, deletions struck through and additions in red (XLSX rich text,
+//! HTML del/ins). A 新設 has an empty 旧 side, a 削除 reads （削除） on the 新 side.
 
 use crate::db::schema::{responses, revision_comments};
 use crate::domain::{ConsultationId, ResponseState};
 use crate::drafting::diff::{self, SegmentKind};
-use crate::models::{clause, revision, Conn};
+use crate::models::{revision, Conn};
 use diesel::prelude::*;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShinkyuRow {
     pub revision: i64,
-    pub clause: String,
+    /// The 旧 (原案) and 新 (修正後) numbers: '' where a side has none (新設, 削除).
+    pub original_label: String,
+    pub revised_label: String,
     pub original: String,
     pub revised: String,
     pub reason: String,
@@ -53,30 +55,34 @@ pub fn rows(
     } else {
         approved_revisions(conn, consultation)?
     };
-    let positions: HashMap<i64, i32> = clause::all(conn, consultation)?
+    // In 新 order: by the 修正後 number as a reader reads numbers (a deletion by its 旧
+    // number), so a renumbered clause follows the clause inserted before it.
+    let mut rows: Vec<ShinkyuRow> = revs
         .into_iter()
-        .map(|c| (c.id, c.position))
-        .collect();
-    let mut revs: Vec<_> = revs.into_iter().collect();
-    revs.sort_by_key(|r| {
-        (
-            r.clause_id
-                .and_then(|c| positions.get(&c))
-                .copied()
-                .unwrap_or(i32::MAX),
-            r.id,
-        )
-    });
-    Ok(revs
-        .into_iter()
-        .map(|r| ShinkyuRow {
-            revision: r.id,
-            clause: r.clause_label,
-            original: r.original_text,
-            revised: r.revised_text,
-            reason: r.reason,
+        .map(|r| {
+            let (label, text) = r.revised_side();
+            ShinkyuRow {
+                revision: r.id,
+                revised_label: label.to_string(),
+                revised: text.to_string(),
+                original_label: r.clause_label.clone(),
+                original: r.original_text.clone(),
+                reason: r.reason.clone(),
+            }
         })
-        .collect())
+        .collect();
+    rows.sort_by_cached_key(|r| (crate::text::natural_key(r.new_order_label()), r.revision));
+    Ok(rows)
+}
+
+impl ShinkyuRow {
+    fn new_order_label(&self) -> &str {
+        if self.revised_label.is_empty() {
+            &self.original_label
+        } else {
+            &self.revised_label
+        }
+    }
 }
 
 pub fn xlsx_bytes(title: &str, rows: &[ShinkyuRow], draft: bool) -> anyhow::Result<Vec<u8>> {
@@ -97,11 +103,11 @@ pub fn xlsx_bytes(title: &str, rows: &[ShinkyuRow], draft: bool) -> anyhow::Resu
     let added = Format::new()
         .set_font_color(Color::RGB(0xD00000))
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let bold = Format::new().set_bold();
     for (col, (name, width)) in [
-        ("項番", 14.0),
-        ("旧（原案）", 50.0),
-        ("新（修正後）", 50.0),
-        ("変更理由", 30.0),
+        ("旧（原案）", 56.0),
+        ("新（修正後）", 56.0),
+        ("変更理由", 32.0),
     ]
     .iter()
     .enumerate()
@@ -112,42 +118,59 @@ pub fn xlsx_bytes(title: &str, rows: &[ShinkyuRow], draft: bool) -> anyhow::Resu
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         let segs = diff::segments(&r.original, &r.revised);
+        let labelled = |label: &str| !label.is_empty();
         let lines = [
-            (&r.clause, 14.0),
-            (&r.original, 50.0),
-            (&r.revised, 50.0),
-            (&r.reason, 30.0),
+            (
+                super::writers::wrapped_lines(&r.original, 56.0),
+                labelled(&r.original_label),
+            ),
+            (
+                super::writers::wrapped_lines(&r.revised, 56.0),
+                labelled(&r.revised_label),
+            ),
+            (super::writers::wrapped_lines(&r.reason, 32.0), false),
         ]
         .iter()
-        .map(|(t, w)| super::writers::wrapped_lines(t, *w))
+        .map(|(n, label)| n + usize::from(*label))
         .max()
         .unwrap_or(1);
         sheet.set_row_height(row, super::writers::row_height(lines))?;
-        sheet.write_string_with_format(row, 0, &r.clause, &cell)?;
-        for (col, keep) in [(1u16, SegmentKind::Deleted), (2u16, SegmentKind::Added)] {
-            let parts: Vec<(&Format, &str)> = segs
-                .iter()
-                .filter(|s| s.kind == SegmentKind::Same || s.kind == keep)
-                .map(|s| {
-                    (
-                        if s.kind == SegmentKind::Same {
-                            &plain
-                        } else if keep == SegmentKind::Deleted {
-                            &deleted
-                        } else {
-                            &added
-                        },
-                        s.text.as_str(),
-                    )
-                })
-                .filter(|(_, t)| !t.is_empty())
-                .collect();
+        for (col, keep, label) in [
+            (0u16, SegmentKind::Deleted, r.original_label.as_str()),
+            (1u16, SegmentKind::Added, r.revised_label.as_str()),
+        ] {
+            // Each side's own number in bold on its first line.
+            let heading = format!("{label}\n");
+            let mut parts: Vec<(&Format, &str)> = Vec::new();
+            if !label.is_empty() {
+                parts.push((&bold, heading.as_str()));
+            }
+            parts.extend(
+                segs.iter()
+                    .filter(|s| s.kind == SegmentKind::Same || s.kind == keep)
+                    .map(|s| {
+                        (
+                            if s.kind == SegmentKind::Same {
+                                &plain
+                            } else if keep == SegmentKind::Deleted {
+                                &deleted
+                            } else {
+                                &added
+                            },
+                            s.text.as_str(),
+                        )
+                    })
+                    .filter(|(_, t)| !t.is_empty()),
+            );
             match parts.len() {
                 0 => sheet.write_string_with_format(row, col, "", &cell)?,
+                1 if parts[0].0 == &bold => {
+                    sheet.write_string_with_format(row, col, label, &cell)?
+                }
                 _ => sheet.write_rich_string_with_format(row, col, &parts, &cell)?,
             };
         }
-        sheet.write_string_with_format(row, 3, &r.reason, &cell)?;
+        sheet.write_string_with_format(row, 2, &r.reason, &cell)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_repeat_rows(0, 0)?;

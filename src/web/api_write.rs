@@ -86,7 +86,10 @@ fn answer_json(r: &Option<response::Response>) -> Value {
 }
 
 fn revision_json(r: &revision::Revision, comments: &[String]) -> Value {
-    json!({"id": r.id, "clause_id": r.clause_id, "clause": r.clause_label, "original": r.original_text, "revised": r.revised_text, "reason": r.reason, "version": r.version, "comments": comments})
+    let (revised_clause, revised) = r.revised_side();
+    json!({"id": r.id, "clause_id": r.clause_id, "clause": r.clause_label, "revised_clause": revised_clause,
+        "kind": r.kind().code(), "original": r.original_text, "revised": revised,
+        "reason": r.reason, "version": r.version, "comments": comments})
 }
 
 /// GET /api/v1/consultations/{slug}/comments/{no}
@@ -343,6 +346,8 @@ pub struct RevisionBody {
     clause_id: Option<i64>,
     #[serde(default)]
     clause: String,
+    /// The 修正後 label: absent, the same as `clause`; "" none (the clause is deleted).
+    revised_clause: Option<String>,
     #[serde(default)]
     original: String,
     #[serde(default)]
@@ -377,6 +382,7 @@ fn save_revision(
     let form = RevisionForm {
         clause: b.clause_id.map(ClauseId),
         clause_label: b.clause.clone(),
+        revised_clause: b.revised_clause.clone(),
         original_text: b.original.clone(),
         revised_text: b.revised.clone(),
         reason: b.reason.clone(),

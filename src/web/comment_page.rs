@@ -100,13 +100,9 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
     history.sort_by_key(|e| e.id);
     let warnings: Vec<String> = rev_rules::warnings_for_comment(conn, cm.id(), &revisions)?
         .into_iter()
-        .map(|w| match &w {
-            rev_rules::Warning::ReviseWithoutRevision { .. } => w.message(),
-            rev_rules::Warning::OriginalMismatch { revision }
-            | rev_rules::Warning::Overlap { revision, .. }
-            | rev_rules::Warning::Unlinked { revision } => {
-                format!("修正内容 #{revision}: {}", w.message())
-            }
+        .map(|w| match w.revision() {
+            None => w.message(),
+            Some(revision) => format!("修正内容 #{revision}: {}", w.message()),
         })
         .collect();
     let assignment = assignment::for_comment(conn, cm.id())?
@@ -448,16 +444,25 @@ fn review_buttons(
 }
 
 fn revision_view(id: &Identity, d: &CommentPage, r: &revision::Revision, editable: bool) -> Markup {
-    let segs = diff::segments(&r.original_text, &r.revised_text);
+    let (revised_label, revised_text) = r.revised_side();
+    let segs = diff::segments(&r.original_text, revised_text);
     let slug = &d.consultation.slug;
+    let kind = r.kind();
     html! {
         div.revision id={ "revision-" (r.id) } {
-            h3 { "#" (r.id) " " (r.clause_label) span.muted { " · 版 " (r.version) } }
+            h3 {
+                "#" (r.id) " "
+                span.badge { (kind.label()) } " "
+                @if r.clause_label.is_empty() { "（新設）" } @else { (r.clause_label) }
+                " → "
+                @if revised_label.is_empty() { "（項番なし）" } @else { (revised_label) }
+                span.muted { " · 版 " (r.version) }
+            }
             table.shinkyu {
                 thead { tr { th { "原案（旧）" } th { "修正後（新）" } th { "変更理由" } } }
                 tbody { tr {
-                    td.old { (diff::old_side(&segs)) }
-                    td.new { (diff::new_side(&segs)) }
+                    td.old { @if !r.clause_label.is_empty() { strong { (r.clause_label) } br; } (diff::old_side(&segs)) }
+                    td.new { @if !revised_label.is_empty() { strong { (revised_label) } br; } (diff::new_side(&segs)) }
                     td { (r.reason) }
                 } }
             }
@@ -469,9 +474,11 @@ fn revision_view(id: &Identity, d: &CommentPage, r: &revision::Revision, editabl
                         input type="hidden" name="version" value=(r.version);
                         input type="hidden" name="back" value=(d.comment.no());
                         (clause_select(d, r.clause_id))
-                        label { "項番の表記" input type="text" name="clause_label" value=(r.clause_label); }
+                        label { "項番の表記（原案）" input type="text" name="clause_label" value=(r.clause_label); }
+                        label { "修正後の項番（番号が変わる・移る・新設のとき）" input type="text" name="revised_clause_label" value=(revised_label); }
+                        label { input type="checkbox" name="deleted" value="1" checked[kind == crate::domain::RevisionKind::Delete && revised_label.is_empty()]; " この項を削除する（修正後は「（削除）」）" }
                         label { "原案" textarea name="original_text" rows="4" { (r.original_text) } }
-                        label { "修正後" textarea name="revised_text" rows="4" { (r.revised_text) } }
+                        label { "修正後" textarea name="revised_text" rows="4" { (revised_text) } }
                         label { "変更理由" input type="text" name="reason" value=(r.reason); }
                         label { "対象の意見 No.（カンマ区切り）" input type="text" name="comments" value=(linked_nos(d, r)); }
                         button type="submit" { "修正内容を保存" }
@@ -515,7 +522,9 @@ fn new_revision_form(id: &Identity, d: &CommentPage, base: &str) -> Markup {
             form.stack.guarded method="post" action={ (base) "/revisions" } {
                 (csrf_field(id))
                 (clause_select(d, clause.map(|c| c.id)))
-                label { "項番の表記（一覧にないとき、または「（挿入）」など）" input type="text" name="clause_label" value=""; }
+                label { "項番の表記（一覧にないとき。新設なら空のまま）" input type="text" name="clause_label" value=""; }
+                label { "修正後の項番（番号が変わる・移る・新設のときだけ。空なら原案と同じ）" input type="text" name="revised_clause_label" value="" placeholder=(clause.map(|c| c.label.as_str()).unwrap_or("")); }
+                label { input type="checkbox" name="deleted" value="1"; " この項を削除する（修正後は「（削除）」）" }
                 label { "原案（項番の本文から。直す部分だけを残してください）" textarea name="original_text" rows="4" { (clause.map(|c| c.body.as_str()).unwrap_or("")) } }
                 label { "修正後" textarea name="revised_text" rows="4" {} }
                 label { "変更理由" input type="text" name="reason"; }

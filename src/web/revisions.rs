@@ -19,6 +19,11 @@ pub struct RevisionData {
     clause: String,
     #[serde(default)]
     clause_label: String,
+    /// 修正後の項番: empty, the same as the 原案's.
+    #[serde(default)]
+    revised_clause_label: String,
+    /// 「この項を削除する」: the 修正後 side has no label and reads （削除）.
+    deleted: Option<String>,
     #[serde(default)]
     original_text: String,
     #[serde(default)]
@@ -63,6 +68,11 @@ fn to_form(
     Ok(RevisionForm {
         clause: f.clause.trim().parse::<i64>().ok().map(ClauseId),
         clause_label: f.clause_label.clone(),
+        revised_clause: if f.deleted.is_some() {
+            Some(String::new())
+        } else {
+            Some(f.revised_clause_label.trim().to_string()).filter(|l| !l.is_empty())
+        },
         original_text: f.original_text.clone(),
         revised_text: f.revised_text.clone(),
         reason: f.reason.clone(),

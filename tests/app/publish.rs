@@ -363,18 +363,16 @@ fn the_shinkyu_table_strikes_deletions_and_reddens_additions() {
         .rows()
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect();
-    assert_eq!(
-        rows[0],
-        vec!["項番", "旧（原案）", "新（修正後）", "変更理由"]
-    );
-    let labels: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(
-        labels,
-        vec!["1.1.1", "3.2.2(2)(イ)④", "3.2.3(2)"],
-        "clause order"
-    );
+    // 旧 and 新 each with their own number on the first line, in 新 order.
+    assert_eq!(rows[0], vec!["旧（原案）", "新（修正後）", "変更理由"]);
+    let first_line = |c: &str| c.lines().next().unwrap_or("").to_string();
+    let old: Vec<String> = rows[1..].iter().map(|r| first_line(&r[0])).collect();
+    let new: Vec<String> = rows[1..].iter().map(|r| first_line(&r[1])).collect();
+    assert_eq!(old, vec!["1.1.1", "3.2.2(2)(イ)④", "3.2.3(2)"]);
+    assert_eq!(new, vec!["1.1.1", "3.2.2(2)(ア)⑤（挿入）", "3.2.3(2)"]);
     assert!(
-        rows[3][1].starts_with("「（２）を踏まえ") && rows[3][2].starts_with("「（１）を踏まえ")
+        rows[3][0].starts_with("3.2.3(2)\n「（２）を踏まえ")
+            && rows[3][1].starts_with("3.2.3(2)\n「（１）を踏まえ")
     );
     let html = String::from_utf8(
         export(

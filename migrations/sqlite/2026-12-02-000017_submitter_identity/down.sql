@@ -1,0 +1,1 @@
+DROP INDEX submitters_identity; ALTER TABLE submitters DROP COLUMN identity_key;
