@@ -12,6 +12,7 @@ mod import;
 mod mail;
 mod publish;
 mod reliability;
+mod revisions;
 mod security;
 mod smtp_sink;
 mod triage;
