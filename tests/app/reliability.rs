@@ -246,6 +246,14 @@ fn a_submitter_is_a_person_unless_the_data_says_organisation() {
     assert!(!api.body.contains("佐藤花子") && !api.body.contains("鈴木一郎"));
     let v = Client::login(&base, "viewer", PASSWORD);
     assert!(!v.get("/c/mic/comments/1").body.contains("佐藤花子"));
+    // The printable HTML export, downloaded by an office user allowed to see names.
+    add_user(&db, "office", Role::Coordinator, true, &["mic"]);
+    let office = Client::login(&base, "office", PASSWORD);
+    let (status, html) = office.get_bytes("/c/mic/export?layout=mic&format=html");
+    assert_eq!(status, 200);
+    let html = String::from_utf8(html).unwrap();
+    assert!(!html.contains("佐藤花子") && !html.contains("鈴木一郎"));
+    assert!(html.contains("個人A") && html.contains("株式会社テスト"));
 }
 
 #[test]
@@ -631,6 +639,27 @@ fn proposals_missed_by_a_stopped_import_are_made_by_the_next_import_of_the_file(
         pubcom::models::duplicate_group::with_members(&mut db.conn(), consultation_id(&db, "same"))
             .unwrap();
     assert_eq!(groups.len(), 1);
+}
+
+#[test]
+fn the_server_catches_up_on_proposals_an_import_left_behind() {
+    let db = TestDb::new();
+    let csv = "No.,御意見\n1,同じ意見を述べます。\n2,同じ意見を述べます。\n3,別の話です\n";
+    import_bytes(&mut db.conn(), "c.csv", csv.as_bytes(), &options("c")).unwrap();
+    let actor = Actor::system("server");
+    let before_import = pubcom::db::now() - chrono::Duration::minutes(5);
+    let early = pubcom::triage::grouping::catch_up(&mut db.conn(), &actor, before_import).unwrap();
+    assert!(
+        early.is_empty(),
+        "a fresh import is left to its own command"
+    );
+    let done =
+        pubcom::triage::grouping::catch_up(&mut db.conn(), &actor, pubcom::db::now()).unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].1.groups, 1);
+    let again =
+        pubcom::triage::grouping::catch_up(&mut db.conn(), &actor, pubcom::db::now()).unwrap();
+    assert!(again.is_empty(), "done once");
 }
 
 // ---- 同旨 groups larger than a statement's bound values ----
