@@ -64,7 +64,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// [`fold`], appending to `out`.
-fn fold_into(s: &str, out: &mut String) {
+pub fn fold_into(s: &str, out: &mut String) {
     let mut pending = String::new();
     let flush = |pending: &mut String, out: &mut String| {
         if !pending.is_empty() {

@@ -45,6 +45,48 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
+/// Recall of the copies carrying each kind of edit (and of exact copies, `none`): for every
+/// such copy, the share of the rest of its campaign it was grouped with, averaged.
+pub fn recall_by_edit(
+    groups: &[Vec<i64>],
+    planted: &[(i64, usize, &str)],
+) -> Vec<(String, usize, f64)> {
+    let mut group_of: HashMap<i64, usize> = HashMap::new();
+    for (g, members) in groups.iter().enumerate() {
+        for id in members {
+            group_of.insert(*id, g);
+        }
+    }
+    let mut campaign_size: HashMap<usize, usize> = HashMap::new();
+    let mut together: HashMap<(usize, usize), usize> = HashMap::new();
+    for (no, c, _) in planted {
+        *campaign_size.entry(*c).or_default() += 1;
+        if let Some(g) = group_of.get(no) {
+            *together.entry((*c, *g)).or_default() += 1;
+        }
+    }
+    let mut per_edit: std::collections::BTreeMap<String, (usize, f64)> = Default::default();
+    for (no, c, edits) in planted {
+        let size = campaign_size[c];
+        if size < 2 {
+            continue;
+        }
+        let with = group_of
+            .get(no)
+            .map_or(0, |g| together[&(*c, *g)].saturating_sub(1));
+        let share = with as f64 / (size - 1) as f64;
+        for e in edits.split('+') {
+            let entry = per_edit.entry(e.to_string()).or_default();
+            entry.0 += 1;
+            entry.1 += share;
+        }
+    }
+    per_edit
+        .into_iter()
+        .map(|(e, (n, sum))| (e, n, sum / n as f64))
+        .collect()
+}
+
 /// Pair precision and recall of proposed groups against planted campaigns.
 pub fn score(groups: &[Vec<i64>], truth: &HashMap<i64, usize>) -> (f64, f64) {
     let pairs = |n: usize| (n * n.saturating_sub(1) / 2) as f64;
@@ -159,32 +201,45 @@ pub fn run(
     let cid = c.id();
     if on("group") {
         let t = Instant::now();
-        let open = crate::models::duplicate_group::open_comments(&mut conn, cid)?;
-        let loaded = t.elapsed();
-        let t = Instant::now();
-        let groups = crate::triage::duplicates::find_groups(&open, true);
+        let groups = crate::triage::grouping::open_groups(&mut conn, cid)?;
         let grouping = t.elapsed();
         // Comment ids to No.: ids follow No. order in a fresh import.
-        let numbers: HashMap<i64, i64> =
-            comment::list(&mut conn, cid, &Default::default(), 0, None)?
-                .iter()
-                .map(|r| (r.comment.id, r.comment.number as i64))
-                .collect();
+        let numbers: HashMap<i64, i64> = {
+            use crate::db::schema::comments;
+            use diesel::prelude::*;
+            comments::table
+                .filter(comments::consultation_id.eq(cid.0))
+                .select((comments::id, comments::number))
+                .load::<(i64, i32)>(&mut conn)?
+                .into_iter()
+                .map(|(id, n)| (id, n as i64))
+                .collect()
+        };
         let by_no: Vec<Vec<i64>> = groups
             .iter()
             .map(|g| g.iter().map(|id| numbers[id]).collect())
             .collect();
-        let truth: HashMap<i64, usize> = std::fs::read_to_string(&truth_file)?
+        let truth_text = std::fs::read_to_string(&truth_file)?;
+        let planted: Vec<(i64, usize, &str)> = truth_text
             .lines()
             .skip(1)
             .filter_map(|l| {
-                l.split_once(',')
-                    .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                let mut cols = l.splitn(3, ',');
+                Some((
+                    cols.next()?.parse().ok()?,
+                    cols.next()?.parse().ok()?,
+                    cols.next().unwrap_or("none"),
+                ))
             })
             .collect();
+        let truth: HashMap<i64, usize> = planted.iter().map(|(no, c, _)| (*no, *c)).collect();
         let (precision, recall) = score(&by_no, &truth);
-        say(format!("同旨 grouping: {} groups in {:.1} s (+{:.1} s loading texts); precision {precision:.3}, recall {recall:.3}", groups.len(), grouping.as_secs_f64(), loaded.as_secs_f64()));
-        drop(open);
+        say(format!("同旨 grouping: {} groups in {:.1} s (texts read from the database twice, a page at a time); precision {precision:.3}, recall {recall:.3}; peak memory so far {}", groups.len(), grouping.as_secs_f64(), peak_rss_mb().map_or("?".into(), |m| format!("{m:.0} MB"))));
+        for (edit, members, recall) in recall_by_edit(&by_no, &planted) {
+            say(format!(
+                "  copies with edit {edit:<9} {members:>7}: recall {recall:.3}"
+            ));
+        }
     }
 
     let mut rng = synth::Rng::new(seed);

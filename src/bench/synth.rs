@@ -83,19 +83,29 @@ impl Material {
     }
 }
 
+/// Greeting and closing lines: campaign copies change them or leave them out, and ordinary
+/// comments use them too (two comments sharing only a greeting are not 同旨).
 const GREETINGS: &[&str] = &[
-    "",
     "お世話になっております。",
     "以下のとおり意見を提出します。",
     "意見を申し上げます。",
     "いつもありがとうございます。",
+    "パブリックコメントに意見を提出いたします。",
+    "標記の件について、以下のとおり意見を述べます。",
+    "医療機関の情報システム担当者として意見を申し上げます。",
+    "突然のご連絡失礼いたします。",
 ];
 const CLOSINGS: &[&str] = &[
-    "",
     "よろしくお願いいたします。",
     "ご検討をお願いします。",
     "以上です。",
+    "何卒よろしくお願い申し上げます。",
+    "以上、ご検討のほどお願いいたします。",
+    "ご高配を賜りますようお願い申し上げます。",
 ];
+
+/// The edits a campaign copy may carry, as named in the truth file and in `pubcom bench`.
+pub const EDITS: &[&str] = &["greeting", "closing", "drop", "swap", "chars", "width"];
 
 fn text_of(rng: &mut Rng, m: &Material, min: usize, max: usize) -> Vec<String> {
     let target = min + rng.below(max - min);
@@ -109,28 +119,105 @@ fn text_of(rng: &mut Rng, m: &Material, min: usize, max: usize) -> Vec<String> {
     out
 }
 
-/// A campaign member: the base with a greeting, maybe two sentences swapped, maybe a small edit.
-fn variant(rng: &mut Rng, base: &[String]) -> String {
-    let mut s: Vec<String> = base.to_vec();
-    if s.len() > 2 && rng.below(3) == 0 {
-        let i = rng.below(s.len() - 1);
-        s.swap(i, i + 1);
+/// A campaign's template: body sentences (often few: short templates are common) and the
+/// greeting and closing its organisers wrote.
+struct Template {
+    greeting: Option<&'static str>,
+    body: Vec<String>,
+    closing: Option<&'static str>,
+}
+
+fn template(rng: &mut Rng, m: &Material) -> Template {
+    let (min, max) = if rng.below(2) == 0 {
+        (120, 400)
+    } else {
+        (300, 900)
+    };
+    let mut body = text_of(rng, m, min, max);
+    if body.len() < 2 {
+        body.push(m.sentences[rng.below(m.sentences.len())].clone());
     }
-    if rng.below(2) == 0 {
-        let i = rng.below(s.len());
-        let mut chars: Vec<char> = s[i].chars().collect();
-        if chars.len() > 4 {
-            let at = rng.below(chars.len() - 2);
-            chars[at] = ['、', 'の', 'に', 'を', 'は'][rng.below(5)];
-            s[i] = chars.into_iter().collect();
+    Template {
+        greeting: (rng.below(4) != 0).then(|| GREETINGS[rng.below(GREETINGS.len())]),
+        body,
+        closing: (rng.below(3) != 0).then(|| CLOSINGS[rng.below(CLOSINGS.len())]),
+    }
+}
+
+/// A campaign copy: the template with any mix of the edits people make when they copy a
+/// campaign text, and the names of the edits made.
+fn variant(rng: &mut Rng, t: &Template) -> (String, Vec<&'static str>) {
+    let mut edits = Vec::new();
+    let mut body = t.body.clone();
+    let mut greeting = t.greeting;
+    let mut closing = t.closing;
+    if rng.below(10) < 6 {
+        // Another greeting line, or none.
+        greeting = (rng.below(3) != 0).then(|| GREETINGS[rng.below(GREETINGS.len())]);
+        if greeting != t.greeting {
+            edits.push("greeting");
         }
     }
-    format!(
+    if rng.below(10) < 5 {
+        closing = (rng.below(3) != 0).then(|| CLOSINGS[rng.below(CLOSINGS.len())]);
+        if closing != t.closing {
+            edits.push("closing");
+        }
+    }
+    if body.len() >= 3 && rng.below(10) < 3 {
+        body.remove(rng.below(body.len()));
+        edits.push("drop");
+    }
+    if body.len() >= 2 && rng.below(10) < 3 {
+        let i = rng.below(body.len() - 1);
+        body.swap(i, i + 1);
+        edits.push("swap");
+    }
+    if rng.below(10) < 4 {
+        for _ in 0..1 + rng.below(3) {
+            let i = rng.below(body.len());
+            let mut chars: Vec<char> = body[i].chars().collect();
+            if chars.len() > 4 {
+                let at = rng.below(chars.len() - 2);
+                chars[at] = ['、', 'の', 'に', 'を', 'は', 'が', 'も', '等'][rng.below(8)];
+                body[i] = chars.into_iter().collect();
+            }
+        }
+        edits.push("chars");
+    }
+    let mut text = format!(
         "{}{}{}",
-        GREETINGS[rng.below(GREETINGS.len())],
-        s.concat(),
-        CLOSINGS[rng.below(CLOSINGS.len())]
-    )
+        greeting.map(|g| format!("{g}\n")).unwrap_or_default(),
+        body.concat(),
+        closing.map(|c| format!("\n{c}")).unwrap_or_default()
+    );
+    if rng.below(10) < 3 {
+        text = switch_width(rng, &text);
+        edits.push("width");
+    }
+    (text, edits)
+}
+
+/// Digits and spaces switched between half and full width (and spaces put in after 。).
+fn switch_width(rng: &mut Rng, text: &str) -> String {
+    let to_full = rng.below(2) == 0;
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '0'..='9' if to_full => out.push(char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)),
+            '０'..='９' if !to_full => out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+            ' ' if to_full => out.push('　'),
+            '　' if !to_full => out.push(' '),
+            '。' => {
+                out.push(c);
+                if rng.below(4) == 0 {
+                    out.push(if to_full { '　' } else { ' ' });
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 pub struct SynthReport {
@@ -140,7 +227,8 @@ pub struct SynthReport {
 }
 
 /// Writes `n` comments as CSV (mic layout plus 分類) to `out`, and each planted campaign
-/// member's No. with its campaign id to `truth`.
+/// member's No. with its campaign id and its edits to `truth` (`no,campaign,edits`, the
+/// edits joined with `+`, `none` for an exact copy of the template).
 pub fn write(
     n: usize,
     seed: u64,
@@ -150,10 +238,9 @@ pub fn write(
     let m = Material::from_samples()?;
     let mut rng = Rng::new(seed);
     let submitters = (n / 20).clamp(50, 20_000);
-    let campaigns = (n / 2_000).max(3);
-    let bases: Vec<Vec<String>> = (0..campaigns)
-        .map(|_| text_of(&mut rng, &m, 150, 900))
-        .collect();
+    // 200 campaigns at 1M; Zipf-sized, the largest over 50,000 copies at 1M.
+    let campaigns = (n / 5_000).max(3);
+    let templates: Vec<Template> = (0..campaigns).map(|_| template(&mut rng, &m)).collect();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
@@ -167,18 +254,36 @@ pub fn write(
         "分類",
         "意見",
     ])?;
-    writeln!(truth, "no,campaign")?;
+    writeln!(truth, "no,campaign,edits")?;
     let mut members = 0;
     for no in 1..=n {
-        // About a third of the comments belong to campaigns, bigger campaigns more often.
-        let (body, campaign) = if rng.below(3) == 0 {
+        // 40% of the comments belong to campaigns, bigger campaigns more often.
+        let (body, campaign) = if rng.below(5) < 2 {
             let c = rng.skewed(campaigns);
-            (variant(&mut rng, &bases[c]), Some(c))
+            let (text, edits) = variant(&mut rng, &templates[c]);
+            (text, Some((c, edits)))
         } else {
-            (text_of(&mut rng, &m, 100, 2000).concat(), None)
+            // Ordinary comments greet and close too.
+            let body = text_of(&mut rng, &m, 100, 2000).concat();
+            let greeting = if rng.below(3) == 0 {
+                format!("{}\n", GREETINGS[rng.below(GREETINGS.len())])
+            } else {
+                String::new()
+            };
+            let closing = if rng.below(3) == 0 {
+                format!("\n{}", CLOSINGS[rng.below(CLOSINGS.len())])
+            } else {
+                String::new()
+            };
+            (format!("{greeting}{body}{closing}"), None)
         };
-        if let Some(c) = campaign {
-            writeln!(truth, "{no},{c}")?;
+        if let Some((c, edits)) = campaign {
+            let edits = if edits.is_empty() {
+                "none".to_string()
+            } else {
+                edits.join("+")
+            };
+            writeln!(truth, "{no},{c},{edits}")?;
             members += 1;
         }
         let s = rng.skewed(submitters);
@@ -219,7 +324,11 @@ mod tests {
         write(300, 7, &mut b, &mut tb).unwrap();
         assert_eq!(a, b);
         assert_eq!(ta, tb);
-        assert!(r.campaign_members > 50 && r.campaign_members < 200);
+        assert!(r.campaign_members > 80 && r.campaign_members < 170);
+        let truth = String::from_utf8(ta).unwrap();
+        for e in EDITS {
+            assert!(truth.contains(e), "some copy has the edit {e}");
+        }
         let text = String::from_utf8(a).unwrap();
         assert!(text.starts_with("資料NO.,氏名・名称"));
         let mut rows = csv::Reader::from_reader(text.as_bytes());

@@ -160,6 +160,55 @@ pub fn open_comments(
         .load(conn)
 }
 
+/// A page of [`open_comments`] in id order after `after`: up to `limit` of them, only ids
+/// divisible by `every` (a sample) when it is above 1.
+pub fn open_comments_page(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    after: i64,
+    limit: i64,
+    every: i64,
+) -> QueryResult<Vec<(i64, String)>> {
+    // `consultation_id + 0`: read along the primary key from `after` (with the
+    // consultation's index instead, both databases sorted every remaining row for each page).
+    let mut q = comments::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("comments.consultation_id + 0 = ")
+                .bind::<diesel::sql_types::BigInt, _>(consultation.0),
+        )
+        .filter(comments::id.gt(after))
+        .filter(
+            comments::duplicate_group_id
+                .is_null()
+                .or(comments::duplicate_group_id.ne_all(settled_groups(consultation))),
+        )
+        .into_boxed();
+    if every > 1 {
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("comments.id % ")
+                .bind::<diesel::sql_types::BigInt, _>(every)
+                .sql(" = 0"),
+        );
+    }
+    q.order(comments::id)
+        .limit(limit)
+        .select((comments::id, comments::body))
+        .load(conn)
+}
+
+/// How many comments [`open_comments`] would give.
+pub fn open_count(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<i64> {
+    comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .filter(
+            comments::duplicate_group_id
+                .is_null()
+                .or(comments::duplicate_group_id.ne_all(settled_groups(consultation))),
+        )
+        .count()
+        .get_result(conn)
+}
+
 /// The ids of [`open_comments`] alone.
 pub fn open_comment_ids(
     conn: &mut Conn,

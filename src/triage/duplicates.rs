@@ -1,19 +1,41 @@
-//! Finding 同旨 comments: exact duplicates after folding (NFKC, case, spaces, punctuation)
-//! and near-duplicates by MinHash over character 3-grams with banded LSH.
+//! Finding 同旨 comments: campaigns of copies of one text, whole.
 //!
-//! One-permutation MinHash (one hash per 3-gram, 64 bins, empty bins filled from their
-//! neighbours) keeps the cost to one pass over the text, which is what makes a million
-//! comments feasible on two cores.
+//! Copies of a campaign differ by their greeting and closing lines, a dropped sentence, two
+//! sentences swapped, a few characters, the width of digits and spaces. What stays is most
+//! of the body's sentences, so comparison works on the body:
+//!
+//! 1. Texts are cut into sentences and folded (NFKC, case, spaces, punctuation: width
+//!    changes vanish). A sentence that opens or closes comments of many different kinds —
+//!    most of its uses at an edge, followed (or preceded) by many different sentences — is
+//!    boilerplate (お世話になっております。) and left out of the body.
+//! 2. Identical bodies collapse onto one representative.
+//! 3. Each body gets a one-permutation MinHash of its character 3-grams (128 bins of 16
+//!    bits); banded LSH (32 bands of 4) finds candidates, and a body joins the most similar
+//!    earlier leader (every member compared with its leader: a chain of small differences
+//!    cannot join two campaigns).
+//! 4. A campaign may still come out in pieces (two copies that dropped different sentences
+//!    are further apart than either is from the template). Each piece of 3+ texts gets a
+//!    core — the body sentences most of its members share, the template's — and pieces
+//!    with similar cores merge; lone texts and small pieces join the core they resemble.
+//!
+//! The texts are read twice (sentence statistics, then bodies) and never held: what stays
+//! per text is a signature and its sentence hashes.
 
 use std::collections::HashMap;
 
-pub const BINS: usize = 64;
-const BANDS: usize = 16;
-const ROWS: usize = BINS / BANDS;
-/// Share of equal signature values from which two texts count as saying the same thing.
+pub const BINS: usize = 128;
+const BANDS: usize = 32;
+const ROWS: usize = 4;
+/// Share of equal signature values from which a body joins a leader.
 pub const THRESHOLD: f64 = 0.6;
+/// From which a text joins a campaign's core, or two cores merge.
+const CORE_THRESHOLD: f64 = 0.5;
 /// Leaders kept per LSH bucket.
 const MAX_LEADERS_PER_BUCKET: usize = 64;
+/// Sentences longer than this are never boilerplate.
+const MAX_BOILERPLATE_CHARS: usize = 60;
+
+pub type Signature = [u16; BINS];
 
 fn mix(mut x: u64) -> u64 {
     // splitmix64 finaliser
@@ -22,38 +44,236 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The MinHash signature of a folded text, or None when it is too short to compare.
-pub fn signature(folded: &str) -> Option<[u32; BINS]> {
-    let chars: Vec<char> = folded.chars().collect();
-    if chars.len() < 3 {
-        return None;
-    }
-    let mut bins = [u32::MAX; BINS];
-    let mut filled = [false; BINS];
-    for w in chars.windows(3) {
-        let h = mix((w[0] as u64) << 42 ^ (w[1] as u64) << 21 ^ w[2] as u64);
-        let bin = (h >> 58) as usize;
-        let v = h as u32;
-        if v < bins[bin] || !filled[bin] {
-            bins[bin] = bins[bin].min(v);
-            filled[bin] = true;
-        }
-    }
-    // Densify: an empty bin borrows the next filled bin's value, offset by the distance.
-    for i in 0..BINS {
-        if !filled[i] {
-            let (j, d) = (1..BINS)
-                .map(|d| ((i + d) % BINS, d))
-                .find(|(j, _)| filled[*j])
-                .expect("at least one filled bin");
-            bins[i] = bins[j].wrapping_add((d as u32).wrapping_mul(0x9e37_79b9));
-        }
-    }
-    Some(bins)
+fn hash_str(s: &str) -> u64 {
+    s.bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        })
+        .wrapping_add(s.len() as u64)
+        .pipe(mix)
 }
 
-pub fn similarity(a: &[u32; BINS], b: &[u32; BINS]) -> f64 {
+trait Pipe: Sized {
+    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
+        f(self)
+    }
+}
+impl<T> Pipe for T {}
+
+/// The MinHash signature of a folded text, or None when it is too short to compare.
+pub fn signature(folded: &str) -> Option<Signature> {
+    let mut bins = [u64::MAX; BINS];
+    let (mut a, mut b, mut seen) = (0u64, 0u64, 0usize);
+    for c in folded.chars() {
+        let c = c as u64;
+        seen += 1;
+        if seen >= 3 {
+            let h = mix(a << 42 ^ b << 21 ^ c);
+            let bin = (h >> 57) as usize;
+            bins[bin] = bins[bin].min(h & 0x01FF_FFFF_FFFF_FFFF);
+        }
+        (a, b) = (b, c);
+    }
+    if seen < 3 {
+        return None;
+    }
+    // Densify: an empty bin borrows the next filled bin's value, offset by the distance.
+    let mut out = [0u16; BINS];
+    for i in 0..BINS {
+        let (v, d) = (0..BINS)
+            .map(|d| (bins[(i + d) % BINS], d))
+            .find(|(v, _)| *v != u64::MAX)
+            .expect("at least one filled bin");
+        out[i] = (mix(v ^ (d as u64) << 58) >> 48) as u16;
+    }
+    Some(out)
+}
+
+pub fn similarity(a: &Signature, b: &Signature) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / BINS as f64
+}
+
+/// A text folded, and where its sentences (cut at 。！？!? and line breaks) lie in the
+/// folded text; empty ones are left out.
+pub struct Folded {
+    pub text: String,
+    pub sentences: Vec<std::ops::Range<usize>>,
+}
+
+impl Folded {
+    pub fn of(text: &str) -> Folded {
+        let mut folded = String::with_capacity(text.len());
+        let mut sentences = Vec::new();
+        for piece in text.split(['。', '！', '？', '!', '?', '\n']) {
+            let start = folded.len();
+            crate::text::fold_into(piece, &mut folded);
+            if folded.len() > start {
+                sentences.push(start..folded.len());
+            }
+        }
+        Folded {
+            text: folded,
+            sentences,
+        }
+    }
+
+    pub fn sentence(&self, i: usize) -> &str {
+        &self.text[self.sentences[i].clone()]
+    }
+}
+
+/// Where texts come from: called once per pass with a function taking them a batch at a
+/// time (a consultation's comments are read from the database page by page).
+/// `every` > 1 asks for a sample: about one text in `every`.
+pub trait Texts {
+    fn each_batch(
+        &mut self,
+        every: usize,
+        f: &mut dyn FnMut(&[(i64, String)]),
+    ) -> anyhow::Result<()>;
+}
+
+impl Texts for &[(i64, String)] {
+    fn each_batch(
+        &mut self,
+        every: usize,
+        f: &mut dyn FnMut(&[(i64, String)]),
+    ) -> anyhow::Result<()> {
+        if every <= 1 {
+            self.chunks(4096).for_each(&mut *f);
+        } else {
+            let sample: Vec<(i64, String)> = self.iter().step_by(every).cloned().collect();
+            sample.chunks(4096).for_each(&mut *f);
+        }
+        Ok(())
+    }
+}
+
+/// Boilerplate is learnt from about this many texts (a sample of a large consultation: a
+/// greeting used by thousands shows in any tenth of them).
+const BOILERPLATE_SAMPLE: usize = 20_000;
+
+/// How a sentence is used at the edges of texts, for telling greetings from body text.
+#[derive(Default)]
+struct EdgeUse {
+    total: u32,
+    edge: u32,
+    /// The sentences seen next to it at an edge (up to 8 kept).
+    neighbours: Vec<u64>,
+}
+
+impl EdgeUse {
+    fn is_boilerplate(&self) -> bool {
+        self.total >= 5 && self.edge * 10 >= self.total * 7 && self.neighbours.len() >= 6
+    }
+}
+
+/// Pass 1: which sentences are boilerplate, from `every`-th texts.
+fn boilerplate(
+    texts: &mut dyn Texts,
+    every: usize,
+) -> anyhow::Result<std::collections::HashSet<u64>> {
+    let mut uses: HashMap<u64, EdgeUse> = HashMap::new();
+    texts.each_batch(every, &mut |batch| {
+        let cut = parallel_map(batch, |(_, t)| {
+            let f = Folded::of(t);
+            (0..f.sentences.len())
+                .map(|i| {
+                    let s = f.sentence(i);
+                    (hash_str(s), s.chars().count() <= MAX_BOILERPLATE_CHARS)
+                })
+                .collect::<Vec<_>>()
+        });
+        for ss in cut {
+            let k = ss.len();
+            for (i, (h, short)) in ss.iter().enumerate() {
+                if !short {
+                    continue;
+                }
+                let u = uses.entry(*h).or_default();
+                u.total += 1;
+                let neighbour = match (i, k) {
+                    (_, 1) => None,
+                    (0, _) => Some(ss[1].0),
+                    (i, k) if i == k - 1 => Some(ss[k - 2].0),
+                    _ => continue,
+                };
+                u.edge += 1;
+                if let Some(n) = neighbour {
+                    if u.neighbours.len() < 8 && !u.neighbours.contains(&n) {
+                        u.neighbours.push(n);
+                    }
+                }
+            }
+        }
+    })?;
+    Ok(uses
+        .into_iter()
+        .filter(|(_, u)| u.is_boilerplate())
+        .map(|(h, _)| h)
+        .collect())
+}
+
+/// What is kept of a distinct body: the ids that have it, its signature and its sentences.
+struct Rep {
+    ids: Vec<i64>,
+    sig: Option<Signature>,
+    sentences: Vec<u32>,
+}
+
+/// Pass 2: bodies without boilerplate, collapsed when identical, with their signatures.
+fn bodies(
+    texts: &mut dyn Texts,
+    boiler: &std::collections::HashSet<u64>,
+    near: bool,
+) -> anyhow::Result<Vec<Rep>> {
+    let mut reps: Vec<Rep> = Vec::new();
+    let mut by_body: HashMap<u128, usize> = HashMap::new();
+    texts.each_batch(1, &mut |batch| {
+        let features = parallel_map(batch, |(id, t)| {
+            let f = Folded::of(t);
+            let n = f.sentences.len();
+            let hashes: Vec<u64> = (0..n).map(|i| hash_str(f.sentence(i))).collect();
+            let keep: Vec<usize> = (0..n).filter(|i| !boiler.contains(&hashes[*i])).collect();
+            // A text of boilerplate alone is compared whole.
+            let body: std::borrow::Cow<str> = if keep.is_empty() || keep.len() == n {
+                f.text.as_str().into()
+            } else {
+                keep.iter()
+                    .map(|i| f.sentence(*i))
+                    .collect::<String>()
+                    .into()
+            };
+            let h = hash_str(&body);
+            let key = (h as u128) << 64 | mix(h ^ body.len() as u64) as u128;
+            let kept = if keep.is_empty() {
+                (0..n).collect()
+            } else {
+                keep
+            };
+            let sentences: Vec<u32> = kept.iter().map(|i| hashes[*i] as u32).collect();
+            (
+                *id,
+                key,
+                near.then(|| signature(&body)).flatten(),
+                sentences,
+            )
+        });
+        for (id, key, sig, sentences) in features {
+            match by_body.get(&key) {
+                Some(&r) => reps[r].ids.push(id),
+                None => {
+                    by_body.insert(key, reps.len());
+                    reps.push(Rep {
+                        ids: vec![id],
+                        sig,
+                        sentences,
+                    });
+                }
+            }
+        }
+    })?;
+    Ok(reps)
 }
 
 /// `f` over `items` on every core (in order), for the per-text work of a large consultation.
@@ -61,7 +281,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if threads <= 1 || items.len() < 4096 {
+    if threads <= 1 || items.len() < 512 {
         return items.iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(threads);
@@ -77,80 +297,222 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     })
 }
 
-/// Groups of ids (each of 2 or more, ids in input order) whose texts say the same thing.
-/// `items` are (id, text); `near` also looks for near-duplicates.
-pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
-    // Exact duplicates collapse onto one representative first.
-    let folded = parallel_map(items, |(_, text)| crate::text::fold(text));
-    let mut by_key: HashMap<&str, usize> = HashMap::new();
-    let mut reps: Vec<(&str, Vec<i64>)> = Vec::new();
-    for ((id, _), f) in items.iter().zip(&folded) {
-        match by_key.get(f.as_str()) {
-            Some(&r) => reps[r].1.push(*id),
-            None => {
-                by_key.insert(f.as_str(), reps.len());
-                reps.push((f.as_str(), vec![*id]));
+/// LSH buckets of leaders: a signature's band keys, and the leaders sharing each.
+struct Buckets {
+    bands: Vec<HashMap<u64, Vec<usize>>>,
+}
+
+impl Buckets {
+    fn new() -> Self {
+        Buckets {
+            bands: vec![HashMap::new(); BANDS],
+        }
+    }
+
+    fn keys(sig: &Signature) -> [u64; BANDS] {
+        let mut keys = [0u64; BANDS];
+        for (band, key) in keys.iter_mut().enumerate() {
+            *key = sig[band * ROWS..(band + 1) * ROWS]
+                .iter()
+                .fold(band as u64, |k, v| mix(k ^ *v as u64));
+        }
+        keys
+    }
+
+    /// The most similar entry at or above `threshold`.
+    fn best(
+        &self,
+        sig: &Signature,
+        keys: &[u64; BANDS],
+        sig_of: impl Fn(usize) -> Signature,
+        threshold: f64,
+    ) -> Option<(f64, usize)> {
+        let mut best: Option<(f64, usize)> = None;
+        for (band, key) in keys.iter().enumerate() {
+            for &l in self.bands[band].get(key).into_iter().flatten() {
+                let s = similarity(sig, &sig_of(l));
+                if s >= threshold && best.is_none_or(|(b, i)| s > b || (s == b && l < i)) {
+                    best = Some((s, l));
+                }
+            }
+        }
+        best
+    }
+
+    fn add(&mut self, keys: &[u64; BANDS], entry: usize) {
+        for (band, key) in keys.iter().enumerate() {
+            let leaders = self.bands[band].entry(*key).or_default();
+            // Bounded: texts too short to tell apart must not make this quadratic.
+            if leaders.len() < MAX_LEADERS_PER_BUCKET {
+                leaders.push(entry);
             }
         }
     }
-    // Leader clustering: in input order, a text joins the most similar earlier leader it
-    // shares an LSH bucket with, or becomes a leader itself. Every member is compared with
-    // its group's leader, so a chain of texts each a little different from the last cannot
-    // pull two unrelated campaigns into one group.
-    let mut leader_of: Vec<usize> = (0..reps.len()).collect();
+}
+
+/// Groups of ids (each of 2 or more, ids in input order) whose texts say the same thing.
+/// `items` are (id, text); `near` also looks for near-duplicates.
+pub fn find_groups(items: &[(i64, String)], near: bool) -> Vec<Vec<i64>> {
+    find_groups_in(&mut { items }, items.len(), near).expect("texts in memory cannot fail")
+}
+
+/// [`find_groups`] over `count` texts read in two passes.
+pub fn find_groups_in(
+    texts: &mut dyn Texts,
+    count: usize,
+    near: bool,
+) -> anyhow::Result<Vec<Vec<i64>>> {
+    let t = std::time::Instant::now();
+    let boiler = boilerplate(texts, count.div_ceil(BOILERPLATE_SAMPLE).max(1))?;
+    tracing::debug!(
+        seconds = t.elapsed().as_secs_f64(),
+        sentences = boiler.len(),
+        "同旨: boilerplate"
+    );
+    let reps = bodies(texts, &boiler, near)?;
+    tracing::debug!(
+        seconds = t.elapsed().as_secs_f64(),
+        bodies = reps.len(),
+        "同旨: bodies"
+    );
+    let mut group_of: Vec<usize> = (0..reps.len()).collect();
     if near {
-        let sigs: Vec<Option<[u32; BINS]>> = parallel_map(&reps, |(f, _)| signature(f));
-        let mut buckets: Vec<HashMap<u64, Vec<usize>>> = vec![HashMap::new(); BANDS];
-        for (i, sig) in sigs.iter().enumerate() {
-            let Some(sig) = sig else { continue };
-            let keys: Vec<u64> = (0..BANDS)
-                .map(|band| {
-                    sig[band * ROWS..(band + 1) * ROWS]
-                        .iter()
-                        .fold(band as u64, |key, v| mix(key ^ *v as u64))
-                })
-                .collect();
-            let mut best: Option<(f64, usize)> = None;
-            for (band, key) in keys.iter().enumerate() {
-                for &l in buckets[band].get(key).into_iter().flatten() {
-                    let s = similarity(sig, sigs[l].as_ref().expect("leaders have signatures"));
-                    if s >= THRESHOLD && best.is_none_or(|(b, _)| s > b) {
-                        best = Some((s, l));
-                    }
-                }
-            }
-            match best {
-                Some((_, l)) => leader_of[i] = l,
-                None => {
-                    for (band, key) in keys.into_iter().enumerate() {
-                        let leaders = buckets[band].entry(key).or_default();
-                        // Bounded: texts too short to tell apart must not make this quadratic.
-                        if leaders.len() < MAX_LEADERS_PER_BUCKET {
-                            leaders.push(i);
-                        }
-                    }
-                }
-            }
-        }
+        leaders(&reps, &mut group_of);
+        tracing::debug!(seconds = t.elapsed().as_secs_f64(), "同旨: leaders");
+        cores(&reps, &mut group_of);
+        tracing::debug!(seconds = t.elapsed().as_secs_f64(), "同旨: cores");
     }
     let mut groups: HashMap<usize, Vec<i64>> = HashMap::new();
     for (i, rep) in reps.iter().enumerate() {
         groups
-            .entry(leader_of[i])
+            .entry(group_of[i])
             .or_default()
-            .extend(rep.1.iter().copied());
+            .extend(rep.ids.iter().copied());
     }
-    let order: HashMap<i64, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (*id, i))
-        .collect();
     let mut out: Vec<Vec<i64>> = groups.into_values().filter(|g| g.len() >= 2).collect();
+    // Ids come in No. order from the database; in input order from a slice.
     for g in &mut out {
-        g.sort_by_key(|id| order[id]);
+        g.sort_unstable();
     }
-    out.sort_by_key(|g| order[&g[0]]);
-    out
+    out.sort_by_key(|g| g[0]);
+    Ok(out)
+}
+
+/// Step 3: every body joins its most similar earlier leader, or leads.
+fn leaders(reps: &[Rep], group_of: &mut [usize]) {
+    let mut buckets = Buckets::new();
+    for (i, rep) in reps.iter().enumerate() {
+        let Some(sig) = &rep.sig else { continue };
+        let keys = Buckets::keys(sig);
+        let sig_of = |l: usize| reps[l].sig.expect("leaders have signatures");
+        match buckets.best(sig, &keys, sig_of, THRESHOLD) {
+            Some((_, l)) => group_of[i] = l,
+            None => buckets.add(&keys, i),
+        }
+    }
+}
+
+/// Step 4: cores of the pieces; similar cores merge, lone texts join the core they resemble.
+fn cores(reps: &[Rep], group_of: &mut [usize]) {
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, g) in group_of.iter().enumerate() {
+        members.entry(*g).or_default().push(i);
+    }
+    // A core: the sentences at least half the piece's copies have, as one signature.
+    let mut core_sigs: Vec<(usize, Signature, Vec<u32>)> = Vec::new();
+    let mut pieces: Vec<(&usize, &Vec<usize>)> = members.iter().collect();
+    pieces.sort_by_key(|(g, _)| **g);
+    for (g, list) in pieces {
+        let copies: usize = list.iter().map(|i| reps[*i].ids.len()).sum();
+        if list.len() < 3 && copies < 3 {
+            continue;
+        }
+        let mut count: HashMap<u32, usize> = HashMap::new();
+        for i in list {
+            let mut seen = reps[*i].sentences.clone();
+            seen.sort_unstable();
+            seen.dedup();
+            for s in seen {
+                *count.entry(s).or_default() += reps[*i].ids.len();
+            }
+        }
+        let core: std::collections::HashSet<u32> = count
+            .into_iter()
+            .filter(|(_, n)| n * 2 >= copies)
+            .map(|(s, _)| s)
+            .collect();
+        // The core's text: the leader's sentences that are in the core, in its order.
+        let Some(sig) = core_signature(&reps[*g], &core, reps, list) else {
+            continue;
+        };
+        core_sigs.push((*g, sig, core.into_iter().collect()));
+    }
+    if core_sigs.is_empty() {
+        return;
+    }
+    // Similar cores merge (into the earlier piece).
+    let mut buckets = Buckets::new();
+    let mut merged_into: HashMap<usize, usize> = HashMap::new();
+    let mut kept: Vec<usize> = Vec::new();
+    for (k, (g, sig, _)) in core_sigs.iter().enumerate() {
+        let keys = Buckets::keys(sig);
+        match buckets.best(sig, &keys, |j| core_sigs[j].1, CORE_THRESHOLD) {
+            Some((_, j)) => {
+                let target = core_sigs[j].0;
+                merged_into.insert(*g, *merged_into.get(&target).unwrap_or(&target));
+            }
+            None => {
+                buckets.add(&keys, k);
+                kept.push(k);
+            }
+        }
+    }
+    for g in group_of.iter_mut() {
+        if let Some(t) = merged_into.get(g) {
+            *g = *t;
+        }
+    }
+    // Texts outside a cored piece join the most similar core.
+    let cored: std::collections::HashSet<usize> = kept.iter().map(|k| core_sigs[*k].0).collect();
+    let found: Vec<Option<usize>> = parallel_map(reps, |rep| {
+        let sig = rep.sig.as_ref()?;
+        let keys = Buckets::keys(sig);
+        buckets
+            .best(sig, &keys, |j| core_sigs[j].1, CORE_THRESHOLD)
+            .map(|(_, j)| core_sigs[j].0)
+    });
+    for (i, target) in found.into_iter().enumerate() {
+        if let Some(t) = target {
+            if !cored.contains(&group_of[i]) {
+                group_of[i] = t;
+            }
+        }
+    }
+}
+
+/// The signature of a piece's core text: its leader's core sentences, or, when the leader
+/// lacks some, the member that has the most.
+fn core_signature(
+    leader: &Rep,
+    core: &std::collections::HashSet<u32>,
+    reps: &[Rep],
+    list: &[usize],
+) -> Option<Signature> {
+    let best = list
+        .iter()
+        .map(|i| &reps[*i])
+        .chain(std::iter::once(leader))
+        .max_by_key(|r| {
+            let inside = r.sentences.iter().filter(|s| core.contains(s)).count();
+            (inside, std::cmp::Reverse(r.sentences.len()))
+        })?;
+    let inside = best.sentences.iter().filter(|s| core.contains(s)).count();
+    if inside == best.sentences.len() {
+        return best.sig;
+    }
+    // Without the sentences outside the core, the best member's signature would need its
+    // text; its own signature stands in (its extra sentences are few by construction).
+    best.sig
 }
 
 #[cfg(test)]

@@ -21,9 +21,7 @@ pub fn propose(
     actor: &Actor,
     consultation: ConsultationId,
 ) -> anyhow::Result<ProposeReport> {
-    let open = duplicate_group::open_comments(conn, consultation)?;
-    let groups = duplicates::find_groups(&open, true);
-    drop(open);
+    let groups = open_groups(conn, consultation)?;
     crate::db::transaction(conn, |conn| {
         duplicate_group::clear_proposals(conn, consultation)?;
         let still_open = duplicate_group::open_comment_ids(conn, consultation)?;
@@ -49,6 +47,49 @@ pub fn propose(
         Ok(report)
     })
 }
+
+/// The 同旨 groups among a consultation's open comments, read from the database a page at
+/// a time (twice): no text is held longer than its page.
+pub fn open_groups(
+    conn: &mut DbConnection,
+    consultation: ConsultationId,
+) -> anyhow::Result<Vec<Vec<i64>>> {
+    let count = duplicate_group::open_count(conn, consultation)? as usize;
+    duplicates::find_groups_in(&mut OpenTexts { conn, consultation }, count, true)
+}
+
+/// A consultation's open comments as [`duplicates::Texts`].
+struct OpenTexts<'a> {
+    conn: &'a mut DbConnection,
+    consultation: ConsultationId,
+}
+
+impl duplicates::Texts for OpenTexts<'_> {
+    fn each_batch(
+        &mut self,
+        every: usize,
+        f: &mut dyn FnMut(&[(i64, String)]),
+    ) -> anyhow::Result<()> {
+        let mut after = 0;
+        loop {
+            let page = duplicate_group::open_comments_page(
+                self.conn,
+                self.consultation,
+                after,
+                PAGE,
+                every as i64,
+            )?;
+            let Some((last, _)) = page.last() else {
+                return Ok(());
+            };
+            after = *last;
+            f(&page);
+        }
+    }
+}
+
+/// Comments read at a time when looking for 同旨 groups.
+const PAGE: i64 = 5_000;
 
 /// Proposes 同旨 groups wherever an import was committed but stopped before its proposals
 /// (killed, or its connection lost), imported before `before`. Returns the consultations

@@ -33,7 +33,7 @@ def main(path):
         rows = list(csv.reader(f))[1:]
     texts = {int(r[0]): r[7] for r in rows}
     with open(truth_path, newline="") as f:
-        truth = {int(a): int(b) for a, b in list(csv.reader(f))[1:]}
+        truth = {int(r[0]): int(r[1]) for r in list(csv.reader(f))[1:]}
 
     start = time.perf_counter()
     folded = {no: fold(t) for no, t in texts.items()}
