@@ -148,21 +148,16 @@ impl Folded {
 
 /// Where texts come from: called once per pass with a function taking them a batch at a
 /// time (a consultation's comments are read from the database page by page).
+/// What receives the texts, a batch of (id, text) at a time.
+pub type Batch<'a> = &'a mut dyn FnMut(&[(i64, String)]);
+
 /// `every` > 1 asks for a sample: about one text in `every`.
 pub trait Texts {
-    fn each_batch(
-        &mut self,
-        every: usize,
-        f: &mut dyn FnMut(&[(i64, String)]),
-    ) -> anyhow::Result<()>;
+    fn each_batch(&mut self, every: usize, f: Batch<'_>) -> anyhow::Result<()>;
 }
 
 impl Texts for &[(i64, String)] {
-    fn each_batch(
-        &mut self,
-        every: usize,
-        f: &mut dyn FnMut(&[(i64, String)]),
-    ) -> anyhow::Result<()> {
+    fn each_batch(&mut self, every: usize, f: Batch<'_>) -> anyhow::Result<()> {
         if every <= 1 {
             self.chunks(4096).for_each(&mut *f);
         } else {

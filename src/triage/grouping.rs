@@ -65,11 +65,7 @@ struct OpenTexts<'a> {
 }
 
 impl duplicates::Texts for OpenTexts<'_> {
-    fn each_batch(
-        &mut self,
-        every: usize,
-        f: &mut dyn FnMut(&[(i64, String)]),
-    ) -> anyhow::Result<()> {
+    fn each_batch(&mut self, every: usize, f: duplicates::Batch<'_>) -> anyhow::Result<()> {
         let mut after = 0;
         loop {
             let page = duplicate_group::open_comments_page(

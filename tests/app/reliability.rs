@@ -665,6 +665,40 @@ fn the_server_catches_up_on_proposals_an_import_left_behind() {
 // ---- 同旨 groups larger than a statement's bound values ----
 
 #[test]
+fn importing_a_campaign_of_40000_copies_proposes_it_whole_and_exits_0() {
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("campaign.csv");
+    let mut csv = String::from("No.,御意見\n");
+    for i in 1..=40_000 {
+        // Copies with greetings of their own and digits in either width.
+        let greeting = ["", "お世話になっております。\n", "意見を申し上げます。\n"][i % 3];
+        let year = if i % 2 == 0 { "2024" } else { "２０２４" };
+        csv.push_str(&format!(
+            "{i},\"{greeting}{year}年度から多要素認証を義務化する案に反対します。中小の診療所では導入の費用と人手が足りません。猶予期間を設けてください。\"\n"
+        ));
+    }
+    csv.push_str("40001,全く別の意見です。用語集を充実させてください。\n");
+    std::fs::write(&file, csv).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pubcom"))
+        .args(["--database", &db.cli_url(), "import", "comments"])
+        .arg(&file)
+        .args(["--consultation", "campaign"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("同旨の候補: 1 グループ（40000 件）"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_group_of_40000_comments_is_created_confirmed_and_cleared() {
     let db = TestDb::new();
     let mut csv = String::from("No.,御意見\n");

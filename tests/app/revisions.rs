@@ -34,15 +34,18 @@ const COMMENTS: &str = "資料NO.,氏名・名称,属性,意見
 6,個人F,個人,医療情報の定義は前に置くべき。
 ";
 
-/// (comment No., 原案 label, 修正後 label or None for the same, 原案, 修正後, kind)
-fn plan() -> Vec<(
+/// One planned revision: comment No., 原案 label, 修正後 label (None: the same), 原案,
+/// 修正後, and the kind it must come out as.
+type Planned = (
     &'static str,
     &'static str,
     Option<&'static str>,
     &'static str,
     &'static str,
     RevisionKind,
-)> {
+);
+
+fn plan() -> Vec<Planned> {
     vec![
         (
             "1",
