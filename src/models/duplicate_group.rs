@@ -106,6 +106,58 @@ pub fn with_members(
         .collect())
 }
 
+/// A page of a consultation's groups (proposed first, then the largest), each with its
+/// number of members, and how many groups there are in all. A group of 50,000 members is
+/// one row here: its members are read a page at a time where they are shown.
+pub fn page(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<(DuplicateGroup, i64)>, i64)> {
+    let sizes: Vec<(Option<i64>, i64)> = comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .filter(comments::duplicate_group_id.is_not_null())
+        .group_by(comments::duplicate_group_id)
+        .select((comments::duplicate_group_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let sizes: std::collections::HashMap<i64, i64> = sizes
+        .into_iter()
+        .filter_map(|(g, n)| g.map(|g| (g, n)))
+        .collect();
+    let mut groups: Vec<(DuplicateGroup, i64)> = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.ne(GroupStatus::Rejected.code()))
+        .select(DuplicateGroup::as_select())
+        .load(conn)?
+        .into_iter()
+        .filter_map(|g| sizes.get(&g.id).map(|n| (g, *n)))
+        .collect();
+    let proposed = GroupStatus::Proposed.code();
+    groups.sort_by_key(|(g, n)| (g.status != proposed, std::cmp::Reverse(*n), g.id));
+    let total = groups.len() as i64;
+    let page = groups
+        .into_iter()
+        .skip(offset.max(0) as usize)
+        .take(limit.max(0) as usize)
+        .collect();
+    Ok((page, total))
+}
+
+/// The first `limit` members of a group in No. order.
+pub fn first_members(
+    conn: &mut Conn,
+    group: i64,
+    limit: i64,
+) -> QueryResult<Vec<crate::models::comment::Comment>> {
+    comments::table
+        .filter(comments::duplicate_group_id.eq(group))
+        .order((comments::number, comments::part))
+        .limit(limit)
+        .select(crate::models::comment::Comment::as_select())
+        .load(conn)
+}
+
 /// The ids of a consultation's confirmed groups.
 pub fn confirmed_ids(
     conn: &mut Conn,

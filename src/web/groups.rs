@@ -13,28 +13,56 @@ use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
+#[derive(serde::Deserialize)]
+pub struct GroupsQuery {
+    page: Option<i64>,
+}
+
+/// Groups per page, and members shown for each (the rest are in the list, filtered by group).
+const GROUPS_PER_PAGE: i64 = 20;
+const MEMBERS_SHOWN: i64 = 10;
+
 /// GET /c/{slug}/groups
 pub async fn index(
     state: Data<AppState>,
     id: Identity,
     slug: Path<String>,
+    q: web::Query<GroupsQuery>,
 ) -> Result<Markup, AppError> {
     let pool = state.pool.clone();
     let who = id.clone();
-    let (c, groups, can_edit) = web::block(move || -> Result<_, AppError> {
+    let page_no = q.page.unwrap_or(1).max(1);
+    let (c, groups, total, can_edit) = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let c = who.consultation(&mut conn, &slug, Permission::View)?;
         let can_edit = who
             .role_in(&mut conn, &c)?
             .is_some_and(|r| r.allows(Permission::Triage));
-        Ok((
-            c.clone(),
-            duplicate_group::with_members(&mut conn, c.id())?,
-            can_edit,
-        ))
+        let (page, total) = duplicate_group::page(
+            &mut conn,
+            c.id(),
+            (page_no - 1) * GROUPS_PER_PAGE,
+            GROUPS_PER_PAGE,
+        )?;
+        let mut groups = Vec::new();
+        for (g, size) in page {
+            let shown = duplicate_group::first_members(&mut conn, g.id, MEMBERS_SHOWN)?;
+            groups.push((g, size, shown));
+        }
+        Ok((c, groups, total, can_edit))
     })
     .await??;
     let slug = &c.slug;
+    let pages = (total + GROUPS_PER_PAGE - 1) / GROUPS_PER_PAGE;
+    let pager = html! {
+        @if pages > 1 {
+            p.pager {
+                @if page_no > 1 { a href={ "/c/" (slug) "/groups?page=" (page_no - 1) } { "← 前へ" } " " }
+                (page_no) " / " (pages) " ページ（" (total) " グループ）"
+                @if page_no < pages { " " a href={ "/c/" (slug) "/groups?page=" (page_no + 1) } { "次へ →" } }
+            }
+        }
+    };
     Ok(layout::page(
         "同旨の意見",
         (&id).into(),
@@ -45,21 +73,26 @@ pub async fn index(
                 form.inline method="post" action={ "/c/" (slug) "/groups/propose" } { (csrf_field(&id)) button type="submit" { "同旨の意見を探す（提案を作り直す）" } }
             }
             @if groups.is_empty() { p.empty { "グループはありません。" } }
-            @for (g, members) in &groups {
+            (pager)
+            @for (g, size, members) in &groups {
                 @let status: GroupStatus = g.status.parse().unwrap_or(GroupStatus::Proposed);
                 div.group id={ "group-" (g.id) } {
-                    h2 { "グループ " (g.id) " " span.badge { (status.label()) } " " span.muted { (members.len()) " 件" } " " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" } }
+                    h2 { "グループ " (g.id) " " span.badge { (status.label()) } " " span.muted { (size) " 件" } " " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" } }
                     ul { @for m in members { li {
                         a href={ "/c/" (slug) "/comments/" (m.no()) } { "No. " (m.no()) } " " (excerpt(&m.body, 1, 90))
                         @if can_edit { " " form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) input type="hidden" name="member" value=(m.no()); button.secondary type="submit" name="action" value="remove" { "外す" } } }
                     } } }
+                    @if *size > members.len() as i64 {
+                        p.muted { "ほか " (size - members.len() as i64) " 件は " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧" } " で見られます（確定・却下はグループ全体に及びます）。" }
+                    }
                     @if can_edit && status == GroupStatus::Proposed {
-                        form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) button type="submit" name="action" value="confirm" { "同旨として確定" } }
+                        form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) button type="submit" name="action" value="confirm" { "同旨として確定（" (size) " 件）" } }
                         " "
                         form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) button.secondary type="submit" name="action" value="reject" { "同旨ではない" } }
                     }
                 }
             }
+            (pager)
         },
     ))
 }

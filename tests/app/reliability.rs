@@ -735,6 +735,15 @@ fn a_group_of_40000_comments_is_created_confirmed_and_cleared() {
             .unwrap()
     };
     assert_eq!(members(&db), 40_000);
+    // The groups page shows it as one group with a few members, not 40,000 rows.
+    add_user(&db, "coord", Role::Coordinator, false, &["many"]);
+    let base = spawn_app(db.pool.clone());
+    let page = Client::login(&base, "coord", PASSWORD).get("/c/many/groups");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("40000 件"), "the group's size");
+    assert!(page.body.contains("同旨として確定（40000 件）"));
+    assert_eq!(page.body.matches("name=\"member\"").count(), 10);
+    assert!(page.body.len() < 100_000, "{} bytes", page.body.len());
     let actor = Actor::system("test");
     pubcom::triage::grouping::decide(&mut db.conn(), &actor, cid, group, "confirm", None).unwrap();
     pubcom::triage::grouping::decide(&mut db.conn(), &actor, cid, group, "remove", Some(ids[0]))
