@@ -421,7 +421,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 ConsultationCommand::SetTitle { slug, title } => {
                     let c = consultation::find_by_slug(&mut conn, &slug)?
                         .with_context(|| format!("案件「{slug}」はありません"))?;
-                    consultation::set_title(&mut conn, c.id(), &title)?;
+                    let actor = accounts::Actor::system(&cli_actor());
+                    crate::consultations::set_title(&mut conn, &actor, &c, &title)?;
                     println!("{slug} の題名を「{title}」にしました");
                 }
             }

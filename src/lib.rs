@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod consultations;
 pub mod db;
 pub mod demo;
 pub mod domain;

@@ -132,3 +132,49 @@ mod tests {
         assert!(err.to_string().contains("t.toml"));
     }
 }
+
+/// Adds a consultation's own stock phrase, with its audit event, in one transaction.
+pub fn add(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::auth::accounts::Actor,
+    consultation: crate::domain::ConsultationId,
+    disposition: Disposition,
+    body: &str,
+) -> anyhow::Result<i64> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(crate::error::Refused("文を入れてください".into()).into());
+    }
+    crate::db::transaction(conn, |conn| {
+        let id = crate::models::stock_phrase::insert(conn, consultation, disposition, body)?;
+        let mut e = actor.event("phrase_add", "stock_phrase", Some(id));
+        e.consultation = Some(consultation);
+        e.after = Some(serde_json::json!({"disposition": disposition.code(), "body": body}));
+        crate::models::audit::record(conn, &e)?;
+        Ok(id)
+    })
+}
+
+/// Removes a consultation's stock phrase, with its audit event; false when there is none.
+pub fn remove(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::auth::accounts::Actor,
+    consultation: crate::domain::ConsultationId,
+    id: i64,
+) -> anyhow::Result<bool> {
+    crate::db::transaction(conn, |conn| {
+        let Some(before) = crate::models::stock_phrase::for_consultation(conn, consultation)?
+            .into_iter()
+            .find(|p| p.id == id)
+        else {
+            return Ok(false);
+        };
+        crate::models::stock_phrase::delete(conn, consultation, id)?;
+        let mut e = actor.event("phrase_delete", "stock_phrase", Some(id));
+        e.consultation = Some(consultation);
+        e.before =
+            Some(serde_json::json!({"disposition": before.disposition, "body": before.body}));
+        crate::models::audit::record(conn, &e)?;
+        Ok(true)
+    })
+}

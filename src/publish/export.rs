@@ -54,6 +54,24 @@ pub enum ExportError {
     Other(#[from] anyhow::Error),
 }
 
+/// [`export`] for a user: the file, and its audit event (who exported what, final or 案).
+pub fn export_for(
+    conn: &mut Conn,
+    actor: &crate::auth::accounts::Actor,
+    c: &Consultation,
+    req: &Request,
+    via: &str,
+) -> Result<File, ExportError> {
+    let file = export(conn, c, req)?;
+    let mut e = actor.event("export", "result_table", None);
+    e.consultation = Some(c.id());
+    e.after = Some(serde_json::json!({
+        "file": file.file_name, "items": file.items, "final": req.options.final_version, "via": via,
+    }));
+    crate::models::audit::record(conn, &e)?;
+    Ok(file)
+}
+
 pub fn export(conn: &mut Conn, c: &Consultation, req: &Request) -> Result<File, ExportError> {
     if req.options.final_version {
         let problems = check::run(conn, c.id(), &c.slug)?;

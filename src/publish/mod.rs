@@ -6,6 +6,7 @@ pub mod check;
 pub mod export;
 pub mod pii;
 pub mod print;
+pub mod redactions;
 pub mod results;
 pub mod revised;
 pub mod shinkyu;

@@ -111,3 +111,31 @@ pub fn ensure_in_consultation(
         Err(Refused(format!("指定された{what}はこの案件にありません")).into())
     }
 }
+
+/// Adds a category to the consultation (or finds the one of that name), with its audit
+/// event when new, in one transaction.
+pub fn add_category(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    name: &str,
+) -> anyhow::Result<CategoryId> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Refused("分類の名前を入れてください".into()).into());
+    }
+    crate::db::transaction(conn, |conn| {
+        let existing = category::for_consultation(conn, consultation)?
+            .into_iter()
+            .find(|c| c.name == name);
+        if let Some(c) = existing {
+            return Ok(CategoryId(c.id));
+        }
+        let id = category::find_or_create(conn, consultation, name)?;
+        let mut e = actor.event("category_add", "category", Some(id.0));
+        e.consultation = Some(consultation);
+        e.after = Some(serde_json::json!({"name": name}));
+        audit::record(conn, &e)?;
+        Ok(id)
+    })
+}

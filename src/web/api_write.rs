@@ -498,13 +498,8 @@ pub async fn export_file(
     let r = web::block(move || -> Result<Reply, AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &slug, Permission::Publish)?;
-        Ok(match export::export(&mut conn, &c, &req) {
+        Ok(match export::export_for(&mut conn, &Actor::of(&id.user), &c, &req, "api") {
             Ok(f) => {
-                let actor = Actor::of(&id.user);
-                let mut e = actor.event("export", "result_table", None);
-                e.consultation = Some(c.id());
-                e.after = Some(json!({"file": f.file_name, "items": f.items, "final": req.options.final_version, "via": "api"}));
-                crate::models::audit::record(&mut conn, &e)?;
                 Reply::File { content_type: f.content_type, name: f.file_name, bytes: f.bytes }
             }
             Err(ExportError::Blocked(problems)) => Reply::Json(StatusCode::CONFLICT, json!({"error": "check_failed", "message": "公表前チェックに問題があります", "problems": problems})),
@@ -555,23 +550,16 @@ pub async fn redact(
     let rid = web::block(move || -> Result<i64, AppError> {
         let mut conn = pool.get()?;
         let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Publish)?;
-        if !cm.body.contains(&b.original) {
-            return Err(AppError::BadRequest("その文は本文にありません".into()));
-        }
-        let rid = crate::models::redaction::add(
+        Ok(crate::publish::redactions::redact(
             &mut conn,
-            cm.id(),
+            &Actor::of(&id.user),
+            c.id(),
+            &cm,
             &b.original,
             &b.replacement,
-            b.reason.trim(),
-            Some(id.user.id()),
-        )?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("redact", "comment", Some(cm.id));
-        e.consultation = Some(c.id());
-        e.after = Some(json!({"redaction": rid, "reason": b.reason.trim(), "via": "api"}));
-        crate::models::audit::record(&mut conn, &e)?;
-        Ok(rid)
+            &b.reason,
+            "api",
+        )?)
     })
     .await
     .map_err(AppError::from)??;

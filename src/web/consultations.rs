@@ -3,7 +3,7 @@
 use super::identity::Identity;
 use crate::auth::{accounts::Actor, Permission};
 use crate::error::AppError;
-use crate::models::{audit, comment, consultation};
+use crate::models::{comment, consultation};
 use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;
@@ -39,25 +39,14 @@ pub async fn set_title(
     slug: Path<String>,
     form: Form<TitleForm>,
 ) -> Result<HttpResponse, AppError> {
-    let title = form.title.trim().to_string();
-    if title.is_empty() || title.chars().count() > 300 {
-        return Err(AppError::BadRequest(
-            "題名は1〜300文字で入れてください".into(),
-        ));
-    }
+    let title = form.title.clone();
     let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
     web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &s, Permission::Publish)?;
-        consultation::set_title(&mut conn, c.id(), &title)?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("consultation_title", "consultation", Some(c.id));
-        e.consultation = Some(c.id());
-        e.before = Some(serde_json::json!({"title": c.title}));
-        e.after = Some(serde_json::json!({"title": title}));
-        audit::record(&mut conn, &e)?;
+        crate::consultations::set_title(&mut conn, &Actor::of(&id.user), &c, &title)?;
         Ok(())
     })
     .await??;

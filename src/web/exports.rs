@@ -6,9 +6,9 @@ use super::layout::{self, csrf_field};
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::CommentNo;
 use crate::error::AppError;
-use crate::models::{audit, comment, redaction};
+use crate::models::comment;
 use crate::publish::export::{self, Document, ExportError, Format, Request};
-use crate::publish::{check, pii, results};
+use crate::publish::{check, redactions, results};
 use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path, Query};
 use actix_web::HttpResponse;
@@ -60,23 +60,21 @@ pub async fn results(
     let pool = state.pool.clone();
     let slug = slug.into_inner();
     let who = id.clone();
-    let out = web::block(move || -> Result<Result<export::File, Vec<check::Problem>>, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::Publish)?;
-        let file = match export::export(&mut conn, &c, &req) {
-            Ok(f) => f,
-            Err(ExportError::Blocked(p)) => return Ok(Err(p)),
-            Err(ExportError::Unsupported(m)) => return Err(AppError::BadRequest(m)),
-            Err(ExportError::Database(e)) => return Err(e.into()),
-            Err(ExportError::Other(e)) => return Err(e.into()),
-        };
-        let actor = Actor::of(&who.user);
-        let mut e = actor.event("export", "result_table", None);
-        e.consultation = Some(c.id());
-        e.after = Some(serde_json::json!({"file": file.file_name, "items": file.items, "final": req.options.final_version}));
-        audit::record(&mut conn, &e)?;
-        Ok(Ok(file))
-    })
+    let out = web::block(
+        move || -> Result<Result<export::File, Vec<check::Problem>>, AppError> {
+            let mut conn = pool.get()?;
+            let c = who.consultation(&mut conn, &slug, Permission::Publish)?;
+            let file = match export::export_for(&mut conn, &Actor::of(&who.user), &c, &req, "page")
+            {
+                Ok(f) => f,
+                Err(ExportError::Blocked(p)) => return Ok(Err(p)),
+                Err(ExportError::Unsupported(m)) => return Err(AppError::BadRequest(m)),
+                Err(ExportError::Database(e)) => return Err(e.into()),
+                Err(ExportError::Other(e)) => return Err(e.into()),
+            };
+            Ok(Ok(file))
+        },
+    )
     .await??;
     match out {
         Ok(file) => Ok(HttpResponse::Ok()
@@ -210,15 +208,16 @@ pub async fn redact(
         let c = id.consultation(&mut conn, &s, Permission::Publish)?;
         let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
         let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
-        if !cm.body.contains(&f.original) {
-            return Err(AppError::BadRequest("その文は本文にありません".into()));
-        }
-        let rid = redaction::add(&mut conn, cm.id(), &f.original, &f.replacement, f.reason.trim(), Some(id.user.id()))?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("redact", "comment", Some(cm.id));
-        e.consultation = Some(c.id());
-        e.after = Some(serde_json::json!({"redaction": rid, "kind": pii::find(&f.original).first().map(|x| x.kind.label()), "reason": f.reason.trim()}));
-        audit::record(&mut conn, &e)?;
+        redactions::redact(
+            &mut conn,
+            &Actor::of(&id.user),
+            c.id(),
+            &cm,
+            &f.original,
+            &f.replacement,
+            &f.reason,
+            "page",
+        )?;
         Ok(())
     })
     .await??;

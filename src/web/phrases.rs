@@ -4,8 +4,9 @@ use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::Disposition;
+use crate::drafting::stock_phrases;
 use crate::error::AppError;
-use crate::models::{audit, stock_phrase};
+use crate::models::stock_phrase;
 use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;
@@ -76,22 +77,14 @@ pub async fn add(
         .disposition
         .parse()
         .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
-    let body = form.body.trim().to_string();
-    if body.is_empty() {
-        return Err(AppError::BadRequest("文を入れてください".into()));
-    }
+    let body = form.body.clone();
     let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &s, Permission::Draft)?;
-        let pid = stock_phrase::insert(&mut conn, c.id(), d, &body)?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("phrase_add", "stock_phrase", Some(pid));
-        e.consultation = Some(c.id());
-        e.after = Some(serde_json::json!({"disposition": d.code(), "body": body}));
-        audit::record(&mut conn, &e)?;
+        stock_phrases::add(&mut conn, &Actor::of(&id.user), c.id(), d, &body)?;
         Ok(())
     })
     .await??;
@@ -110,17 +103,9 @@ pub async fn delete(
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &s, Permission::Draft)?;
-        let before = stock_phrase::for_consultation(&mut conn, c.id())?
-            .into_iter()
-            .find(|p| p.id == pid)
-            .ok_or(AppError::NotFound)?;
-        stock_phrase::delete(&mut conn, c.id(), pid)?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("phrase_delete", "stock_phrase", Some(pid));
-        e.consultation = Some(c.id());
-        e.before =
-            Some(serde_json::json!({"disposition": before.disposition, "body": before.body}));
-        audit::record(&mut conn, &e)?;
+        if !stock_phrases::remove(&mut conn, &Actor::of(&id.user), c.id(), pid)? {
+            return Err(AppError::NotFound);
+        }
         Ok(())
     })
     .await??;

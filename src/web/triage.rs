@@ -266,12 +266,7 @@ pub async fn add_category(
     web::block(move || -> Result<(), AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &s, Permission::Triage)?;
-        let cid = category::find_or_create(&mut conn, c.id(), &name)?;
-        let actor = Actor::of(&id.user);
-        let mut e = actor.event("category_add", "category", Some(cid.0));
-        e.consultation = Some(c.id());
-        e.after = Some(serde_json::json!({"name": name}));
-        crate::models::audit::record(&mut conn, &e)?;
+        tagging::add_category(&mut conn, &Actor::of(&id.user), c.id(), &name)?;
         Ok(())
     })
     .await??;

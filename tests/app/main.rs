@@ -15,5 +15,6 @@ mod reliability;
 mod revisions;
 mod security;
 mod smtp_sink;
+mod stages;
 mod triage;
 mod web;

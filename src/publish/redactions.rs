@@ -1,0 +1,48 @@
+//! Redacting personal information from a comment before publishing: the published text
+//! replaces a passage, with a recorded reason; the text as received is kept.
+
+use super::pii;
+use crate::auth::accounts::Actor;
+use crate::db::DbConnection;
+use crate::domain::ConsultationId;
+use crate::error::Refused;
+use crate::models::{audit, comment::Comment, redaction};
+
+/// Adds a redaction of `original` in the comment, with its audit event, in one
+/// transaction (the page and the API both come here). `via` says which (`page`, `api`).
+pub fn redact(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+    comment: &Comment,
+    original: &str,
+    replacement: &str,
+    reason: &str,
+    via: &str,
+) -> anyhow::Result<i64> {
+    let reason = reason.trim();
+    if original.trim().is_empty() || reason.is_empty() {
+        return Err(Refused("削除する文と理由を入れてください".into()).into());
+    }
+    if !comment.body.contains(original) {
+        return Err(Refused("その文は本文にありません".into()).into());
+    }
+    crate::db::transaction(conn, |conn| {
+        let rid = redaction::add(
+            conn,
+            comment.id(),
+            original,
+            replacement,
+            reason,
+            actor.user,
+        )?;
+        let mut e = actor.event("redact", "comment", Some(comment.id));
+        e.consultation = Some(consultation);
+        e.after = Some(serde_json::json!({
+            "redaction": rid, "kind": pii::find(original).first().map(|x| x.kind.label()),
+            "reason": reason, "via": via,
+        }));
+        audit::record(conn, &e)?;
+        Ok(rid)
+    })
+}
