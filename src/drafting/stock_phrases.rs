@@ -89,50 +89,6 @@ impl StockPhrases {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn answers_of_the_sample_get_the_expected_dispositions() {
-        let s = StockPhrases::builtin().unwrap();
-        assert_eq!(
-            s.infer_disposition("御意見として参考にさせていただきます。"),
-            Disposition::Noted
-        );
-        assert_eq!(
-            s.infer_disposition("ご指摘を踏まえ修正いたしました。"),
-            Disposition::Revise
-        );
-        assert_eq!(
-            s.infer_disposition("②についてはご指摘を踏まえ修正いたします。①、③、④については、今後の検討にあたっての参考とさせていただきます。"),
-            Disposition::Revise
-        );
-        assert_eq!(
-            s.infer_disposition("今後の検討事項とさせていただきます。"),
-            Disposition::FutureWork
-        );
-        assert_eq!(
-            s.infer_disposition("御意見ありがとうございます。"),
-            Disposition::Thanks
-        );
-        assert_eq!(
-            s.infer_disposition("表3-2において、企画管理者及びシステム運用管理者が参照すべき項目について示しています。"),
-            Disposition::Explained
-        );
-    }
-
-    #[test]
-    fn an_unknown_disposition_in_the_file_is_reported() {
-        let err = StockPhrases::parse(
-            "[[phrases]]\ndisposition = \"採用\"\ntext = \"x\"\n",
-            "t.toml",
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("t.toml"));
-    }
-}
-
 /// Adds a consultation's own stock phrase, with its audit event, in one transaction.
 pub fn add(
     conn: &mut crate::db::DbConnection,
@@ -177,4 +133,48 @@ pub fn remove(
         crate::models::audit::record(conn, &e)?;
         Ok(true)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_of_the_sample_get_the_expected_dispositions() {
+        let s = StockPhrases::builtin().unwrap();
+        assert_eq!(
+            s.infer_disposition("御意見として参考にさせていただきます。"),
+            Disposition::Noted
+        );
+        assert_eq!(
+            s.infer_disposition("ご指摘を踏まえ修正いたしました。"),
+            Disposition::Revise
+        );
+        assert_eq!(
+            s.infer_disposition("②についてはご指摘を踏まえ修正いたします。①、③、④については、今後の検討にあたっての参考とさせていただきます。"),
+            Disposition::Revise
+        );
+        assert_eq!(
+            s.infer_disposition("今後の検討事項とさせていただきます。"),
+            Disposition::FutureWork
+        );
+        assert_eq!(
+            s.infer_disposition("御意見ありがとうございます。"),
+            Disposition::Thanks
+        );
+        assert_eq!(
+            s.infer_disposition("表3-2において、企画管理者及びシステム運用管理者が参照すべき項目について示しています。"),
+            Disposition::Explained
+        );
+    }
+
+    #[test]
+    fn an_unknown_disposition_in_the_file_is_reported() {
+        let err = StockPhrases::parse(
+            "[[phrases]]\ndisposition = \"採用\"\ntext = \"x\"\n",
+            "t.toml",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("t.toml"));
+    }
 }

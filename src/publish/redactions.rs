@@ -8,19 +8,24 @@ use crate::domain::ConsultationId;
 use crate::error::Refused;
 use crate::models::{audit, comment::Comment, redaction};
 
-/// Adds a redaction of `original` in the comment, with its audit event, in one
+/// What to redact: the passage as written, what is published instead, and why.
+pub struct Redaction<'a> {
+    pub original: &'a str,
+    pub replacement: &'a str,
+    pub reason: &'a str,
+}
+
+/// Adds a redaction of a passage of the comment, with its audit event, in one
 /// transaction (the page and the API both come here). `via` says which (`page`, `api`).
 pub fn redact(
     conn: &mut DbConnection,
     actor: &Actor,
     consultation: ConsultationId,
     comment: &Comment,
-    original: &str,
-    replacement: &str,
-    reason: &str,
+    r: &Redaction,
     via: &str,
 ) -> anyhow::Result<i64> {
-    let reason = reason.trim();
+    let (original, replacement, reason) = (r.original, r.replacement, r.reason.trim());
     if original.trim().is_empty() || reason.is_empty() {
         return Err(Refused("削除する文と理由を入れてください".into()).into());
     }

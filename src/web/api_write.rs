@@ -555,9 +555,11 @@ pub async fn redact(
             &Actor::of(&id.user),
             c.id(),
             &cm,
-            &b.original,
-            &b.replacement,
-            &b.reason,
+            &crate::publish::redactions::Redaction {
+                original: &b.original,
+                replacement: &b.replacement,
+                reason: &b.reason,
+            },
             "api",
         )?)
     })

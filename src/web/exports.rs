@@ -213,9 +213,11 @@ pub async fn redact(
             &Actor::of(&id.user),
             c.id(),
             &cm,
-            &f.original,
-            &f.replacement,
-            &f.reason,
+            &crate::publish::redactions::Redaction {
+                original: &f.original,
+                replacement: &f.replacement,
+                reason: &f.reason,
+            },
             "page",
         )?;
         Ok(())

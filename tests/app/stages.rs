@@ -237,6 +237,11 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
     );
 
     // publish
+    let redaction = |original: &'static str| pubcom::publish::redactions::Redaction {
+        original,
+        replacement: "［削除］",
+        reason: "個人情報",
+    };
     once(
         &db,
         "redact",
@@ -246,9 +251,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 &actor,
                 cid,
                 &one,
-                "本文にない文",
-                "［削除］",
-                "理由",
+                &redaction("本文にない文"),
                 "test",
             )
             .is_err()
@@ -259,9 +262,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 &actor,
                 cid,
                 &one,
-                "a@example.jp",
-                "［削除］",
-                "メールアドレス",
+                &redaction("a@example.jp"),
                 "test",
             )
             .is_ok()
