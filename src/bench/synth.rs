@@ -94,6 +94,10 @@ const GREETINGS: &[&str] = &[
     "標記の件について、以下のとおり意見を述べます。",
     "医療機関の情報システム担当者として意見を申し上げます。",
     "突然のご連絡失礼いたします。",
+    "お世話になっております。地域の診療所で事務長をしております。",
+    "いつも大変お世話になっております。ガイドライン案を拝見し、意見を提出いたします。",
+    "日頃より医療情報の安全管理にご尽力いただき、ありがとうございます。",
+    "はじめまして。病院の情報システム部門に勤務する者です。",
 ];
 const CLOSINGS: &[&str] = &[
     "よろしくお願いいたします。",
@@ -102,6 +106,8 @@ const CLOSINGS: &[&str] = &[
     "何卒よろしくお願い申し上げます。",
     "以上、ご検討のほどお願いいたします。",
     "ご高配を賜りますようお願い申し上げます。",
+    "現場の実情を踏まえたご判断をお願いいたします。以上です。",
+    "以上、よろしくご検討のほどお願い申し上げます。",
 ];
 
 /// The edits a campaign copy may carry, as named in the truth file and in `pubcom bench`.
@@ -128,8 +134,9 @@ struct Template {
 }
 
 fn template(rng: &mut Rng, m: &Material) -> Template {
-    let (min, max) = if rng.below(2) == 0 {
-        (120, 400)
+    // Most templates are short: greeting and closing then weigh a lot in a whole text.
+    let (min, max) = if rng.below(10) < 7 {
+        (60, 300)
     } else {
         (300, 900)
     };
