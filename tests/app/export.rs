@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use calamine::{Data, Reader, Xlsx};
+
 use pubcom::models::consultation;
 use pubcom::publish::results::{self, Layout};
 use pubcom::publish::writers;
@@ -10,23 +10,6 @@ fn table(db: &TestDb, slug: &str, layout: Layout) -> results::ResultTable {
         .unwrap()
         .unwrap();
     results::build(&mut conn, c.id(), &c.title, layout).unwrap()
-}
-
-fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {

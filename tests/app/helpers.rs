@@ -353,3 +353,35 @@ impl Client {
         )
     }
 }
+
+/// The first sheet of an XLSX file as rows of cell texts (empty cells as "").
+pub fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A new API token of `login` with `role`; the secret.
+pub fn api_token(db: &TestDb, login: &str, role: Role) -> String {
+    accounts::create_token(
+        &mut db.conn(),
+        &accounts::Actor::system("test"),
+        login,
+        "test",
+        role,
+    )
+    .unwrap()
+    .1
+}

@@ -4,7 +4,7 @@
 //! control characters, empty files, and writes while an import runs.
 
 use crate::helpers::*;
-use calamine::{Data, Reader, Xlsx};
+
 use diesel::prelude::*;
 use pubcom::auth::{accounts::Actor, Role};
 use pubcom::domain::{CommentNo, ConsultationId, ResponseState, SubmitterKind};
@@ -42,29 +42,6 @@ fn audit_count(db: &TestDb, action: &str) -> i64 {
         .count()
         .get_result(&mut db.conn())
         .unwrap()
-}
-
-fn token(db: &TestDb, login: &str, role: Role) -> String {
-    pubcom::auth::accounts::create_token(&mut db.conn(), &Actor::system("test"), login, "t", role)
-        .unwrap()
-        .1
-}
-
-fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 // ---- Edits are never lost ----
@@ -221,7 +198,7 @@ fn a_submitter_is_a_person_unless_the_data_says_organisation() {
         .unwrap();
     let table = results::build(&mut db.conn(), c.id(), &c.title, results::Layout::Mic).unwrap();
     let csv = String::from_utf8(writers::csv_bytes(&table).unwrap()).unwrap();
-    let xlsx = xlsx_cells(&writers::xlsx_bytes(&table).unwrap());
+    let xlsx = xlsx_rows(&writers::xlsx_bytes(&table).unwrap());
     let xlsx_text: String = xlsx
         .iter()
         .flatten()
@@ -240,7 +217,7 @@ fn a_submitter_is_a_person_unless_the_data_says_organisation() {
     // A viewer without the personal-information permission sees public names only.
     add_user(&db, "viewer", Role::Viewer, false, &["mic"]);
     let base = spawn_app(db.pool.clone());
-    let t = token(&db, "viewer", Role::Viewer);
+    let t = api_token(&db, "viewer", Role::Viewer);
     let api = Client::anonymous(&base).get_with_bearer("/api/v1/consultations/mic/comments", &t);
     assert_eq!(api.status, 200);
     assert!(!api.body.contains("佐藤花子") && !api.body.contains("鈴木一郎"));
@@ -323,7 +300,7 @@ fn staff_correct_a_kind_and_the_check_flags_organisations_that_may_be_people() {
         Some(Role::Coordinator),
     )
     .unwrap();
-    let t = token(&db, "trusted", Role::Coordinator);
+    let t = api_token(&db, "trusted", Role::Coordinator);
     let api = Client::anonymous(&base);
     let other = api.json_with_bearer(
         "PUT",
@@ -374,7 +351,7 @@ fn ids_of_another_consultation_are_refused_everywhere() {
     let b_clause = pubcom::models::clause::all(&mut db.conn(), b).unwrap()[0].id;
     add_user(&db, "coord", Role::Coordinator, false, &["a"]);
     let base = spawn_app(db.pool.clone());
-    let t = token(&db, "coord", Role::Coordinator);
+    let t = api_token(&db, "coord", Role::Coordinator);
     let api = Client::anonymous(&base);
     let before = comment_no(&db, "a", 1);
 
@@ -408,7 +385,7 @@ fn ids_of_another_consultation_are_refused_everywhere() {
     );
     assert!(r.status == 400, "{} {}", r.status, r.body);
     add_user(&db, "drafter", Role::Drafter, false, &["a"]);
-    let drafter = token(&db, "drafter", Role::Drafter);
+    let drafter = api_token(&db, "drafter", Role::Drafter);
     let r = api.json_with_bearer(
         "POST",
         "/api/v1/consultations/a/revisions",
@@ -484,7 +461,7 @@ fn a_comment_of_100000_characters_exports_to_xlsx_and_imports_back_whole() {
         .unwrap();
     let table = results::build(&mut db.conn(), c.id(), &c.title, results::Layout::Mhlw).unwrap();
     let xlsx = writers::xlsx_bytes(&table).unwrap();
-    let cells = xlsx_cells(&xlsx);
+    let cells = xlsx_rows(&xlsx);
     assert!(cells.iter().flatten().all(|c| c.chars().count() <= 32_767));
     assert!(cells.iter().any(|r| r[0] == writers::CONTINUED));
     let comment_col = 5;
@@ -505,7 +482,7 @@ fn a_comment_of_100000_characters_exports_to_xlsx_and_imports_back_whole() {
     let (status, bytes) =
         Client::login(&base, "admin", PASSWORD).get_bytes("/c/long/export?layout=mhlw&format=xlsx");
     assert_eq!(status, 200);
-    assert!(xlsx_cells(&bytes).len() > 3);
+    assert!(xlsx_rows(&bytes).len() > 3);
 }
 
 #[test]

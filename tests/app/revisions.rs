@@ -4,7 +4,7 @@
 //! the width of their names.
 
 use crate::helpers::*;
-use calamine::{Data, Reader, Xlsx};
+
 use pubcom::auth::{accounts::Actor, Role};
 use pubcom::domain::{CommentNo, RevisionKind};
 use pubcom::models::{comment, consultation, revision, submitter};
@@ -141,40 +141,17 @@ fn setup() -> (TestDb, String) {
     (db, base)
 }
 
-fn token(db: &TestDb, login: &str, role: Role) -> String {
-    pubcom::auth::accounts::create_token(&mut db.conn(), &Actor::system("test"), login, "t", role)
-        .unwrap()
-        .1
-}
-
 fn json_of(r: &Resp) -> Value {
     serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("{} {}", r.status, r.body))
-}
-
-fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut wb: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let range = wb.worksheet_range_at(0).unwrap().unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
 fn a_table_built_through_the_api_prints_each_side_with_its_own_number() {
     let (db, base) = setup();
     let api = Client::anonymous(&base);
-    let drafter = token(&db, "drafter", Role::Drafter);
-    let reviewer = token(&db, "reviewer", Role::Reviewer);
-    let office = token(&db, "office", Role::Coordinator);
+    let drafter = api_token(&db, "drafter", Role::Drafter);
+    let reviewer = api_token(&db, "reviewer", Role::Reviewer);
+    let office = api_token(&db, "office", Role::Coordinator);
     let clauses = pubcom::models::clause::all(
         &mut db.conn(),
         consultation::find_by_slug(&mut db.conn(), "gl")

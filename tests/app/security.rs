@@ -344,13 +344,6 @@ fn search_and_filter_parameters_with_sql_metacharacters_are_plain_text() {
     assert_eq!(json["total"], 1);
 }
 
-fn api_token(db: &TestDb, login: &str, role: Role) -> String {
-    let actor = pubcom::auth::accounts::Actor::system("test");
-    pubcom::auth::accounts::create_token(&mut db.conn(), &actor, login, "test", role)
-        .unwrap()
-        .1
-}
-
 #[test]
 fn personal_details_reach_only_users_allowed_to_see_them() {
     let (db, base) = app();
