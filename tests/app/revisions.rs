@@ -390,7 +390,42 @@ fn the_comment_page_takes_the_new_number_and_a_deletion() {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // 修正 in place, 新設 (no 原案 clause), 移動 to another place.
+    for (clause_field, revised_label, original, revised) in [
+        (
+            clause("1.1"),
+            "",
+            "医療情報の安全管理",
+            "医療情報の安全管理の基準",
+        ),
+        (String::new(), "1.2.5", "", "新しい定義をいう。"),
+        (
+            clause("1.2.1"),
+            "1.4（移動）",
+            "医療に関する情報をいう。",
+            "医療に関する情報をいう。",
+        ),
+    ] {
+        let r = d.post(
+            "/c/gl/comments/1/revisions",
+            &[
+                ("clause", &clause_field),
+                ("clause_label", ""),
+                ("revised_clause_label", revised_label),
+                ("original_text", original),
+                ("revised_text", revised),
+                ("reason", "理由"),
+                ("comments", "1"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{revised_label}: {}", r.body);
+    }
     let all = revision::all(&mut db.conn(), c.id()).unwrap();
+    let kinds: Vec<RevisionKind> = all.iter().map(|r| r.kind()).collect();
+    use RevisionKind::*;
+    assert_eq!(kinds, vec![Move, Delete, Amend, New, Move]);
+    assert_eq!(all[3].revised_side().0, "1.2.5");
+    assert_eq!(all[4].revised_side().0, "1.4（移動）");
     assert_eq!(all[0].kind(), RevisionKind::Move);
     assert_eq!(all[0].revised_side().0, "1.2.3");
     assert_eq!(all[1].kind(), RevisionKind::Delete);
