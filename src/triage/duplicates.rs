@@ -564,29 +564,23 @@ fn cores(reps: &[Rep], group_of: &mut [usize]) {
 /// Cores looked at per sentence: a sentence in more cores than this is no campaign's own.
 const MAX_CORES_PER_SENTENCE: usize = 64;
 
-/// The signature of a piece's core text: its leader's core sentences, or, when the leader
-/// lacks some, the member that has the most.
+/// The signature that stands for a piece's core: that of the member whose sentences are
+/// most in the core (fewest others on a tie) — the copy closest to the template. (The
+/// texts are not kept, so the core's own text cannot be hashed.)
 fn core_signature(
     leader: &Rep,
     core: &std::collections::HashSet<u32>,
     reps: &[Rep],
     list: &[usize],
 ) -> Option<Signature> {
-    let best = list
-        .iter()
+    list.iter()
         .map(|i| &reps[*i])
         .chain(std::iter::once(leader))
         .max_by_key(|r| {
             let inside = r.sentences.iter().filter(|s| core.contains(s)).count();
             (inside, std::cmp::Reverse(r.sentences.len()))
-        })?;
-    let inside = best.sentences.iter().filter(|s| core.contains(s)).count();
-    if inside == best.sentences.len() {
-        return best.sig;
-    }
-    // Without the sentences outside the core, the best member's signature would need its
-    // text; its own signature stands in (its extra sentences are few by construction).
-    best.sig
+        })?
+        .sig
 }
 
 #[cfg(test)]
