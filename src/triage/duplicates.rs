@@ -468,7 +468,7 @@ fn cores(reps: &[Rep], group_of: &mut [usize]) {
             .filter(|(_, n)| n * 2 >= copies)
             .map(|(s, _)| s)
             .collect();
-        // The core's text: the leader's sentences that are in the core, in its order.
+        // Its signature: the copy closest to the core.
         let Some(sig) = core_signature(&reps[*g], &core, reps, list) else {
             continue;
         };

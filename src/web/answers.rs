@@ -246,7 +246,8 @@ pub async fn review(
 
 #[derive(serde::Deserialize)]
 pub struct AssignData {
-    drafter: i64,
+    /// Empty when nobody was chosen (the list starts blank).
+    drafter: String,
     due_on: Option<String>,
 }
 
@@ -260,19 +261,24 @@ pub async fn assign(
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
     let due = super::parse_due(f.due_on.as_deref())?;
+    let drafter: i64 = f
+        .drafter
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("担当者を選んでください".into()))?;
     let pool = state.pool.clone();
     let to = web::block(move || -> Result<String, AppError> {
         let mut conn = pool.get()?;
         let c = id.consultation(&mut conn, &slug, Permission::Assign)?;
         let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
         let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
-        super::require_drafter(&mut conn, c.id(), f.drafter)?;
+        super::require_drafter(&mut conn, c.id(), drafter)?;
         crate::triage::tagging::assign(
             &mut conn,
             &Actor::of(&id.user),
             c.id(),
             std::slice::from_ref(&cm),
-            UserId(f.drafter),
+            UserId(drafter),
             due,
         )?;
         Ok(format!("/c/{slug}/comments/{no}"))

@@ -235,7 +235,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
             @if can_assign && !d.drafters.is_empty() {
                 form.filters method="post" action={ (base) "/assign" } {
                     (csrf_field(id))
-                    label { "担当者" select name="drafter" { @for (uid, name) in &d.drafters { option value=(uid) selected[d.assignment.as_ref().is_some_and(|(a, _)| a.drafter_id == *uid)] { (name) } } } }
+                    label { "担当者" select name="drafter" required { option value="" selected[d.assignment.is_none()] { "（選ぶ）" } @for (uid, name) in &d.drafters { option value=(uid) selected[d.assignment.as_ref().is_some_and(|(a, _)| a.drafter_id == *uid)] { (name) } } } }
                     label { "期限" input type="date" name="due_on" value=(d.assignment.as_ref().and_then(|(a, _)| a.due_on).map(|x| x.to_string()).unwrap_or_default()); }
                     button.secondary type="submit" { "担当を設定" }
                 }

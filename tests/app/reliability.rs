@@ -741,3 +741,31 @@ fn a_group_of_40000_comments_is_created_confirmed_and_cleared() {
     pubcom::models::duplicate_group::clear_proposals(&mut db.conn(), cid).unwrap();
     assert_eq!(members(&db), 0);
 }
+
+#[test]
+fn the_drafter_list_starts_blank_and_an_empty_choice_assigns_nobody() {
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
+    add_user(&db, "coord", Role::Coordinator, false, &["gl6"]);
+    add_user(&db, "drafter", Role::Drafter, false, &["gl6"]);
+    let base = spawn_app(db.pool.clone());
+    let c = Client::login(&base, "coord", PASSWORD);
+    let page = c.get("/c/gl6/comments/3");
+    assert!(
+        page.body
+            .contains(r#"<option value="" selected>（選ぶ）</option>"#),
+        "nobody is preselected for an unassigned comment"
+    );
+    let r = c.post(
+        "/c/gl6/comments/3/assign",
+        &[("drafter", ""), ("due_on", "")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("担当者を選んでください"));
+    assert!(pubcom::models::assignment::for_comment(
+        &mut db.conn(),
+        comment_no(&db, "gl6", 3).id()
+    )
+    .unwrap()
+    .is_none());
+}
