@@ -97,10 +97,38 @@ pub fn save_and_submit(
     body: &str,
     expected: Option<i32>,
 ) -> anyhow::Result<Outcome> {
+    write(conn, editor, comment, disposition, body, expected, true)
+}
+
+/// Saves an answer started from `expected` (None: there was no answer yet).
+pub fn save(
+    conn: &mut DbConnection,
+    editor: &Editor,
+    comment: &Comment,
+    disposition: Disposition,
+    body: &str,
+    expected: Option<i32>,
+) -> anyhow::Result<Outcome> {
+    write(conn, editor, comment, disposition, body, expected, false)
+}
+
+/// [`save`], and with `submit` the review request after it, in one transaction.
+fn write(
+    conn: &mut DbConnection,
+    editor: &Editor,
+    comment: &Comment,
+    disposition: Disposition,
+    body: &str,
+    expected: Option<i32>,
+    submit: bool,
+) -> anyhow::Result<Outcome> {
     if body.trim().is_empty() {
         return Ok(Outcome::Refused("回答の文が空です".into()));
     }
     let result = crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
+        if !submit {
+            return Ok(save_in(conn, editor, comment, disposition, body, expected)?);
+        }
         let current = response::for_comment(conn, comment.id())?;
         let unchanged = current.as_ref().is_some_and(|c| {
             Some(c.version) == expected && c.disposition() == Some(disposition) && c.body == body
@@ -116,6 +144,7 @@ pub fn save_and_submit(
         review_in(conn, editor, comment, ReviewAction::Submit, version, None)
     });
     match result {
+        // Two first answers at once: the second insert meets the unique key.
         Err(e)
             if matches!(
                 e.downcast_ref::<DieselError>(),
@@ -130,33 +159,6 @@ pub fn save_and_submit(
             Ok(Outcome::Conflict(Box::new(current)))
         }
         other => other,
-    }
-}
-
-/// Saves an answer started from `expected` (None: there was no answer yet).
-pub fn save(
-    conn: &mut DbConnection,
-    editor: &Editor,
-    comment: &Comment,
-    disposition: Disposition,
-    body: &str,
-    expected: Option<i32>,
-) -> anyhow::Result<Outcome> {
-    if body.trim().is_empty() {
-        return Ok(Outcome::Refused("回答の文が空です".into()));
-    }
-    let result = crate::db::transaction::<_, DieselError, _>(conn, |conn| {
-        save_in(conn, editor, comment, disposition, body, expected)
-    });
-    match result {
-        Ok(o) => Ok(o),
-        // Two first answers at once: the second insert meets the unique key.
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            let current = response::for_comment(conn, comment.id())?
-                .ok_or_else(|| anyhow::anyhow!("answer vanished"))?;
-            Ok(Outcome::Conflict(Box::new(current)))
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
