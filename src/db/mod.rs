@@ -44,7 +44,7 @@ macro_rules! on_backend {
 pub fn refresh_after_bulk_load(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Pg(c) => c.batch_execute(
-            "VACUUM (ANALYZE) comments, submissions, responses, comment_clause_refs",
+            "VACUUM (ANALYZE) comments, comment_search, submissions, responses, comment_clause_refs",
         ),
         DbConnection::Sqlite(_) => Ok(()),
     }
@@ -170,9 +170,16 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn =
+                    diesel::PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                // No JIT: pubcom's queries are short, and the cost estimate of a keyset page
+                // over a large table made PostgreSQL spend ~0.6 s compiling each (measured on
+                // a 100k 同旨 proposal: 20 pages, each 0.7 s with JIT, 0.09 s without).
+                conn.batch_execute("SET jit = off")
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Pg(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(path)
                     .map_err(r2d2::Error::ConnectionError)?;

@@ -179,6 +179,8 @@ pub struct Resolved {
     /// The LIKE must not use PostgreSQL's trigram index: with fewer than three characters
     /// there is no trigram to look up, and the index would be read whole.
     like_without_index: bool,
+    /// PostgreSQL: the LIKE is looked up in `comment_search`, which holds the trigram index.
+    like_in_search_table: bool,
     fts: Option<String>,
     /// A search on its own (3+ characters): its matches, counted up to the cap + 1.
     fts_matches: Option<i64>,
@@ -286,6 +288,7 @@ impl CommentFilter {
         };
         Ok(Resolved {
             like_without_index: common || self.text().is_some_and(|q| q.chars().count() < 3),
+            like_in_search_table: !sqlite,
             like,
             fts,
             fts_matches,
@@ -305,6 +308,17 @@ macro_rules! apply_filter {
                     diesel::dsl::sql::<diesel::sql_types::Bool>("(comments.body || '') LIKE ")
                         .bind::<diesel::sql_types::Text, _>(pattern)
                         .sql(" ESCAPE '\\'"),
+                )
+            }
+            Some(pattern) if r.like_in_search_table => {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(
+                        "comments.id IN (SELECT s.comment_id FROM comment_search s WHERE s.consultation_id = ",
+                    )
+                    .bind::<diesel::sql_types::BigInt, _>($consultation.0)
+                    .sql(" AND s.body LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern)
+                    .sql(" ESCAPE '\\')"),
                 )
             }
             Some(pattern) => q = q.filter(comments::body.like(pattern).escape('\\')),
@@ -384,13 +398,20 @@ fn like_count_capped(
     pattern: &str,
     cap: i64,
 ) -> QueryResult<i64> {
-    let ids: Vec<i64> = comments::table
-        .filter(comments::consultation_id.eq(consultation.0))
-        .filter(comments::body.like(pattern).escape('\\'))
-        .select(comments::id)
-        .limit(cap + 1)
-        .load(conn)?;
-    Ok(ids.len() as i64)
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM comment_search \
+         WHERE consultation_id = $1 AND body LIKE $2 ESCAPE '\\' LIMIT $3) AS found",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(consultation.0)
+    .bind::<diesel::sql_types::Text, _>(pattern)
+    .bind::<diesel::sql_types::BigInt, _>(cap + 1)
+    .get_result::<Count>(conn)
+    .map(|r| r.n)
 }
 
 /// A search cap that never stops the count (the list page's "すべて数える").

@@ -5,6 +5,7 @@ use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
 use crate::domain::{CommentId, ConsultationId, GroupStatus};
 use crate::models::{audit, duplicate_group, import_batch};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProposeReport {
@@ -23,26 +24,53 @@ pub fn propose(
 ) -> anyhow::Result<ProposeReport> {
     let groups = open_groups(conn, consultation)?;
     crate::db::transaction(conn, |conn| {
-        duplicate_group::clear_proposals(conn, consultation)?;
         let still_open = duplicate_group::open_comment_ids(conn, consultation)?;
-        let mut report = ProposeReport::default();
-        for g in &groups {
-            let ids: Vec<CommentId> = g
-                .iter()
-                .filter(|i| still_open.contains(i))
-                .map(|i| CommentId(*i))
+        let fresh: Vec<Vec<CommentId>> = groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .filter(|i| still_open.contains(i))
+                    .map(|i| CommentId(*i))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|ids| ids.len() >= 2)
+            .collect();
+        // A proposal found again as it stands is left alone: proposing again after a small
+        // import rewrites only the groups that changed.
+        let mut standing: HashMap<(Vec<i64>, Option<i64>), i64> =
+            duplicate_group::proposals(conn, consultation)?
+                .into_iter()
+                .map(|(id, members, representative)| ((members, representative), id))
                 .collect();
-            if ids.len() < 2 {
-                continue;
+        let mut new_groups = Vec::new();
+        for g in &fresh {
+            let mut members: Vec<i64> = g.iter().map(|c| c.0).collect();
+            members.sort_unstable();
+            let representative = g.first().map(|c| c.0);
+            if standing.remove(&(members, representative)).is_none() {
+                new_groups.push(g.clone());
             }
-            duplicate_group::create(conn, consultation, &ids, GroupStatus::Proposed, "minhash")?;
-            report.groups += 1;
-            report.comments += ids.len();
         }
+        let outdated: Vec<i64> = standing.into_values().collect();
+        duplicate_group::drop_groups(conn, &outdated)?;
+        duplicate_group::create_many(
+            conn,
+            consultation,
+            &new_groups,
+            GroupStatus::Proposed,
+            "minhash",
+        )?;
+        let report = ProposeReport {
+            groups: fresh.len(),
+            comments: fresh.iter().map(Vec::len).sum(),
+        };
         import_batch::mark_grouped(conn, consultation)?;
         let mut e = actor.event("group_propose", "consultation", Some(consultation.0));
         e.consultation = Some(consultation);
-        e.after = Some(serde_json::json!({"groups": report.groups, "comments": report.comments}));
+        e.after = Some(serde_json::json!({
+            "groups": report.groups, "comments": report.comments,
+            "new_groups": new_groups.len(), "dropped_groups": outdated.len(),
+        }));
         audit::record(conn, &e)?;
         Ok(report)
     })

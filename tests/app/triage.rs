@@ -381,3 +381,74 @@ fn list_counts_follow_every_change_to_the_consultation() {
         .unwrap();
     assert_eq!(n(unanswered), before + 1, "an answer is removed");
 }
+
+#[test]
+fn proposing_again_rewrites_only_the_groups_that_changed() {
+    use diesel::prelude::*;
+    use pubcom::db::schema::{audit_events, comments, duplicate_groups};
+    let db = TestDb::new();
+    let a = "個人情報の定義について、匿名加工情報との違いを明確にしていただきたい。事業者が判断に迷うためです。";
+    let b = "第3章の安全管理措置は中小事業者には負担が大きいので、段階的な適用を認めてほしい。";
+    let csv = format!(
+        "No.,御意見\n1,{a}\n2,{a}\n3,{a}\n4,{b}\n5,{b}\n6,{b}\n7,用語集を巻末に付けてください。\n"
+    );
+    import_bytes(&mut db.conn(), "x.csv", csv.as_bytes(), &options("x")).unwrap();
+    let cid = pubcom::domain::ConsultationId(
+        consultation::find_by_slug(&mut db.conn(), "x")
+            .unwrap()
+            .unwrap()
+            .id,
+    );
+    let actor = pubcom::auth::accounts::Actor::system("test");
+    let group_of = |number: i32| -> Option<i64> {
+        comments::table
+            .filter(comments::consultation_id.eq(cid.0))
+            .filter(comments::number.eq(number))
+            .select(comments::duplicate_group_id)
+            .first(&mut db.conn())
+            .unwrap()
+    };
+    let first = pubcom::triage::grouping::propose(&mut db.conn(), &actor, cid).unwrap();
+    assert_eq!((first.groups, first.comments), (2, 6));
+    let (group_a, group_b) = (group_of(1).unwrap(), group_of(4).unwrap());
+    let last_event = || -> serde_json::Value {
+        let after: Option<String> = audit_events::table
+            .filter(audit_events::action.eq("group_propose"))
+            .order(audit_events::id.desc())
+            .select(audit_events::after_json)
+            .first(&mut db.conn())
+            .unwrap();
+        serde_json::from_str(&after.unwrap()).unwrap()
+    };
+
+    let again = pubcom::triage::grouping::propose(&mut db.conn(), &actor, cid).unwrap();
+    assert_eq!(again, first);
+    assert_eq!((group_of(1), group_of(4)), (Some(group_a), Some(group_b)));
+    assert_eq!(last_event()["new_groups"], 0);
+    assert_eq!(last_event()["dropped_groups"], 0);
+
+    // One more copy of the first text: only its group is replaced.
+    let more = format!("No.,御意見\n8,{a}\n");
+    let mut opts = options("x");
+    opts.renumber = false;
+    import_bytes(&mut db.conn(), "y.csv", more.as_bytes(), &opts).unwrap();
+    let third = pubcom::triage::grouping::propose(&mut db.conn(), &actor, cid).unwrap();
+    assert_eq!((third.groups, third.comments), (2, 7));
+    assert_eq!(
+        group_of(4),
+        Some(group_b),
+        "the unchanged group keeps its id"
+    );
+    let replaced = group_of(1).unwrap();
+    assert_ne!(replaced, group_a);
+    assert_eq!(group_of(8), Some(replaced));
+    assert_eq!(group_of(7), None);
+    assert_eq!(last_event()["new_groups"], 1);
+    assert_eq!(last_event()["dropped_groups"], 1);
+    let proposed: i64 = duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(cid.0))
+        .count()
+        .get_result(&mut db.conn())
+        .unwrap();
+    assert_eq!(proposed, 2, "the replaced proposal is gone");
+}
