@@ -359,11 +359,16 @@ fn settled_groups(consultation: ConsultationId) -> SettledGroups {
         .select(duplicate_groups::id.nullable())
 }
 
-/// Every proposed group of a consultation as (id, members in id order, representative).
-pub fn proposals(
-    conn: &mut Conn,
-    consultation: ConsultationId,
-) -> QueryResult<Vec<(i64, Vec<i64>, Option<i64>)>> {
+/// A proposed group as it stands.
+pub struct Proposal {
+    pub id: i64,
+    /// Member comment ids in id order.
+    pub members: Vec<i64>,
+    pub representative: Option<i64>,
+}
+
+/// Every proposed group of a consultation.
+pub fn proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Proposal>> {
     let groups: Vec<(i64, Option<i64>)> = duplicate_groups::table
         .filter(duplicate_groups::consultation_id.eq(consultation.0))
         .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
@@ -390,7 +395,11 @@ pub fn proposals(
     }
     Ok(groups
         .into_iter()
-        .map(|(id, rep)| (id, by_group.remove(&id).unwrap_or_default(), rep))
+        .map(|(id, representative)| Proposal {
+            id,
+            members: by_group.remove(&id).unwrap_or_default(),
+            representative,
+        })
         .collect())
 }
 

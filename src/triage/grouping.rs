@@ -40,7 +40,7 @@ pub fn propose(
         let mut standing: HashMap<(Vec<i64>, Option<i64>), i64> =
             duplicate_group::proposals(conn, consultation)?
                 .into_iter()
-                .map(|(id, members, representative)| ((members, representative), id))
+                .map(|p| ((p.members, p.representative), p.id))
                 .collect();
         let mut new_groups = Vec::new();
         for g in &fresh {
