@@ -467,35 +467,26 @@ mod tests {
     #[test]
     fn runs_around_digits_find_what_the_whole_text_scan_finds() {
         let mut texts: Vec<String> = Vec::new();
-        for sample in [crate::demo::MHLW_SAMPLE, crate::demo::MIC_SAMPLE] {
-            texts.extend(
-                String::from_utf8_lossy(sample)
-                    .split('\n')
-                    .map(String::from),
-            );
+        for sample in crate::text::tests::SAMPLES {
+            for line in String::from_utf8_lossy(sample).split('\n') {
+                texts.push(line.to_string());
+                texts.push(crate::text::tests::switch_width(line));
+            }
         }
-        let (mut csv, mut truth) = (Vec::new(), Vec::new());
-        crate::bench::synth::write(500, 7, &mut csv, &mut truth).unwrap();
-        texts.extend(
-            String::from_utf8(csv)
-                .unwrap()
-                .split('\n')
-                .map(String::from),
-        );
         // Random strings over the characters that decide where a reference starts and ends.
         let alphabet: Vec<char> =
             "0123456789０１２３.．. 　\t()（）アイウン①②⑳第章脚注表題挿入削除CDＣＤcdxｘAＡ\
                                    版年月か月ヶbitGBMBＧＢ-－/漢の、。P頁"
                 .chars()
                 .collect();
-        let mut rng = crate::bench::synth::Rng::new(11);
+        use proptest::prelude::Rng;
+        let mut rng = proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        );
+        let mut below = |n: usize| (rng.next_u64() % n as u64) as usize;
         for _ in 0..50_000 {
-            let len = 1 + rng.below(24);
-            texts.push(
-                (0..len)
-                    .map(|_| alphabet[rng.below(alphabet.len())])
-                    .collect(),
-            );
+            let len = 1 + below(24);
+            texts.push((0..len).map(|_| alphabet[below(alphabet.len())]).collect());
         }
         let mut found = 0;
         for text in &texts {

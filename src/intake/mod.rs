@@ -57,17 +57,6 @@ impl ImportError {
     }
 }
 
-/// A spreadsheet column letter: 1 → A, 27 → AA.
-pub fn column_letter(mut n: usize) -> String {
-    let mut s = Vec::new();
-    while n > 0 {
-        let r = (n - 1) % 26;
-        s.push((b'A' + r as u8) as char);
-        n = (n - 1) / 26;
-    }
-    s.iter().rev().collect()
-}
-
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
@@ -75,7 +64,7 @@ impl fmt::Display for ImportError {
             write!(f, ": {row} 行目")?;
         }
         if let Some(col) = self.column {
-            write!(f, " {col} 列目（{}列）", column_letter(col))?;
+            write!(f, " {col} 列目（{}列）", crate::text::column_letter(col))?;
         }
         if let Some(h) = &self.header {
             write!(f, "「{h}」")?;
@@ -97,6 +86,6 @@ mod tests {
             e.to_string(),
             "a.csv: 12 行目 5 列目（E列）「頁」: 数字ではありません"
         );
-        assert_eq!(column_letter(27), "AA");
+        assert_eq!(crate::text::column_letter(27), "AA");
     }
 }

@@ -1,7 +1,7 @@
 //! API tokens: stored as hashes, revocable, each scoped to a role.
 
 use super::{Conn, QueryResult};
-use crate::auth::Role;
+use crate::auth::roles::Role;
 use crate::db::{now, schema::api_tokens};
 use crate::domain::UserId;
 use diesel::prelude::*;

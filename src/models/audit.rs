@@ -124,7 +124,7 @@ pub fn to_csv(events: &[AuditEvent]) -> anyhow::Result<Vec<u8>> {
             w.write_record(
                 cells
                     .iter()
-                    .map(|c| crate::publish::writers::neutralize_formula(c).into_owned()),
+                    .map(|c| crate::text::neutralize_formula(c).into_owned()),
             )?;
         }
         w.flush()?;

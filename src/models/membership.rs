@@ -1,7 +1,7 @@
 //! Which consultations a user works on, and in what role there.
 
 use super::{Conn, QueryResult};
-use crate::auth::Role;
+use crate::auth::roles::Role;
 use crate::db::schema::{consultation_members, users};
 use crate::domain::{ConsultationId, UserId};
 use diesel::prelude::*;
@@ -86,7 +86,7 @@ pub fn drafters(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Ve
         .into_iter()
         .filter(|(_, _, r)| {
             r.parse::<Role>()
-                .is_ok_and(|r| r.allows(crate::auth::Permission::Draft))
+                .is_ok_and(|r| r.allows(crate::auth::roles::Permission::Draft))
         })
         .map(|(id, name, _)| (id, name))
         .collect())

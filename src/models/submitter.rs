@@ -129,10 +129,7 @@ pub fn public_name(conn: &mut Conn, s: &Submitter) -> QueryResult<String> {
             .count()
             .get_result(conn)?,
     };
-    Ok(format!(
-        "個人{}",
-        crate::intake::column_letter(rank as usize)
-    ))
+    Ok(format!("個人{}", crate::text::column_letter(rank as usize)))
 }
 
 pub fn find(conn: &mut Conn, id: SubmitterId) -> QueryResult<Option<Submitter>> {

@@ -1,5 +1,5 @@
 use super::{Conn, QueryResult};
-use crate::auth::Role;
+use crate::auth::roles::Role;
 use crate::db::{now, schema::users};
 use crate::domain::UserId;
 use diesel::prelude::*;

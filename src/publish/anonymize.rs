@@ -2,7 +2,7 @@
 //! (one person keeps one letter in every row and every export); organisations keep their name.
 
 use crate::domain::SubmitterKind;
-use crate::intake::column_letter;
+use crate::text::column_letter;
 use std::collections::HashMap;
 
 /// Public names by submitter id. `submitters` are (id, kind, name) of the whole consultation,

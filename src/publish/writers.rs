@@ -30,16 +30,6 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
-/// leading `'`; the importer removes it again.
-pub fn neutralize_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
 pub fn csv_bytes(table: &ResultTable) -> anyhow::Result<Vec<u8>> {
     let mut sink = CsvSink::new(&table.head())?;
     for row in &table.rows {
@@ -82,8 +72,10 @@ impl CsvSink {
     }
 
     pub fn push(&mut self, row: &[String]) -> anyhow::Result<()> {
-        self.writer
-            .write_record(row.iter().map(|c| neutralize_formula(c).into_owned()))?;
+        self.writer.write_record(
+            row.iter()
+                .map(|c| crate::text::neutralize_formula(c).into_owned()),
+        )?;
         Ok(())
     }
 

@@ -2,10 +2,10 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field, flash};
+use super::state::AppState;
 use crate::auth::{accounts, Role};
 use crate::error::AppError;
 use crate::models::api_token;
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};

@@ -2,10 +2,10 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field, flash};
+use super::state::AppState;
 use crate::auth::{accounts, Permission, Role};
 use crate::error::AppError;
 use crate::models::{audit, consultation, membership, user};
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};

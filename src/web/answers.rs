@@ -2,13 +2,13 @@
 
 use super::comment_page::{self, AnswerForm, CommentPage};
 use super::identity::Identity;
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CommentNo, Disposition, UserId};
 use crate::drafting::answers::{self, Editor, Outcome};
 use crate::drafting::review::ReviewAction;
 use crate::error::AppError;
 use crate::models::comment;
-use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;

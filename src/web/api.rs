@@ -2,12 +2,12 @@
 //! Submitters' names and contact details appear only for holders of the personal-data permission.
 
 use super::identity::Identity;
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::domain::SubmitterKind;
 use crate::error::AppError;
 use crate::models::{comment, submitter};
 use crate::publish::anonymize;
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Json, Path, Query};
 use serde::Serialize;
 

@@ -4,6 +4,7 @@
 
 use super::api::ApiError;
 use super::identity::Identity;
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CategoryId, ClauseId, CommentId, CommentNo, Disposition, UserId};
 use crate::drafting::answers::{self, Editor, Outcome};
@@ -13,7 +14,6 @@ use crate::error::AppError;
 use crate::models::{assignment, comment, consultation::Consultation, response, revision, Conn};
 use crate::publish::export::{self, Document, ExportError, Format, Request};
 use crate::publish::{check, results};
-use crate::startup::AppState;
 use crate::triage::tagging::{self, TagChange};
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Json, Path, Query};

@@ -2,11 +2,11 @@
 
 use super::identity::Identity;
 use super::layout;
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::drafting::diff;
 use crate::error::AppError;
 use crate::models::{clause, comment, consultation, revision};
-use crate::startup::AppState;
 use crate::text::excerpt;
 use actix_web::web::{self, Data, Path};
 use maud::{html, Markup};

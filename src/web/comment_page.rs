@@ -4,6 +4,7 @@
 use super::comments::disposition_badge;
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::{Permission, Role};
 use crate::domain::{
     CommentId, CommentNo, Disposition, ResponseState, SubmissionId, SubmitterKind,
@@ -14,7 +15,6 @@ use crate::models::{
     assignment, audit, category, clause, clause_ref, comment, consultation, membership, response,
     revision, stock_phrase, submitter, Conn,
 };
-use crate::startup::AppState;
 use crate::text::excerpt;
 use actix_web::web::{self, Data, Path};
 use actix_web::HttpResponse;

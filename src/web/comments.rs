@@ -2,11 +2,11 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
 use crate::models::{category, clause, comment, consultation, membership};
-use crate::startup::AppState;
 use crate::text::excerpt;
 use actix_web::web::{self, Data, Path, Query};
 use maud::{html, Markup};

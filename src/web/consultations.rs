@@ -1,10 +1,10 @@
 //! The list of consultations, and a consultation's settings.
 
 use super::identity::Identity;
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::error::AppError;
 use crate::models::{comment, consultation};
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;
 use maud::{html, Markup};

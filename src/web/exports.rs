@@ -3,13 +3,13 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::CommentNo;
 use crate::error::AppError;
 use crate::models::comment;
 use crate::publish::export::{self, Document, ExportError, Format, Request};
 use crate::publish::{check, redactions, results};
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};

@@ -2,11 +2,11 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CommentId, CommentNo, GroupStatus};
 use crate::error::AppError;
 use crate::models::{comment, duplicate_group};
-use crate::startup::AppState;
 use crate::text::excerpt;
 use crate::triage::grouping;
 use actix_web::web::{self, Data, Form, Path};

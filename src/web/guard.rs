@@ -2,10 +2,10 @@
 //! API token), and the CSRF check on state-changing requests made with a session.
 
 use super::identity::{Identity, Via};
+use super::state::AppState;
 use crate::auth::token;
 use crate::db::now;
 use crate::models::{api_token, session, user};
-use crate::startup::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Cookie, CookieJar, Key};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -14,8 +14,9 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes, Data};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
+use super::layout::CSRF_FIELD;
+
 pub const SESSION_COOKIE: &str = "pubcom_session";
-pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Paths anyone may request.

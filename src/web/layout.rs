@@ -1,6 +1,5 @@
 //! The page frame shared by every view, and small pieces used across views.
 
-use super::guard::CSRF_FIELD;
 use super::identity::Identity;
 use maud::{html, Markup, DOCTYPE};
 
@@ -52,6 +51,9 @@ pub fn page(title: &str, chrome: Chrome, body: Markup) -> Markup {
         }
     }
 }
+
+/// The name of the CSRF form field (`guard` checks it on every state-changing request).
+pub const CSRF_FIELD: &str = "csrf";
 
 /// The hidden CSRF field every state-changing form carries.
 pub fn csrf_field(id: &Identity) -> Markup {

@@ -7,7 +7,7 @@ use crate::auth::{accounts::Actor, login, token};
 use crate::db::now;
 use crate::error::AppError;
 
-use crate::startup::AppState;
+use super::state::AppState;
 use actix_web::cookie::Cookie;
 use actix_web::web::{self, Data, Form, Query};
 use actix_web::{HttpRequest, HttpResponse};

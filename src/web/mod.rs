@@ -11,6 +11,7 @@ pub mod clauses;
 pub mod comment_page;
 pub mod comments;
 pub mod consultations;
+pub mod error_page;
 pub mod exports;
 pub mod groups;
 pub mod guard;
@@ -21,6 +22,7 @@ pub mod overview;
 pub mod phrases;
 pub mod revisions;
 pub mod routing;
+pub mod state;
 pub mod triage;
 
 use actix_web::{web, HttpResponse};

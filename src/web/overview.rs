@@ -4,11 +4,11 @@
 use super::charts::bars;
 use super::identity::Identity;
 use super::layout;
+use super::state::AppState;
 use crate::auth::Permission;
 use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
 use crate::models::{category, clause, consultation, stats};
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Path};
 use maud::{html, Markup};
 use std::collections::HashMap;

@@ -2,12 +2,12 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::Disposition;
 use crate::drafting::stock_phrases;
 use crate::error::AppError;
 use crate::models::stock_phrase;
-use crate::startup::AppState;
 use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;
 use maud::{html, Markup};

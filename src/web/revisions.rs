@@ -3,12 +3,12 @@
 use super::answers::Reply;
 use super::comment_page::{self, AnswerForm};
 use super::identity::Identity;
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{ClauseId, CommentId, CommentNo};
 use crate::drafting::revisions::{self, Outcome, RevisionForm};
 use crate::error::AppError;
 use crate::models::{comment, revision, Conn};
-use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Form, Path};
 use actix_web::HttpResponse;

@@ -2,11 +2,11 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CategoryId, UserId};
 use crate::error::AppError;
 use crate::models::{category, membership, routing_rule};
-use crate::startup::AppState;
 use crate::triage::routing;
 use actix_web::web::{self, Data, Form, Path, Query};
 use actix_web::HttpResponse;

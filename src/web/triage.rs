@@ -2,11 +2,11 @@
 
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
+use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CategoryId, ClauseId, CommentNo, SubmitterId, SubmitterKind, UserId};
 use crate::error::AppError;
 use crate::models::{category, comment, Conn};
-use crate::startup::AppState;
 use crate::triage::submitters;
 use crate::triage::tagging::{self, TagChange};
 use actix_web::web::{self, Bytes, Data, Path};
