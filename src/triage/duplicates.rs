@@ -7,7 +7,11 @@
 //! 1. Texts are cut into sentences and folded (NFKC, case, spaces, punctuation: width
 //!    changes vanish). A sentence that opens or closes comments of many different kinds —
 //!    most of its uses at an edge, followed (or preceded) by many different sentences — is
-//!    boilerplate (お世話になっております。) and left out of the body.
+//!    boilerplate (お世話になっております。) and left out of the body. A sentence found among
+//!    every kind of text — no one sentence beside it in most of its uses — is common (the
+//!    fixed line of a greeting of several lines, a much-quoted passage, and the variable
+//!    line tied to such a fixed one): it stays in the body but is not counted when the
+//!    sentences of texts and cores are compared in step 4.
 //! 2. Identical bodies collapse onto one representative.
 //! 3. Each body gets a one-permutation MinHash of its character 3-grams (128 bins of 16
 //!    bits); banded LSH (25 bands of 5) finds candidates, and a body joins the most similar
@@ -21,7 +25,7 @@
 //! The texts are read twice (sentence statistics, then bodies) and never held: what stays
 //! per text is a signature and its sentence hashes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub const BINS: usize = 128;
 const BANDS: usize = 25;
@@ -172,11 +176,74 @@ impl Texts for &[(i64, String)] {
 /// greeting used by thousands shows in any tenth of them).
 const BOILERPLATE_SAMPLE: usize = 20_000;
 
+/// The sentences seen on one side of a sentence (the first few, with their counts), and how
+/// often it stood at the edge of its text on that side.
+#[derive(Default)]
+struct Side {
+    edge: u32,
+    seen: Vec<(u64, u32)>,
+}
+
+/// Neighbours told apart per side; any further one only adds to the spread.
+const NEIGHBOURS_KEPT: usize = 16;
+
+impl Side {
+    fn add(&mut self, neighbour: Option<u64>) {
+        let Some(h) = neighbour else {
+            self.edge += 1;
+            return;
+        };
+        if let Some(e) = self.seen.iter_mut().find(|e| e.0 == h) {
+            e.1 += 1;
+        } else if self.seen.len() < NEIGHBOURS_KEPT {
+            self.seen.push((h, 1));
+        }
+    }
+
+    /// How many different sentences stand on this side; one that is boilerplate stands for
+    /// the many it was seen with.
+    fn variety(&self, boiler: &std::collections::HashSet<u64>) -> usize {
+        if self.seen.iter().any(|(h, _)| boiler.contains(h)) {
+            NEIGHBOURS_KEPT
+        } else {
+            self.seen.len()
+        }
+    }
+
+    /// No one sentence stands on this side in more than 30% of the uses (a greeting is
+    /// followed by every kind of body, a campaign's sentence mostly by the template's next),
+    /// or the one that does is boilerplate itself (「○○協会の理事を務めております。」 before
+    /// 「当会の意見を以下のとおり提出いたします。」).
+    fn is_free(&self, total: u32, boiler: &std::collections::HashSet<u64>) -> bool {
+        let top = self.seen.iter().max_by_key(|e| e.1);
+        top.is_none_or(|(h, n)| n * 10 <= total * 3 || boiler.contains(h))
+    }
+}
+
+/// How a sentence is used across texts: one that stands among every kind of text is no
+/// campaign's own (a greeting, a much-quoted passage, a variable greeting line tied to one).
+#[derive(Default)]
+struct SentenceUse {
+    total: u32,
+    before: Side,
+    after: Side,
+}
+
+impl SentenceUse {
+    fn is_common(&self, common: &std::collections::HashSet<u64>) -> bool {
+        self.total >= 5
+            && self.before.variety(common) + self.after.variety(common) >= 6
+            && self.before.is_free(self.total, common)
+            && self.after.is_free(self.total, common)
+    }
+}
+
 /// How a sentence is used at the edges of texts, for telling greetings from body text.
 #[derive(Default)]
 struct EdgeUse {
     total: u32,
     edge: u32,
+    sides: SentenceUse,
     /// The sentences seen next to it at an edge (up to 8 kept).
     neighbours: Vec<u64>,
 }
@@ -188,10 +255,7 @@ impl EdgeUse {
 }
 
 /// Pass 1: which sentences are boilerplate, from `every`-th texts.
-fn boilerplate(
-    texts: &mut dyn Texts,
-    every: usize,
-) -> anyhow::Result<std::collections::HashSet<u64>> {
+fn boilerplate(texts: &mut dyn Texts, every: usize) -> anyhow::Result<Sentences> {
     let mut uses: HashMap<u64, EdgeUse> = HashMap::new();
     texts.each_batch(every, &mut |batch| {
         let cut = parallel_map(batch, |(_, t)| {
@@ -211,6 +275,9 @@ fn boilerplate(
                 }
                 let u = uses.entry(*h).or_default();
                 u.total += 1;
+                u.sides.total += 1;
+                u.sides.before.add(i.checked_sub(1).map(|j| ss[j].0));
+                u.sides.after.add(ss.get(i + 1).map(|n| n.0));
                 let neighbour = match (i, k) {
                     (_, 1) => None,
                     (0, _) => Some(ss[1].0),
@@ -226,11 +293,32 @@ fn boilerplate(
             }
         }
     })?;
-    Ok(uses
+    // Twice: the second round takes in the sentences tied to common ones of the first.
+    let none = HashSet::new();
+    let first: HashSet<u64> = uses
+        .iter()
+        .filter(|(_, u)| u.sides.is_common(&none))
+        .map(|(h, _)| *h)
+        .collect();
+    let common = uses
+        .iter()
+        .filter(|(_, u)| u.sides.is_common(&first))
+        .map(|(h, _)| *h)
+        .collect();
+    let boiler = uses
         .into_iter()
         .filter(|(_, u)| u.is_boilerplate())
         .map(|(h, _)| h)
-        .collect())
+        .collect();
+    Ok(Sentences { boiler, common })
+}
+
+/// What the sample taught about sentences.
+struct Sentences {
+    /// Left out of bodies: greetings and closings at the edges.
+    boiler: HashSet<u64>,
+    /// Not counted when comparing sentences (cores): see [`SentenceUse`].
+    common: HashSet<u64>,
 }
 
 /// What is kept of a distinct body: the ids that have it, its signature and its sentences.
@@ -241,11 +329,8 @@ struct Rep {
 }
 
 /// Pass 2: bodies without boilerplate, collapsed when identical, with their signatures.
-fn bodies(
-    texts: &mut dyn Texts,
-    boiler: &std::collections::HashSet<u64>,
-    near: bool,
-) -> anyhow::Result<Vec<Rep>> {
+fn bodies(texts: &mut dyn Texts, learnt: &Sentences, near: bool) -> anyhow::Result<Vec<Rep>> {
+    let (boiler, common) = (&learnt.boiler, &learnt.common);
     let mut reps: Vec<Rep> = Vec::new();
     let mut by_body: HashMap<u128, usize> = HashMap::new();
     texts.each_batch(1, &mut |batch| {
@@ -270,7 +355,11 @@ fn bodies(
             } else {
                 keep
             };
-            let sentences: Vec<u32> = kept.iter().map(|i| hashes[*i] as u32).collect();
+            let sentences: Vec<u32> = kept
+                .iter()
+                .filter(|i| !common.contains(&hashes[**i]))
+                .map(|i| hashes[*i] as u32)
+                .collect();
             (
                 *id,
                 key,
@@ -393,7 +482,8 @@ pub fn find_groups_in(
     let boiler = boilerplate(texts, count.div_ceil(BOILERPLATE_SAMPLE).max(1))?;
     tracing::debug!(
         seconds = t.elapsed().as_secs_f64(),
-        sentences = boiler.len(),
+        sentences = boiler.boiler.len(),
+        common = boiler.common.len(),
         "同旨: boilerplate"
     );
     let reps = bodies(texts, &boiler, near)?;
@@ -737,5 +827,51 @@ mod tests {
         let b = signature(&crate::text::fold("パスワードの定期変更は不要ではないか")).unwrap();
         assert!(similarity(&a, &b) < 0.2);
         assert!(signature("ab").is_none());
+    }
+
+    #[test]
+    fn a_greeting_of_several_lines_does_not_pull_other_comments_into_a_campaign() {
+        // Organisations introduce themselves in a line of their own, then a line all of them
+        // use; a campaign's template opens the same way.
+        let orgs = [
+            "日本医療情報協会",
+            "全国病院連合会",
+            "東北診療所協議会",
+            "医療安全推進機構",
+        ];
+        let roles = ["理事", "事務局長", "情報システム担当の責任者"];
+        let intro = |k: usize| {
+            format!(
+                "一般社団法人{}の{}を務めております。当会の会員の意見を取りまとめましたので、以下のとおり提出いたします。\n",
+                orgs[k % orgs.len()],
+                roles[k / orgs.len() % roles.len()]
+            )
+        };
+        let closings = ["", "\nよろしくお願いいたします。", "\n以上です。"];
+        let mut texts = Vec::new();
+        for k in 0..40 {
+            let closing = closings[k % 3];
+            texts.push(format!(
+                "{}{}{}{closing}",
+                intro(0),
+                OPINIONS[0],
+                OPINIONS[1]
+            ));
+        }
+        // Others open the same way (some as the campaign's organisation) around an opinion
+        // of their own.
+        for k in 0..300 {
+            let own = OPINIONS[2 + k % 12];
+            texts.push(format!("{}{own}{}", intro(k), closings[k % 3]));
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let groups = find_groups(&items(&refs), true);
+        let campaign = groups
+            .iter()
+            .find(|g| g.contains(&1))
+            .expect("the campaign");
+        assert!(campaign.len() >= 38, "{}", campaign.len());
+        let others = campaign.iter().filter(|id| **id > 40).count();
+        assert_eq!(others, 0, "others taken into the campaign");
     }
 }
