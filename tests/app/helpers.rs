@@ -28,6 +28,77 @@ pub struct TestDb {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// The server part of a PostgreSQL URL (without the database name).
+fn server_url(admin_url: &str) -> String {
+    admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b.to_string())
+        .expect("URL with a database name")
+}
+
+/// A database with every migration run, cloned for each test (`CREATE DATABASE … TEMPLATE`)
+/// instead of migrating each one. Named by a hash of the migrations, so a changed migration
+/// gets a new template; made under a temporary name and renamed once complete.
+fn migrated_template(admin_url: &str) -> String {
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            use sha2::Digest;
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres");
+            let mut files: Vec<_> = walk(&dir);
+            files.sort();
+            let mut hash = sha2::Sha256::new();
+            for f in &files {
+                hash.update(f.to_string_lossy().as_bytes());
+                hash.update(std::fs::read(f).expect("migration file"));
+            }
+            let name = format!("pubcom_template_{}", &hex::encode(hash.finalize())[..16]);
+            let mut admin = diesel::PgConnection::establish(admin_url)
+                .expect("connect to the test PostgreSQL server");
+            #[derive(diesel::QueryableByName)]
+            struct Found {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            use diesel::RunQueryDsl;
+            let found: Found =
+                diesel::sql_query("SELECT COUNT(*) AS n FROM pg_database WHERE datname = $1")
+                    .bind::<diesel::sql_types::Text, _>(&name)
+                    .get_result(&mut admin)
+                    .expect("look for the template");
+            if found.n == 0 {
+                let making = format!("{name}_{}", std::process::id());
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {making}"))
+                    .expect("create the template database");
+                let url = DatabaseUrl::Postgres(format!("{}/{making}", server_url(admin_url)));
+                drop(db::connect(&url, 1).expect("migrate the template database"));
+                // Another test process may have finished its own first: keep either.
+                if admin
+                    .batch_execute(&format!("ALTER DATABASE {making} RENAME TO {name}"))
+                    .is_err()
+                {
+                    let _ = admin.batch_execute(&format!("DROP DATABASE {making} WITH (FORCE)"));
+                }
+            }
+            name
+        })
+        .clone()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("migrations folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 impl TestDb {
     pub fn new() -> TestDb {
         match std::env::var("PUBCOM_TEST_DATABASE_URL")
@@ -41,15 +112,13 @@ impl TestDb {
                     COUNTER.fetch_add(1, Ordering::SeqCst),
                     chrono::Utc::now().timestamp_subsec_nanos()
                 );
+                let template = migrated_template(&admin_url);
                 let mut admin = diesel::PgConnection::establish(&admin_url)
                     .expect("connect to the test PostgreSQL server");
                 admin
-                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                     .expect("create test database");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map(|(b, _)| b.to_string())
-                    .expect("URL with a database name");
+                let base = server_url(&admin_url);
                 let url = DatabaseUrl::Postgres(format!("{base}/{name}"));
                 let pool = db::connect(&url, 4).expect("migrate test database");
                 TestDb {
