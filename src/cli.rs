@@ -779,7 +779,7 @@ fn run_export(settings: &Settings, cmd: ExportCommand) -> anyhow::Result<()> {
     std::fs::write(&common.output, &file.bytes)
         .with_context(|| format!("{} に書き込めません", common.output.display()))?;
     let actor = accounts::Actor::system(&cli_actor());
-    let mut e = actor.event("export", "result_table", None);
+    let mut e = actor.event(crate::domain::AuditAction::Export, "result_table", None);
     e.consultation = Some(c.id());
     e.after = Some(
         serde_json::json!({"file": common.output.display().to_string(), "document": format!("{document:?}"), "items": file.items, "final": common.final_version}),

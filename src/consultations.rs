@@ -18,7 +18,11 @@ pub fn set_title(
     }
     crate::db::transaction(conn, |conn| {
         crate::models::consultation::set_title(conn, c.id(), title)?;
-        let mut e = actor.event("consultation_title", "consultation", Some(c.id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::ConsultationTitle,
+            "consultation",
+            Some(c.id),
+        );
         e.consultation = Some(c.id());
         e.before = Some(serde_json::json!({"title": c.title}));
         e.after = Some(serde_json::json!({"title": title}));

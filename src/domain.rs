@@ -63,6 +63,55 @@ pub struct UnknownValue {
 }
 
 coded_enum!(
+    /// What an audit event records (its code is stored; the history shows the label).
+    AuditAction {
+        Import => ("import", "意見の取込"),
+        ImportClauses => ("import_clauses", "条項の取込"),
+        Split => ("split", "意見の分割"),
+        SplitUndo => ("split_undo", "分割の取消"),
+        Tag => ("tag", "分類・該当箇所の設定"),
+        Assign => ("assign", "担当者の割当"),
+        CategoryAdd => ("category_add", "分類の追加"),
+        SubmitterKind => ("submitter_kind", "提出者の区分の訂正"),
+        RoutingRuleAdd => ("routing_rule_add", "振り分け規則の追加"),
+        RoutingRuleDelete => ("routing_rule_delete", "振り分け規則の削除"),
+        GroupPropose => ("group_propose", "同旨の候補の提案"),
+        GroupConfirm => ("group_confirm", "同旨の確定"),
+        GroupReject => ("group_reject", "同旨の却下"),
+        GroupRemove => ("group_remove", "同旨からの除外"),
+        AnswerSave => ("answer_save", "回答の保存"),
+        AnswerGroup => ("answer_group", "同旨への一括回答"),
+        AnswerBulk => ("answer_bulk", "一括回答"),
+        ReviewSubmit => ("review_submit", "確認の依頼"),
+        ReviewApprove => ("review_approve", "確定"),
+        ReviewReturn => ("review_return", "差戻し"),
+        ReviewReopen => ("review_reopen", "確定の解除"),
+        RevisionCreate => ("revision_create", "修正内容の追加"),
+        RevisionUpdate => ("revision_update", "修正内容の更新"),
+        RevisionDelete => ("revision_delete", "修正内容の削除"),
+        PhraseAdd => ("phrase_add", "定型文の追加"),
+        PhraseDelete => ("phrase_delete", "定型文の削除"),
+        Redact => ("redact", "個人情報の黒塗り"),
+        Export => ("export", "書き出し"),
+        ConsultationTitle => ("consultation_title", "案件名の変更"),
+        UserAdd => ("user_add", "利用者の追加"),
+        UserRole => ("user_role", "役割の変更"),
+        UserDisable => ("user_disable", "利用者の無効化"),
+        UserEnable => ("user_enable", "利用者の有効化"),
+        Membership => ("membership", "担当案件の変更"),
+        PasswordReset => ("password_reset", "パスワードの再設定"),
+        PasswordChange => ("password_change", "パスワードの変更"),
+        TokenCreate => ("token_create", "API トークンの発行"),
+        TokenRevoke => ("token_revoke", "API トークンの失効"),
+        LoginSuccess => ("login_success", "ログイン"),
+        LoginFailure => ("login_failure", "ログイン失敗"),
+        LoginLocked => ("login_locked", "ログインの停止"),
+        LoginDisabled => ("login_disabled", "無効な利用者のログイン"),
+        Logout => ("logout", "ログアウト"),
+    }
+);
+
+coded_enum!(
     /// 対応区分: what the ministry does with a comment.
     Disposition {
         Revise => ("revise", "修正"),
@@ -236,6 +285,17 @@ impl FromStr for CommentNo {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn audit_actions_have_distinct_codes_that_read_back() {
+        let mut codes: Vec<&str> = AuditAction::ALL.iter().map(|a| a.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), AuditAction::ALL.len());
+        for a in AuditAction::ALL {
+            assert_eq!(a.code().parse::<AuditAction>().unwrap(), *a);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -329,6 +329,13 @@ pub fn column_letter(mut n: usize) -> String {
     s.iter().rev().collect()
 }
 
+/// A stored time (UTC) as people in the office read it: Japan time, to the minute.
+pub fn japan_time(utc: chrono::NaiveDateTime) -> String {
+    (utc + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

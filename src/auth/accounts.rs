@@ -32,7 +32,7 @@ impl Actor {
 
     pub fn event<'a>(
         &'a self,
-        action: &'a str,
+        action: crate::domain::AuditAction,
         entity: &'a str,
         entity_id: Option<i64>,
     ) -> audit::Event<'a> {
@@ -84,7 +84,7 @@ pub fn add_user(
                 can_view_personal: a.can_view_personal,
             },
         )?;
-        let mut e = actor.event("user_add", "user", Some(id.0));
+        let mut e = actor.event(crate::domain::AuditAction::UserAdd, "user", Some(id.0));
         e.after = Some(
             json!({"login": a.login, "role": a.role.code(), "can_view_personal": a.can_view_personal}),
         );
@@ -113,9 +113,9 @@ pub fn set_disabled(
         }
         let mut e = actor.event(
             if disabled {
-                "user_disable"
+                crate::domain::AuditAction::UserDisable
             } else {
-                "user_enable"
+                crate::domain::AuditAction::UserEnable
             },
             "user",
             Some(u.id),
@@ -141,7 +141,14 @@ pub fn reset_password(
         let u = find_user(conn, login)?;
         user::set_password(conn, u.id(), &hash)?;
         session::delete_for_user(conn, u.id())?;
-        audit::record(conn, &actor.event("password_reset", "user", Some(u.id)))?;
+        audit::record(
+            conn,
+            &actor.event(
+                crate::domain::AuditAction::PasswordReset,
+                "user",
+                Some(u.id),
+            ),
+        )?;
         Ok(pw.clone())
     })
 }
@@ -162,7 +169,11 @@ pub fn change_own_password(
         user::set_password(conn, u.id(), &hash)?;
         audit::record(
             conn,
-            &Actor::of(u).event("password_change", "user", Some(u.id)),
+            &Actor::of(u).event(
+                crate::domain::AuditAction::PasswordChange,
+                "user",
+                Some(u.id),
+            ),
         )?;
         Ok(())
     })
@@ -178,7 +189,7 @@ pub fn set_role(
     crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         user::set_role(conn, u.id(), role, can_view_personal)?;
-        let mut e = actor.event("user_role", "user", Some(u.id));
+        let mut e = actor.event(crate::domain::AuditAction::UserRole, "user", Some(u.id));
         e.before = Some(json!({"role": u.role, "can_view_personal": u.can_view_personal}));
         e.after = Some(json!({"role": role.code(), "can_view_personal": can_view_personal}));
         audit::record(conn, &e)?;
@@ -203,7 +214,7 @@ pub fn set_membership(
                 membership::remove(conn, u.id(), consultation)?;
             }
         }
-        let mut e = actor.event("membership", "user", Some(u.id));
+        let mut e = actor.event(crate::domain::AuditAction::Membership, "user", Some(u.id));
         e.consultation = Some(consultation);
         e.before = Some(json!({"role": before.map(Role::code)}));
         e.after = Some(json!({"role": role.map(Role::code)}));
@@ -232,7 +243,11 @@ pub fn create_token(
         }
         let secret = format!("pc_{}", token::new_token());
         let id = api_token::insert(conn, u.id(), name, &token::hash(&secret), role)?;
-        let mut e = actor.event("token_create", "api_token", Some(id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::TokenCreate,
+            "api_token",
+            Some(id),
+        );
         e.after = Some(json!({"user": login, "name": name, "role": role.code()}));
         audit::record(conn, &e)?;
         Ok((id, secret))
@@ -244,7 +259,14 @@ pub fn revoke_token(conn: &mut DbConnection, actor: &Actor, id: i64) -> anyhow::
         if api_token::revoke(conn, id)? == 0 {
             anyhow::bail!("トークン {id} はないか、既に無効です");
         }
-        audit::record(conn, &actor.event("token_revoke", "api_token", Some(id)))?;
+        audit::record(
+            conn,
+            &actor.event(
+                crate::domain::AuditAction::TokenRevoke,
+                "api_token",
+                Some(id),
+            ),
+        )?;
         Ok(())
     })
 }

@@ -94,20 +94,26 @@ pub fn sign_in(
                 let secret = token::new_token();
                 session::create(conn, u.id(), &token::hash(&secret), &token::new_token())?;
                 let actor = Actor::of(u);
-                audit::record(conn, &actor.event("login_success", "user", Some(u.id)))?;
+                audit::record(
+                    conn,
+                    &actor.event(crate::domain::AuditAction::LoginSuccess, "user", Some(u.id)),
+                )?;
                 return Ok(Some(secret));
             }
             Outcome::Refused { failures } => {
-                let mut e = actor.event("login_failure", "user", None);
+                let mut e = actor.event(crate::domain::AuditAction::LoginFailure, "user", None);
                 e.after = Some(serde_json::json!({"failures": failures}));
                 (e, None)
             }
             Outcome::Locked { until } => {
-                let mut e = actor.event("login_locked", "user", None);
+                let mut e = actor.event(crate::domain::AuditAction::LoginLocked, "user", None);
                 e.after = Some(serde_json::json!({"locked_until": until.to_string()}));
                 (e, None)
             }
-            Outcome::Disabled => (actor.event("login_disabled", "user", None), None),
+            Outcome::Disabled => (
+                actor.event(crate::domain::AuditAction::LoginDisabled, "user", None),
+                None,
+            ),
         };
         audit::record(conn, &event)?;
         Ok(secret)
@@ -121,7 +127,11 @@ pub fn sign_out(conn: &mut DbConnection, actor: &Actor, session_id: i64) -> anyh
         session::delete(conn, session_id)?;
         audit::record(
             conn,
-            &actor.event("logout", "user", actor.user.map(|u| u.0)),
+            &actor.event(
+                crate::domain::AuditAction::Logout,
+                "user",
+                actor.user.map(|u| u.0),
+            ),
         )?;
         Ok(())
     })

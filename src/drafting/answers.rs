@@ -5,6 +5,7 @@
 use super::review::{self, ReviewAction};
 use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
+use crate::domain::AuditAction;
 use crate::domain::{CommentId, Disposition, ResponseState};
 use crate::models::{
     assignment, audit, comment::Comment, duplicate_group, notification, response, Conn,
@@ -32,7 +33,7 @@ pub enum Outcome {
 fn record(
     conn: &mut Conn,
     editor: &Editor,
-    action: &str,
+    action: AuditAction,
     comment: &Comment,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
@@ -60,7 +61,7 @@ fn save_in(
         disposition,
         body,
         expected,
-        "answer_save",
+        AuditAction::AnswerSave,
     )?;
     let Outcome::Saved { version, .. } = outcome else {
         return Ok(outcome);
@@ -78,7 +79,7 @@ fn save_in(
             disposition,
             body,
             current,
-            "answer_group",
+            AuditAction::AnswerGroup,
         )? {
             members += 1;
         }
@@ -169,7 +170,7 @@ fn write_one(
     disposition: Disposition,
     body: &str,
     expected: Option<i32>,
-    action: &str,
+    action: AuditAction,
 ) -> diesel::QueryResult<Outcome> {
     let current = response::for_comment(conn, comment.id())?;
     let user = editor.actor.user;
@@ -247,7 +248,15 @@ pub fn bulk(
                 continue;
             }
             let version = current.map(|r| r.version);
-            match write_one(conn, editor, c, disposition, body, version, "answer_bulk")? {
+            match write_one(
+                conn,
+                editor,
+                c,
+                disposition,
+                body,
+                version,
+                AuditAction::AnswerBulk,
+            )? {
                 Outcome::Saved { .. } => {
                     report.answered += 1;
                     if had_answer {

@@ -31,12 +31,13 @@ impl ReviewAction {
         !matches!(self, ReviewAction::Submit)
     }
 
-    pub fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> crate::domain::AuditAction {
+        use crate::domain::AuditAction;
         match self {
-            ReviewAction::Submit => "review_submit",
-            ReviewAction::Approve => "review_approve",
-            ReviewAction::Return => "review_return",
-            ReviewAction::Reopen => "review_reopen",
+            ReviewAction::Submit => AuditAction::ReviewSubmit,
+            ReviewAction::Approve => AuditAction::ReviewApprove,
+            ReviewAction::Return => AuditAction::ReviewReturn,
+            ReviewAction::Reopen => AuditAction::ReviewReopen,
         }
     }
 }

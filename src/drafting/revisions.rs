@@ -30,7 +30,7 @@ pub enum Outcome {
 fn record(
     conn: &mut Conn,
     actor: &Actor,
-    action: &str,
+    action: crate::domain::AuditAction,
     consultation: ConsultationId,
     id: i64,
     before: Option<serde_json::Value>,
@@ -138,9 +138,9 @@ pub fn save(
         revision::set_clause(conn, id, form.clause)?;
         let saved = revision::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
         let action = if before.is_some() {
-            "revision_update"
+            crate::domain::AuditAction::RevisionUpdate
         } else {
-            "revision_create"
+            crate::domain::AuditAction::RevisionCreate
         };
         record(
             conn,
@@ -182,7 +182,7 @@ pub fn delete(
         record(
             conn,
             actor,
-            "revision_delete",
+            crate::domain::AuditAction::RevisionDelete,
             consultation,
             id,
             Some(with_links(current.snapshot(), &links)),

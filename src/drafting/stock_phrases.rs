@@ -103,7 +103,11 @@ pub fn add(
     }
     crate::db::transaction(conn, |conn| {
         let id = crate::models::stock_phrase::insert(conn, consultation, disposition, body)?;
-        let mut e = actor.event("phrase_add", "stock_phrase", Some(id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::PhraseAdd,
+            "stock_phrase",
+            Some(id),
+        );
         e.consultation = Some(consultation);
         e.after = Some(serde_json::json!({"disposition": disposition.code(), "body": body}));
         crate::models::audit::record(conn, &e)?;
@@ -126,7 +130,11 @@ pub fn remove(
             return Ok(false);
         };
         crate::models::stock_phrase::delete(conn, consultation, id)?;
-        let mut e = actor.event("phrase_delete", "stock_phrase", Some(id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::PhraseDelete,
+            "stock_phrase",
+            Some(id),
+        );
         e.consultation = Some(consultation);
         e.before =
             Some(serde_json::json!({"disposition": before.disposition, "body": before.body}));

@@ -43,7 +43,11 @@ pub fn import_clauses(
         let (c, _) = consultation::find_or_create(conn, slug)?;
         let upsert = clause::upsert_all(conn, c.id(), &parsed)?;
         let links = clause_links::resolve(conn, c.id())?;
-        let mut e = actor.event("import_clauses", "consultation", Some(c.id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::ImportClauses,
+            "consultation",
+            Some(c.id),
+        );
         e.consultation = Some(c.id());
         e.after = Some(serde_json::json!({
             "file": file, "clauses": parsed.len(), "added": upsert.added,

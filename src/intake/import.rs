@@ -218,7 +218,7 @@ pub fn import_comments<R: Read + Seek + Send>(
                 actor: &opts.actor,
                 user: None,
                 consultation: Some(cid),
-                action: "import",
+                action: crate::domain::AuditAction::Import,
                 entity: "import_batch",
                 entity_id: Some(batch),
                 before: None,

@@ -10,7 +10,7 @@ pub struct Event<'a> {
     pub actor: &'a str,
     pub user: Option<UserId>,
     pub consultation: Option<ConsultationId>,
-    pub action: &'a str,
+    pub action: crate::domain::AuditAction,
     pub entity: &'a str,
     pub entity_id: Option<i64>,
     pub before: Option<serde_json::Value>,
@@ -24,7 +24,7 @@ pub fn record(conn: &mut Conn, e: &Event) -> QueryResult<usize> {
             audit_events::actor.eq(e.actor),
             audit_events::user_id.eq(e.user.map(|u| u.0)),
             audit_events::consultation_id.eq(e.consultation.map(|c| c.0)),
-            audit_events::action.eq(e.action),
+            audit_events::action.eq(e.action.code()),
             audit_events::entity.eq(e.entity),
             audit_events::entity_id.eq(e.entity_id),
             audit_events::before_json.eq(e.before.as_ref().map(|v| v.to_string())),
@@ -54,6 +54,16 @@ pub struct AuditEvent {
     pub entity_id: Option<i64>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
+}
+
+impl AuditEvent {
+    /// The action in Japanese (its code when it is not one pubcom writes today).
+    pub fn action_label(&self) -> std::borrow::Cow<'_, str> {
+        match self.action.parse::<crate::domain::AuditAction>() {
+            Ok(a) => a.label().into(),
+            Err(_) => self.action.as_str().into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

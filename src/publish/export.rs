@@ -63,7 +63,7 @@ pub fn export_for(
     via: &str,
 ) -> Result<File, ExportError> {
     let file = export(conn, c, req)?;
-    let mut e = actor.event("export", "result_table", None);
+    let mut e = actor.event(crate::domain::AuditAction::Export, "result_table", None);
     e.consultation = Some(c.id());
     e.after = Some(serde_json::json!({
         "file": file.file_name, "items": file.items, "final": req.options.final_version, "via": via,

@@ -41,7 +41,11 @@ pub fn redact(
             reason,
             actor.user,
         )?;
-        let mut e = actor.event("redact", "comment", Some(comment.id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::Redact,
+            "comment",
+            Some(comment.id),
+        );
         e.consultation = Some(consultation);
         e.after = Some(serde_json::json!({
             "redaction": rid, "kind": pii::find(original).first().map(|x| x.kind.label()),

@@ -3,7 +3,7 @@
 use super::duplicates;
 use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
-use crate::domain::{CommentId, ConsultationId, GroupStatus};
+use crate::domain::{AuditAction, CommentId, ConsultationId, GroupStatus};
 use crate::models::{audit, duplicate_group, import_batch};
 use std::collections::HashMap;
 
@@ -65,7 +65,11 @@ pub fn propose(
             comments: fresh.iter().map(Vec::len).sum(),
         };
         import_batch::mark_grouped(conn, consultation)?;
-        let mut e = actor.event("group_propose", "consultation", Some(consultation.0));
+        let mut e = actor.event(
+            crate::domain::AuditAction::GroupPropose,
+            "consultation",
+            Some(consultation.0),
+        );
         e.consultation = Some(consultation);
         e.after = Some(serde_json::json!({
             "groups": report.groups, "comments": report.comments,
@@ -175,14 +179,22 @@ pub fn decide(
         let g = duplicate_group::find(conn, group)?
             .filter(|g| g.consultation_id == consultation.0)
             .ok_or_else(|| anyhow::anyhow!("そのグループはありません"))?;
-        match (action, member) {
-            ("confirm", _) => duplicate_group::set_status(conn, g.id, GroupStatus::Confirmed)?,
-            ("reject", _) => duplicate_group::set_status(conn, g.id, GroupStatus::Rejected)?,
-            ("remove", Some(c)) => duplicate_group::remove_member(conn, c)?,
+        let done = match (action, member) {
+            ("confirm", _) => {
+                duplicate_group::set_status(conn, g.id, GroupStatus::Confirmed)?;
+                AuditAction::GroupConfirm
+            }
+            ("reject", _) => {
+                duplicate_group::set_status(conn, g.id, GroupStatus::Rejected)?;
+                AuditAction::GroupReject
+            }
+            ("remove", Some(c)) => {
+                duplicate_group::remove_member(conn, c)?;
+                AuditAction::GroupRemove
+            }
             _ => anyhow::bail!("操作「{action}」はありません"),
         };
-        let name = format!("group_{action}");
-        let mut e = actor.event(&name, "duplicate_group", Some(g.id));
+        let mut e = actor.event(done, "duplicate_group", Some(g.id));
         e.consultation = Some(consultation);
         e.before = Some(serde_json::json!({"status": g.status}));
         e.after = Some(serde_json::json!({"member": member.map(|c| c.0)}));

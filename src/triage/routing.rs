@@ -100,7 +100,11 @@ pub fn add_rule(
         let category = category.map(|c| c.0);
         let rid = routing_rule::add(conn, consultation, clause_prefix, category, drafter.0)?;
 
-        let mut e = actor.event("routing_rule_add", "routing_rule", Some(rid));
+        let mut e = actor.event(
+            crate::domain::AuditAction::RoutingRuleAdd,
+            "routing_rule",
+            Some(rid),
+        );
         e.consultation = Some(consultation);
         e.after = Some(
             serde_json::json!({"clause_prefix": clause_prefix, "category": category, "drafter": drafter.0}),
@@ -121,7 +125,11 @@ pub fn delete_rule(
         if routing_rule::delete(conn, consultation, rule)? == 0 {
             return Ok(false);
         }
-        let mut e = actor.event("routing_rule_delete", "routing_rule", Some(rule));
+        let mut e = actor.event(
+            crate::domain::AuditAction::RoutingRuleDelete,
+            "routing_rule",
+            Some(rule),
+        );
         e.consultation = Some(consultation);
         crate::models::audit::record(conn, &e)?;
         Ok(true)

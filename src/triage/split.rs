@@ -116,7 +116,7 @@ pub fn split(
             }
             ids.push(CommentId(id));
         }
-        let mut e = actor.event("split", "comment", Some(c.id));
+        let mut e = actor.event(crate::domain::AuditAction::Split, "comment", Some(c.id));
         e.consultation = Some(ConsultationId(c.consultation_id));
         e.before = Some(serde_json::json!({"no": c.no().to_string(), "body": c.body}));
         e.after = Some(
@@ -183,7 +183,11 @@ pub fn undo(conn: &mut DbConnection, actor: &Actor, first: &Comment) -> anyhow::
                 comments::updated_at.eq(now()),
             ))
             .execute(conn)?;
-        let mut e = actor.event("split_undo", "comment", Some(first.id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::SplitUndo,
+            "comment",
+            Some(first.id),
+        );
         e.consultation = Some(ConsultationId(first.consultation_id));
         e.before = Some(serde_json::json!({"parts": children.len() + 1}));
         e.after = Some(serde_json::json!({"body": original}));

@@ -24,7 +24,11 @@ pub fn set_kind(
             return Ok(false);
         }
         submitter::set_kind(conn, &s, kind)?;
-        let mut e = actor.event("submitter_kind", "submitter", Some(s.id));
+        let mut e = actor.event(
+            crate::domain::AuditAction::SubmitterKind,
+            "submitter",
+            Some(s.id),
+        );
         e.consultation = Some(consultation);
         e.before = Some(serde_json::json!({"kind": s.kind}));
         e.after = Some(serde_json::json!({"kind": kind.code()}));

@@ -55,7 +55,7 @@ pub fn tag(
                     comments::updated_at.eq(now()),
                 ))
                 .execute(conn)?;
-            let mut e = actor.event("tag", "comment", Some(c.id));
+            let mut e = actor.event(crate::domain::AuditAction::Tag, "comment", Some(c.id));
             e.consultation = Some(consultation);
             e.before = Some(serde_json::json!({"clause": c.clause_id, "category": c.category_id}));
             e.after = Some(serde_json::json!({"clause": new_clause, "category": new_category}));
@@ -88,7 +88,7 @@ pub fn assign(
                     None,
                 )?;
             }
-            let mut e = actor.event("assign", "comment", Some(c.id));
+            let mut e = actor.event(crate::domain::AuditAction::Assign, "comment", Some(c.id));
             e.consultation = Some(consultation);
             e.before =
                 before.map(|a| serde_json::json!({"drafter": a.drafter_id, "due_on": a.due_on}));
@@ -132,7 +132,11 @@ pub fn add_category(
             return Ok(CategoryId(c.id));
         }
         let id = category::find_or_create(conn, consultation, name)?;
-        let mut e = actor.event("category_add", "category", Some(id.0));
+        let mut e = actor.event(
+            crate::domain::AuditAction::CategoryAdd,
+            "category",
+            Some(id.0),
+        );
         e.consultation = Some(consultation);
         e.after = Some(serde_json::json!({"name": name}));
         audit::record(conn, &e)?;

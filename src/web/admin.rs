@@ -378,18 +378,23 @@ pub async fn audit(
             p.summary { (total) " 件（新しい順）。記録は画面から変更・削除できません。" }
             form.filters method="get" action="/admin/audit" {
                 label { "案件（略称）" input type="text" name="consultation" value=(q.consultation.as_deref().unwrap_or("")); }
-                label { "操作" input type="text" name="action" value=(q.action.as_deref().unwrap_or("")); }
+                label { "操作" select name="action" {
+                    option value="" { "（すべて）" }
+                    @for a in crate::domain::AuditAction::ALL {
+                        option value=(a.code()) selected[q.action.as_deref() == Some(a.code())] { (a.label()) }
+                    }
+                } }
                 button type="submit" { "絞り込む" }
                 a href={ "/admin/audit.csv?" (query) } { "CSV で保存" }
             }
             table.list #audit {
-                thead { tr { th { "日時 (UTC)" } th { "操作者" } th { "操作" } th { "対象" } th { "変更前" } th { "変更後" } } }
+                thead { tr { th { "日時（日本時間）" } th { "操作者" } th { "操作" } th { "対象" } th { "変更前" } th { "変更後" } } }
                 tbody {
                     @for e in &events {
                         tr {
-                            td { (e.occurred_at.format("%Y-%m-%d %H:%M:%S")) }
+                            td { (crate::text::japan_time(e.occurred_at)) }
                             td { (e.actor) }
-                            td { code { (e.action) } }
+                            td { (e.action_label()) }
                             td { (e.entity) @if let Some(i) = e.entity_id { " #" (i) } }
                             td.text { (e.before_json.as_deref().unwrap_or("")) }
                             td.text { (e.after_json.as_deref().unwrap_or("")) }

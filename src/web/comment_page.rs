@@ -300,11 +300,11 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 h2 { "変更の履歴" }
                 @if d.history.is_empty() { p.muted { "まだ変更はありません。" } } @else {
                     table.list {
-                        thead { tr { th { "日時 (UTC)" } th { "操作者" } th { "操作" } th { "変更前" } th { "変更後" } } }
+                        thead { tr { th { "日時（日本時間）" } th { "操作者" } th { "操作" } th { "変更前" } th { "変更後" } } }
                         tbody { @for e in &d.history { tr {
-                            td { (e.occurred_at.format("%Y-%m-%d %H:%M:%S")) }
+                            td { (crate::text::japan_time(e.occurred_at)) }
                             td { (e.actor) }
-                            td { code { (e.action) } @if e.entity == "revision" { " #" (e.entity_id.unwrap_or_default()) } }
+                            td { (e.action_label()) @if e.entity == "revision" { " #" (e.entity_id.unwrap_or_default()) } }
                             td.text { (history_text(e.before_json.as_deref())) }
                             td.text { (history_text(e.after_json.as_deref())) }
                         } } }

@@ -762,3 +762,46 @@ fn the_clause_tree_shows_where_comments_concentrate() {
     );
     assert!(clause_page.contains("<ins>１</ins>"), "and its revisions");
 }
+
+#[test]
+fn history_and_audit_log_speak_japanese_in_japan_time() {
+    use diesel::prelude::*;
+    use pubcom::db::schema::audit_events;
+    let db = mic();
+    add_user(&db, "tanaka", Role::Drafter, false, &["mic"]);
+    add_user(&db, "admin", Role::Admin, false, &[]);
+    let base = spawn_app(db.pool.clone());
+    let a = Client::login(&base, "tanaka", PASSWORD);
+    let v = answer_of(&db, "mic", 14).version.to_string();
+    let r = a.post(
+        "/c/mic/comments/14/answer",
+        &[("disposition", "revise"), ("body", "回答"), ("version", &v)],
+    );
+    assert_eq!(r.status, 303);
+    let (action, at): (String, chrono::NaiveDateTime) = audit_events::table
+        .order(audit_events::id.desc())
+        .select((audit_events::action, audit_events::occurred_at))
+        .first(&mut db.conn())
+        .unwrap();
+    assert_eq!(action, "answer_save");
+    let shown = (at + chrono::Duration::hours(9))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let page = a.get("/c/mic/comments/14").body;
+    assert!(page.contains("日時（日本時間）"));
+    assert!(
+        page.contains("<td>回答の保存</td>"),
+        "the action in Japanese"
+    );
+    assert!(
+        page.contains(&format!("<td>{shown}</td>")),
+        "{shown} (Japan time)"
+    );
+    assert!(!page.contains("answer_save"));
+    let log = Client::login(&base, "admin", PASSWORD).get("/admin/audit?action=answer_save");
+    assert!(log.body.contains("<td>回答の保存</td>"));
+    assert!(log
+        .body
+        .contains(r#"<option value="answer_save" selected>回答の保存</option>"#));
+    assert!(log.body.contains(&format!("<td>{shown}</td>")));
+}
