@@ -79,13 +79,15 @@ pub fn export(conn: &mut Conn, c: &Consultation, req: &Request) -> Result<File, 
             return Err(ExportError::Blocked(problems));
         }
     }
+    // Each layout downloads under its own name (both are often saved side by side).
     let stem = format!(
         "{}-{}",
         c.slug,
-        match req.document {
-            Document::Results => "results",
-            Document::Shinkyu => "shinkyu",
-            Document::Revised => "revised",
+        match (req.document, req.layout) {
+            (Document::Results, results::Layout::Mhlw) => "results-mhlw",
+            (Document::Results, results::Layout::Mic) => "results-mic",
+            (Document::Shinkyu, _) => "shinkyu",
+            (Document::Revised, _) => "revised",
         }
     );
     let (bytes, content_type, ext, items, draft) = match (req.document, req.format) {

@@ -441,6 +441,14 @@ fn personal_information_is_redacted_from_the_published_text_only() {
     assert_eq!(r.status, 303);
     assert!(!kinds(&db, "p").contains(&ProblemKind::PersonalInformation));
     let (_, csv_out) = coord.get_bytes("/c/p/export?layout=mic&format=csv");
+    // The two layouts download under different names.
+    for (layout, name) in [("mic", "p-results-mic.csv"), ("mhlw", "p-results-mhlw.csv")] {
+        let r = coord.get(&format!("/c/p/export?layout={layout}&format=csv"));
+        assert_eq!(
+            r.header("content-disposition"),
+            Some(format!("attachment; filename=\"{name}\"").as_str())
+        );
+    }
     let text = String::from_utf8(csv_out).unwrap();
     assert!(text.contains("連絡は ［個人情報のため削除］ まで") && !text.contains("090-1234-5678"));
     let stored = comment::find(&mut db.conn(), id_of(&db, "p", 1))
