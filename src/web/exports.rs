@@ -77,12 +77,21 @@ pub async fn results(
     )
     .await??;
     match out {
+        // The print page (HTML) opens in the browser to be printed; files are saved.
         Ok(file) => Ok(HttpResponse::Ok()
-            .content_type(file.content_type)
             .insert_header((
                 "Content-Disposition",
-                format!("attachment; filename=\"{}\"", file.file_name),
+                format!(
+                    "{}; filename=\"{}\"",
+                    if file.content_type.starts_with("text/html") {
+                        "inline"
+                    } else {
+                        "attachment"
+                    },
+                    file.file_name
+                ),
             ))
+            .content_type(file.content_type)
             .body(file.bytes)),
         Err(problems) => {
             let page = layout::page(

@@ -449,6 +449,12 @@ fn personal_information_is_redacted_from_the_published_text_only() {
             Some(format!("attachment; filename=\"{name}\"").as_str())
         );
     }
+    // 印刷用 opens in the browser instead of downloading.
+    let print = coord.get("/c/p/export?layout=mhlw&format=html");
+    assert_eq!(
+        print.header("content-disposition"),
+        Some(r#"inline; filename="p-results-mhlw.html""#)
+    );
     let text = String::from_utf8(csv_out).unwrap();
     assert!(text.contains("連絡は ［個人情報のため削除］ まで") && !text.contains("090-1234-5678"));
     let stored = comment::find(&mut db.conn(), id_of(&db, "p", 1))
