@@ -359,6 +359,21 @@ fn settled_groups(consultation: ConsultationId) -> SettledGroups {
         .select(duplicate_groups::id.nullable())
 }
 
+/// The consultation's proposed (unconfirmed) groups.
+type ProposedGroups = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        duplicate_groups::table,
+        diesel::dsl::Eq<duplicate_groups::consultation_id, i64>,
+    >,
+    diesel::dsl::Eq<duplicate_groups::status, &'static str>,
+>;
+
+fn proposed_groups(consultation: ConsultationId) -> ProposedGroups {
+    duplicate_groups::table
+        .filter(duplicate_groups::consultation_id.eq(consultation.0))
+        .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
+}
+
 /// A proposed group as it stands.
 pub struct Proposal {
     pub id: i64,
@@ -369,18 +384,13 @@ pub struct Proposal {
 
 /// Every proposed group of a consultation.
 pub fn proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Proposal>> {
-    let groups: Vec<(i64, Option<i64>)> = duplicate_groups::table
-        .filter(duplicate_groups::consultation_id.eq(consultation.0))
-        .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
+    let groups: Vec<(i64, Option<i64>)> = proposed_groups(consultation)
         .select((
             duplicate_groups::id,
             duplicate_groups::representative_comment_id,
         ))
         .load(conn)?;
-    let proposed = duplicate_groups::table
-        .filter(duplicate_groups::consultation_id.eq(consultation.0))
-        .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
-        .select(duplicate_groups::id);
+    let proposed = proposed_groups(consultation).select(duplicate_groups::id);
     let members: Vec<(i64, Option<i64>)> = comments::table
         .filter(comments::consultation_id.eq(consultation.0))
         .filter(comments::duplicate_group_id.eq_any(proposed.nullable()))
@@ -417,10 +427,7 @@ pub fn drop_groups(conn: &mut Conn, ids: &[i64]) -> QueryResult<()> {
 
 /// Drops every proposed (unconfirmed) group of a consultation.
 pub fn clear_proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<usize> {
-    let proposed = duplicate_groups::table
-        .filter(duplicate_groups::consultation_id.eq(consultation.0))
-        .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code()))
-        .select(duplicate_groups::id);
+    let proposed = proposed_groups(consultation).select(duplicate_groups::id);
     diesel::update(
         comments::table
             .filter(comments::consultation_id.eq(consultation.0))
@@ -428,10 +435,5 @@ pub fn clear_proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryRe
     )
     .set(comments::duplicate_group_id.eq(None::<i64>))
     .execute(conn)?;
-    diesel::delete(
-        duplicate_groups::table
-            .filter(duplicate_groups::consultation_id.eq(consultation.0))
-            .filter(duplicate_groups::status.eq(GroupStatus::Proposed.code())),
-    )
-    .execute(conn)
+    diesel::delete(proposed_groups(consultation)).execute(conn)
 }
