@@ -754,16 +754,14 @@ fn run_export(settings: &Settings, cmd: ExportCommand) -> anyhow::Result<()> {
         duplicates,
         final_version: common.final_version,
     };
-    let file = match export::export(
-        &mut conn,
-        &c,
-        &Request {
-            document,
-            format,
-            layout,
-            options,
-        },
-    ) {
+    let actor = accounts::Actor::system(&cli_actor());
+    let request = Request {
+        document,
+        format,
+        layout,
+        options,
+    };
+    let file = match export::export_for(&mut conn, &actor, &c, &request, "cli") {
         Ok(f) => f,
         Err(ExportError::Blocked(problems)) => {
             for p in &problems {
@@ -778,13 +776,6 @@ fn run_export(settings: &Settings, cmd: ExportCommand) -> anyhow::Result<()> {
     };
     std::fs::write(&common.output, &file.bytes)
         .with_context(|| format!("{} に書き込めません", common.output.display()))?;
-    let actor = accounts::Actor::system(&cli_actor());
-    let mut e = actor.event(crate::domain::AuditAction::Export, "result_table", None);
-    e.consultation = Some(c.id());
-    e.after = Some(
-        serde_json::json!({"file": common.output.display().to_string(), "document": format!("{document:?}"), "items": file.items, "final": common.final_version}),
-    );
-    crate::models::audit::record(&mut conn, &e)?;
     let mark = if file.draft { "【案】" } else { "公表版" };
     println!(
         "{mark} {} 件を {} に書き出しました",
@@ -956,7 +947,7 @@ fn run_audit(
                     "{}\t{}\t{}\t{}{}\t{}\t{}",
                     e.occurred_at.format("%Y-%m-%d %H:%M:%S"),
                     e.actor,
-                    e.action,
+                    e.action.code(),
                     e.entity,
                     e.entity_id.map(|i| format!("#{i}")).unwrap_or_default(),
                     e.before_json.as_deref().unwrap_or(""),

@@ -7,9 +7,29 @@ use std::str::FromStr;
 macro_rules! id_type {
     ($($name:ident),* $(,)?) => {$(
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
         pub struct $name(pub i64);
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.fmt(f) }
+        }
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            i64: diesel::deserialize::FromSql<diesel::sql_types::BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                i64::from_sql(bytes).map($name)
+            }
+        }
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::BigInt, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+                self.0.to_sql(out)
+            }
         }
     )*};
 }
@@ -23,13 +43,47 @@ id_type!(
     UserId
 );
 
+/// Stores a type with `code()` and `FromStr` in a text column on both backends. A stored
+/// value that is no code of the type is an error when read, never a default.
+#[macro_export]
+macro_rules! text_column {
+    ($name:ty) => {
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let stored = String::from_sql(bytes)?;
+                stored.parse::<$name>().map_err(|e| e.to_string().into())
+            }
+        }
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                self.code().to_sql(out)
+            }
+        }
+    };
+}
+
 /// An enum stored as a short English code and shown in Japanese.
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),* }
+
+        text_column!($name);
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
@@ -233,6 +287,22 @@ impl RevisionKind {
         }
     }
 }
+
+coded_enum!(
+    /// Where a revision stands. A revision is approved through the answers that lead to it,
+    /// so its own state stays 起案中; the column keeps room for a revision's own review.
+    RevisionState {
+        Drafting => ("drafting", "起案中"),
+    }
+);
+
+coded_enum!(
+    /// What a digest tells a user about a comment.
+    NotificationKind {
+        Assigned => ("assigned", "担当の割当"),
+        Returned => ("returned", "差戻し"),
+    }
+);
 
 /// What the 修正後 cell of a deleted clause says.
 pub const DELETED_TEXT: &str = "（削除）";

@@ -16,7 +16,10 @@ use std::str::FromStr;
     serde::Serialize,
     serde::Deserialize,
     clap::ValueEnum,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Viewer,
@@ -99,6 +102,8 @@ impl FromStr for Role {
             })
     }
 }
+
+crate::text_column!(Role);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

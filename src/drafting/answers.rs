@@ -132,7 +132,9 @@ fn write(
         }
         let current = response::for_comment(conn, comment.id())?;
         let unchanged = current.as_ref().is_some_and(|c| {
-            Some(c.version) == expected && c.disposition() == Some(disposition) && c.body == body
+            Some(c.version) == expected
+                && Some(c.disposition()) == Some(disposition)
+                && c.body == body
         });
         let version = if unchanged {
             current.map(|c| c.version).unwrap_or_default()
@@ -390,7 +392,7 @@ fn notify_return(
             crate::domain::UserId(user),
             crate::domain::ConsultationId(comment.consultation_id),
             comment.id(),
-            notification::RETURNED,
+            crate::domain::NotificationKind::Returned,
             Some(remark),
         )?;
     }

@@ -112,7 +112,7 @@ pub fn save(
                         original_text: text.original_text,
                         revised_text: text.revised_text,
                         reason: text.reason,
-                        state: "drafting",
+                        state: crate::domain::RevisionState::Drafting,
                     },
                     &form.comments,
                 )?;
@@ -322,7 +322,7 @@ pub fn warnings(
     }
     out.extend(numbering_warnings(&revisions, &clauses));
     for row in comment::list(conn, consultation, &Default::default(), 0, None)? {
-        if row.disposition.as_deref() == Some(Disposition::Revise.code())
+        if row.disposition == Some(Disposition::Revise)
             && revision::for_comment(conn, row.comment.id())?.is_empty()
         {
             out.push(Warning::ReviseWithoutRevision {
@@ -429,10 +429,7 @@ pub fn warnings_for_comment(
 
 /// Whether a comment's answer says 修正 (for the flag on its page).
 pub fn says_revise(conn: &mut Conn, comment: CommentId) -> diesel::QueryResult<bool> {
-    Ok(
-        response::for_comment(conn, comment)?.and_then(|r| r.disposition())
-            == Some(Disposition::Revise),
-    )
+    Ok(response::for_comment(conn, comment)?.map(|r| r.disposition()) == Some(Disposition::Revise))
 }
 
 #[cfg(test)]

@@ -478,7 +478,7 @@ fn insert_revision(
             original_text: &rev.original_text,
             revised_text: &rev.revised_text,
             reason: &rev.reason,
-            state: ResponseState::Drafting.code(),
+            state: crate::domain::RevisionState::Drafting,
         },
         &[comment],
     )

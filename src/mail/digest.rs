@@ -3,7 +3,7 @@
 
 use super::compose;
 use crate::db::schema::{assignments, comments, consultations, responses, users};
-use crate::domain::{ResponseState, UserId};
+use crate::domain::{NotificationKind, ResponseState, UserId};
 use crate::models::{notification, outbox, user, Conn};
 use crate::text::excerpt;
 use chrono::NaiveDate;
@@ -68,9 +68,11 @@ pub fn queue(
             continue;
         };
         let items = by_user.entry(n.user_id).or_default();
-        match n.kind.as_str() {
-            notification::RETURNED => items.returned.push(line(public_url, &d, n.note.as_deref())),
-            _ => items.assigned.push(line(public_url, &d, None)),
+        match n.kind {
+            NotificationKind::Returned => {
+                items.returned.push(line(public_url, &d, n.note.as_deref()))
+            }
+            NotificationKind::Assigned => items.assigned.push(line(public_url, &d, None)),
         }
         items.notification_ids.push(n.id);
     }

@@ -13,7 +13,7 @@ pub struct ApiToken {
     pub user_id: i64,
     pub name: String,
     pub token_hash: String,
-    pub role: String,
+    pub role: crate::auth::roles::Role,
     pub created_at: chrono::NaiveDateTime,
     pub last_used_at: Option<chrono::NaiveDateTime>,
     pub revoked_at: Option<chrono::NaiveDateTime>,
@@ -21,7 +21,7 @@ pub struct ApiToken {
 
 impl ApiToken {
     pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Viewer)
+        self.role
     }
 }
 

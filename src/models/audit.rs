@@ -49,7 +49,7 @@ pub struct AuditEvent {
     pub actor: String,
     pub user_id: Option<i64>,
     pub consultation_id: Option<i64>,
-    pub action: String,
+    pub action: crate::domain::AuditAction,
     pub entity: String,
     pub entity_id: Option<i64>,
     pub before_json: Option<String>,
@@ -57,12 +57,9 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    /// The action in Japanese (its code when it is not one pubcom writes today).
-    pub fn action_label(&self) -> std::borrow::Cow<'_, str> {
-        match self.action.parse::<crate::domain::AuditAction>() {
-            Ok(a) => a.label().into(),
-            Err(_) => self.action.as_str().into(),
-        }
+    /// The action in Japanese.
+    pub fn action_label(&self) -> &'static str {
+        self.action.label()
     }
 }
 
@@ -125,7 +122,7 @@ pub fn to_csv(events: &[AuditEvent]) -> anyhow::Result<Vec<u8>> {
                 e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 e.actor.clone(),
                 e.consultation_id.map(|c| c.to_string()).unwrap_or_default(),
-                e.action.clone(),
+                e.action.code().to_string(),
                 e.entity.clone(),
                 e.entity_id.map(|c| c.to_string()).unwrap_or_default(),
                 e.before_json.clone().unwrap_or_default(),

@@ -1,7 +1,10 @@
 use super::list_cache::ListCache;
 use super::{Conn, QueryResult};
 use crate::db::{schema::*, stamp::Stamp};
-use crate::domain::{CategoryId, CommentId, CommentNo, ConsultationId, SubmissionId};
+use crate::domain::{
+    CategoryId, CommentId, CommentNo, ConsultationId, Disposition, ResponseState, SubmissionId,
+    SubmitterKind,
+};
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -126,9 +129,9 @@ pub fn max_number(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<
 pub struct CommentRow {
     pub comment: Comment,
     pub category: Option<String>,
-    pub disposition: Option<String>,
+    pub disposition: Option<Disposition>,
     pub answer: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<ResponseState>,
     pub submitter: Option<SubmitterSummary>,
 }
 
@@ -136,7 +139,7 @@ pub struct CommentRow {
 #[derive(Debug, Clone)]
 pub struct SubmitterSummary {
     pub id: i64,
-    pub kind: String,
+    pub kind: SubmitterKind,
     pub name: String,
     pub attribute: String,
 }
@@ -144,8 +147,8 @@ pub struct SubmitterSummary {
 type RowTuple = (
     Comment,
     Option<String>,
-    Option<(String, String, String)>,
-    Option<(i64, String, String, String)>,
+    Option<(Disposition, String, ResponseState)>,
+    Option<(i64, SubmitterKind, String, String)>,
 );
 
 /// Which comments a list shows. Text is matched as a plain substring: `%`, `_` and quotes
@@ -817,7 +820,7 @@ pub struct Outline {
     pub clause_id: Option<i64>,
     pub duplicate_group_id: Option<i64>,
     /// The answer's review state, if answered.
-    pub answer_state: Option<String>,
+    pub answer_state: Option<ResponseState>,
 }
 
 impl Outline {

@@ -124,7 +124,7 @@ pub struct DuplicateGroup {
     pub id: i64,
     pub consultation_id: i64,
     pub representative_comment_id: Option<i64>,
-    pub status: String,
+    pub status: crate::domain::GroupStatus,
     pub method: String,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -188,8 +188,13 @@ pub fn page(
         .into_iter()
         .filter_map(|g| sizes.get(&g.id).map(|n| (g, *n)))
         .collect();
-    let proposed = GroupStatus::Proposed.code();
-    groups.sort_by_key(|(g, n)| (g.status != proposed, std::cmp::Reverse(*n), g.id));
+    groups.sort_by_key(|(g, n)| {
+        (
+            g.status != GroupStatus::Proposed,
+            std::cmp::Reverse(*n),
+            g.id,
+        )
+    });
     let total = groups.len() as i64;
     let page = groups
         .into_iter()

@@ -2,7 +2,7 @@
 
 use super::{Conn, QueryResult};
 use crate::db::{now, schema::notifications};
-use crate::domain::{CommentId, ConsultationId, UserId};
+use crate::domain::{CommentId, ConsultationId, NotificationKind, UserId};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -12,21 +12,18 @@ pub struct Notification {
     pub user_id: i64,
     pub consultation_id: i64,
     pub comment_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::NotificationKind,
     pub note: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub mailed_at: Option<chrono::NaiveDateTime>,
 }
-
-pub const ASSIGNED: &str = "assigned";
-pub const RETURNED: &str = "returned";
 
 pub fn add(
     conn: &mut Conn,
     user: UserId,
     consultation: ConsultationId,
     comment: CommentId,
-    kind: &str,
+    kind: NotificationKind,
     note: Option<&str>,
 ) -> QueryResult<usize> {
     diesel::insert_into(notifications::table)

@@ -8,9 +8,9 @@ use diesel::prelude::*;
 pub struct Response {
     pub id: i64,
     pub comment_id: i64,
-    pub disposition: String,
+    pub disposition: Disposition,
     pub body: String,
-    pub state: String,
+    pub state: ResponseState,
     pub version: i32,
     pub reviewer_remark: Option<String>,
     pub updated_by: Option<i64>,
@@ -134,11 +134,11 @@ pub fn set_state_if_version(
 
 impl Response {
     pub fn state(&self) -> ResponseState {
-        self.state.parse().unwrap_or(ResponseState::Drafting)
+        self.state
     }
 
-    pub fn disposition(&self) -> Option<Disposition> {
-        self.disposition.parse().ok()
+    pub fn disposition(&self) -> Disposition {
+        self.disposition
     }
 
     /// What the audit log keeps of an answer.

@@ -13,7 +13,7 @@ pub struct Revision {
     pub original_text: String,
     pub revised_text: String,
     pub reason: String,
-    pub state: String,
+    pub state: crate::domain::RevisionState,
     pub version: i32,
     pub updated_by: Option<i64>,
     pub created_at: chrono::NaiveDateTime,
@@ -29,7 +29,7 @@ pub struct NewRevision<'a> {
     pub original_text: &'a str,
     pub revised_text: &'a str,
     pub reason: &'a str,
-    pub state: &'a str,
+    pub state: crate::domain::RevisionState,
 }
 
 /// Inserts a revision answering the given comments.

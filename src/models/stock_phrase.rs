@@ -10,7 +10,7 @@ use diesel::prelude::*;
 pub struct StoredPhrase {
     pub id: i64,
     pub consultation_id: Option<i64>,
-    pub disposition: String,
+    pub disposition: crate::domain::Disposition,
     pub body: String,
     pub position: i32,
 }

@@ -12,7 +12,7 @@ use diesel::prelude::*;
 pub struct Submitter {
     pub id: i64,
     pub consultation_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::SubmitterKind,
     pub name: String,
     pub attribute: String,
     pub email: Option<String>,
@@ -39,7 +39,7 @@ pub fn identity_key(name: &str) -> String {
 
 impl Submitter {
     pub fn kind(&self) -> SubmitterKind {
-        self.kind.parse().unwrap_or(SubmitterKind::Individual)
+        self.kind
     }
 }
 

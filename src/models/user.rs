@@ -12,7 +12,7 @@ pub struct User {
     pub display_name: String,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: crate::auth::roles::Role,
     pub can_view_personal: bool,
     pub disabled: bool,
     pub failed_logins: i32,
@@ -26,9 +26,8 @@ impl User {
         UserId(self.id)
     }
 
-    /// An unreadable role in the database counts as the least privileged one.
     pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Viewer)
+        self.role
     }
 }
 

@@ -44,12 +44,8 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
     let mut out = Vec::new();
     for r in &rows {
         let no = r.comment.no();
-        if r.state.as_deref() != Some(ResponseState::Approved.code()) {
-            let state = r
-                .state
-                .as_deref()
-                .and_then(|s| s.parse::<ResponseState>().ok())
-                .map_or("回答なし", |s| s.label());
+        if r.state != Some(ResponseState::Approved) {
+            let state = r.state.map_or("回答なし", |s| s.label());
             out.push(Problem {
                 kind: ProblemKind::NotApproved,
                 message: format!("No. {no}: 回答が確定していません（{state}）"),
@@ -105,7 +101,7 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
         let individual = r
             .submitter
             .as_ref()
-            .is_none_or(|s| s.kind == SubmitterKind::Individual.code());
+            .is_none_or(|s| s.kind == SubmitterKind::Individual);
         if !individual {
             continue;
         }

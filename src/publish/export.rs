@@ -16,6 +16,25 @@ pub enum Document {
     Revised,
 }
 
+impl Document {
+    /// What the audit log names the exported document by.
+    pub fn code(self) -> &'static str {
+        match self {
+            Document::Results => "result_table",
+            Document::Shinkyu => "shinkyu",
+            Document::Revised => "revised",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Document::Results => "意見募集の結果",
+            Document::Shinkyu => "新旧対照表",
+            Document::Revised => "修正後の本文",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
@@ -63,10 +82,11 @@ pub fn export_for(
     via: &str,
 ) -> Result<File, ExportError> {
     let file = export(conn, c, req)?;
-    let mut e = actor.event(crate::domain::AuditAction::Export, "result_table", None);
+    let mut e = actor.event(crate::domain::AuditAction::Export, req.document.code(), None);
     e.consultation = Some(c.id());
     e.after = Some(serde_json::json!({
-        "file": file.file_name, "items": file.items, "final": req.options.final_version, "via": via,
+        "document": req.document.label(), "file": file.file_name, "items": file.items,
+        "final": req.options.final_version, "via": via,
     }));
     crate::models::audit::record(conn, &e)?;
     Ok(file)

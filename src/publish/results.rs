@@ -204,10 +204,8 @@ pub fn plan(
             },
         );
     }
-    let approved = crate::domain::ResponseState::Approved.code();
-    let all_approved = outlines
-        .iter()
-        .all(|o| o.answer_state.as_deref() == Some(approved));
+    let approved = crate::domain::ResponseState::Approved;
+    let all_approved = outlines.iter().all(|o| o.answer_state == Some(approved));
     let submitters = submitter::for_consultation(conn, consultation)?;
     let names =
         anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
@@ -264,11 +262,11 @@ impl Plan {
 
     /// One comment's cells; its texts move into them.
     fn cells(&self, mut r: comment::CommentRow) -> Vec<String> {
-        let approved = crate::domain::ResponseState::Approved.code();
+        let approved = crate::domain::ResponseState::Approved;
         if let Some(list) = self.redactions.get(&r.comment.id) {
             r.comment.body = crate::models::redaction::apply(&r.comment.body, list);
         }
-        if self.final_version && r.state.as_deref() != Some(approved) {
+        if self.final_version && r.state != Some(approved) {
             r.answer = None;
         }
         let group = r
@@ -301,7 +299,7 @@ impl Plan {
             Layout::Mic => {
                 let (name, attribute) = match &r.submitter {
                     Some(s) => {
-                        let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
+                        let kind = s.kind;
                         let attribute = match kind {
                             SubmitterKind::Individual => "個人".to_string(),
                             SubmitterKind::Organization if s.attribute.is_empty() => {

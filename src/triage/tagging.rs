@@ -84,7 +84,7 @@ pub fn assign(
                     drafter,
                     consultation,
                     c.id(),
-                    notification::ASSIGNED,
+                    crate::domain::NotificationKind::Assigned,
                     None,
                 )?;
             }

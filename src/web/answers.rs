@@ -93,14 +93,7 @@ pub async fn save(
                     .parse::<i64>()
                     .ok()
                     .and_then(|i| page.consultation_phrases.iter().find(|p| p.id == i))
-                    .map(|p| {
-                        (
-                            p.disposition
-                                .parse::<Disposition>()
-                                .unwrap_or(Disposition::Noted),
-                            p.body.clone(),
-                        )
-                    }),
+                    .map(|p| (p.disposition, p.body.clone())),
                 _ => None,
             };
             let Some((phrase_disposition, text)) = phrase else {

@@ -4,7 +4,7 @@
 use super::identity::Identity;
 use super::state::AppState;
 use crate::auth::Permission;
-use crate::domain::SubmitterKind;
+use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
 use crate::models::{comment, submitter};
 use crate::publish::anonymize;
@@ -120,9 +120,9 @@ pub struct CommentJson {
     chapter: Option<String>,
     page: Option<String>,
     body: String,
-    disposition: Option<String>,
+    disposition: Option<&'static str>,
     answer: Option<String>,
-    state: Option<String>,
+    state: Option<&'static str>,
     submitter: Option<SubmitterJson>,
 }
 
@@ -164,7 +164,7 @@ pub async fn comments(
             .into_iter()
             .map(|r| {
                 let submitter = r.submitter.map(|s| {
-                    let kind = s.kind.parse().unwrap_or(SubmitterKind::Individual);
+                    let kind = s.kind;
                     let full = all.iter().find(|x| x.id == s.id);
                     SubmitterJson {
                         id: s.id,
@@ -185,9 +185,9 @@ pub async fn comments(
                     chapter: r.comment.chapter,
                     page: r.comment.page,
                     body: r.comment.body,
-                    disposition: r.disposition,
+                    disposition: r.disposition.map(Disposition::code),
                     answer: r.answer,
-                    state: r.state,
+                    state: r.state.map(ResponseState::code),
                     submitter,
                 }
             })

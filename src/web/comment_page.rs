@@ -60,7 +60,7 @@ impl AnswerForm {
     pub fn stored_with_error(page: &CommentPage, error: String, remark: Option<String>) -> Self {
         let stored = page.response.as_ref();
         AnswerForm {
-            disposition: stored.and_then(|r| r.disposition()),
+            disposition: stored.map(|r| r.disposition()),
             body: stored.map(|r| r.body.clone()).unwrap_or_default(),
             version: stored.map(|r| r.version),
             error: Some(error),
@@ -264,7 +264,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
             section.block #answer {
                 h2 { "方針・コメント" }
                 @if let Some(r) = &d.response {
-                    p { (disposition_badge(&r.disposition)) " " span.state { (state_label(r)) } span.muted { " · 版 " (r.version) } }
+                    p { (disposition_badge(r.disposition)) " " span.state { (state_label(r)) } span.muted { " · 版 " (r.version) } }
                     @if let Some(remark) = &r.reviewer_remark { @if r.state() == ResponseState::Returned { p.warning { "差戻しの理由: " (remark) } } }
                     @if locked || !can_draft { div.original #answer-body { (r.body) } }
                 }
@@ -274,7 +274,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                     div.conflict {
                         p.error role="alert" { "あなたが編集している間に、ほかの人がこの回答を保存しました（版 " (theirs.version) "）。あなたの文は失われていません。下で見比べて、残す内容にまとめてから保存してください。" }
                         div.sidebyside {
-                            div { h3 { "いま保存されている回答" } p { (disposition_badge(&theirs.disposition)) } div.original #current-answer { (theirs.body) } }
+                            div { h3 { "いま保存されている回答" } p { (disposition_badge(theirs.disposition)) } div.original #current-answer { (theirs.body) } }
                             div { h3 { "あなたの文との違い" } div.original.diff { (diff::inline(&diff::segments(&theirs.body, &form.body))) } }
                         }
                     }
@@ -366,9 +366,7 @@ fn answer_form(
     form: &AnswerForm,
 ) -> Markup {
     let stored = d.response.as_ref();
-    let disposition = form
-        .disposition
-        .or_else(|| stored.and_then(|r| r.disposition()));
+    let disposition = form.disposition.or_else(|| stored.map(|r| r.disposition()));
     let body = if form.body.is_empty() && form.error.is_none() && form.conflict.is_none() {
         stored.map(|r| r.body.clone()).unwrap_or_default()
     } else {
@@ -393,7 +391,7 @@ fn answer_form(
                     button.phrase type="submit" name="insert" value={ "t" (i) } title=(text) { "［" (dd.label()) "］" (excerpt(text, 1, 18)) }
                 }
                 @for p in &d.consultation_phrases {
-                    button.phrase type="submit" name="insert" value={ "c" (p.id) } title=(p.body) { "［" (p.disposition.parse::<Disposition>().map(|x| x.label()).unwrap_or("")) "］" (excerpt(&p.body, 1, 18)) }
+                    button.phrase type="submit" name="insert" value={ "c" (p.id) } title=(p.body) { "［" (p.disposition.label()) "］" (excerpt(&p.body, 1, 18)) }
                 }
                 " " a href={ "/c/" (d.consultation.slug) "/phrases" } { "定型文の管理" }
             }
@@ -517,7 +515,7 @@ fn new_revision_form(id: &Identity, d: &CommentPage, base: &str) -> Markup {
         .clause_id
         .and_then(|i| d.clauses.iter().find(|c| c.id == i));
     html! {
-        details open[d.revisions.is_empty() && d.response.as_ref().is_some_and(|r| r.disposition() == Some(Disposition::Revise))] {
+        details open[d.revisions.is_empty() && d.response.as_ref().is_some_and(|r| r.disposition() == Disposition::Revise)] {
             summary { "修正内容を追加" }
             form.stack.guarded method="post" action={ (base) "/revisions" } {
                 (csrf_field(id))

@@ -158,11 +158,8 @@ pub async fn index(
     Ok(list_view(&state, &id, &data, &params))
 }
 
-pub fn disposition_badge(code: &str) -> Markup {
-    match code.parse::<Disposition>() {
-        Ok(d) => html! { span class={ "badge " (d.code()) } { (d.label()) } },
-        Err(_) => html! {},
-    }
+pub fn disposition_badge(d: Disposition) -> Markup {
+    html! { span class={ "badge " (d.code()) } { (d.label()) } }
 }
 
 fn select(
@@ -299,8 +296,8 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                                     td.num { (r.comment.page.as_deref().unwrap_or("—")) }
                                     td.text { (excerpt(&r.comment.body, 3, 80)) }
                                     td.answer {
-                                        @if let Some(d) = &r.disposition { (disposition_badge(d)) " " }
-                                        @if let Some(st) = r.state.as_deref().and_then(|s| s.parse::<ResponseState>().ok()) { span.muted { "［" (st.label()) "］" } " " }
+                                        @if let Some(d) = r.disposition { (disposition_badge(d)) " " }
+                                        @if let Some(st) = r.state { span.muted { "［" (st.label()) "］" } " " }
                                         (excerpt(r.answer.as_deref().unwrap_or(""), 3, 60))
                                     }
                                 }

@@ -75,7 +75,7 @@ pub async fn index(
             @if groups.is_empty() { p.empty { "グループはありません。" } }
             (pager)
             @for (g, size, members) in &groups {
-                @let status: GroupStatus = g.status.parse().unwrap_or(GroupStatus::Proposed);
+                @let status = g.status;
                 div.group id={ "group-" (g.id) } {
                     h2 { "グループ " (g.id) " " span.badge { (status.label()) } " " span.muted { (size) " 件" } " " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" } }
                     ul { @for m in members { li {

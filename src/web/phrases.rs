@@ -44,7 +44,7 @@ pub async fn index(
             h2 { "この案件の定型文" }
             table.list #consultation-phrases { tbody {
                 @for p in &own { tr {
-                    td { (p.disposition.parse::<Disposition>().map(|d| d.label()).unwrap_or("")) } td { (p.body) }
+                    td { (p.disposition.label()) } td { (p.body) }
                     td { @if can_edit { form.inline method="post" action={ "/c/" (c.slug) "/phrases/" (p.id) "/delete" } { (csrf_field(&id)) button.secondary type="submit" { "削除" } } } }
                 } }
             } }

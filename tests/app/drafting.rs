@@ -540,7 +540,7 @@ fn one_answer_is_applied_to_a_selection_skipping_approved_ones() {
     for n in [1, 2] {
         let a = answer_of(&db, "gl6", n);
         assert_eq!(
-            (a.body.as_str(), a.disposition.as_str()),
+            (a.body.as_str(), a.disposition.code()),
             ("御意見として参考にさせていただきます。", "noted")
         );
     }

@@ -324,3 +324,54 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
         "the refused sign-in has its own one event"
     );
 }
+
+#[test]
+fn a_stored_code_that_means_nothing_is_an_error_not_a_default() {
+    use pubcom::db::schema::{responses, submitters, users};
+    use pubcom::models::{response, submitter, user};
+    let (db, cid, one) = setup();
+    let mut conn = db.conn();
+    response::insert(
+        &mut conn,
+        one.id(),
+        Disposition::Noted,
+        "回答",
+        pubcom::domain::ResponseState::Drafting,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        response::for_comment(&mut conn, one.id())
+            .unwrap()
+            .unwrap()
+            .state(),
+        pubcom::domain::ResponseState::Drafting
+    );
+
+    diesel::update(responses::table)
+        .set(responses::state.eq("finished"))
+        .execute(&mut conn)
+        .unwrap();
+    let err = response::for_comment(&mut conn, one.id()).unwrap_err();
+    assert!(
+        format!("{err:?}").contains("finished"),
+        "the error names the field and the stored value: {err:?}"
+    );
+    assert!(comment::list(&mut conn, cid, &Default::default(), 0, None).is_err());
+
+    diesel::update(submitters::table)
+        .set(submitters::kind.eq("person"))
+        .execute(&mut conn)
+        .unwrap();
+    assert!(submitter::for_consultation(&mut conn, cid).is_err());
+
+    add_user(&db, "odd", pubcom::auth::Role::Drafter, false, &[]);
+    diesel::update(users::table.filter(users::login.eq("odd")))
+        .set(users::role.eq("superuser"))
+        .execute(&mut conn)
+        .unwrap();
+    assert!(
+        user::find_by_login(&mut conn, "odd").is_err(),
+        "an unknown role is not read as the least privileged one, nor as any other"
+    );
+}
