@@ -21,7 +21,7 @@ pub fn set_title(
         let mut e = actor.event(
             crate::domain::AuditAction::ConsultationTitle,
             "consultation",
-            Some(c.id),
+            Some(c.id.0),
         );
         e.consultation = Some(c.id());
         e.before = Some(serde_json::json!({"title": c.title}));

@@ -40,7 +40,10 @@ id_type!(
     SubmitterId,
     ClauseId,
     CategoryId,
-    UserId
+    UserId,
+    GroupId,
+    ResponseId,
+    RevisionId
 );
 
 /// Stores a type with `code()` and `FromStr` in a text column on both backends. A stored

@@ -118,7 +118,7 @@ pub fn set_disabled(
                 crate::domain::AuditAction::UserEnable
             },
             "user",
-            Some(u.id),
+            Some(u.id.0),
         );
         e.before = Some(json!({"disabled": u.disabled}));
         e.after = Some(json!({"disabled": disabled}));
@@ -146,7 +146,7 @@ pub fn reset_password(
             &actor.event(
                 crate::domain::AuditAction::PasswordReset,
                 "user",
-                Some(u.id),
+                Some(u.id.0),
             ),
         )?;
         Ok(pw.clone())
@@ -172,7 +172,7 @@ pub fn change_own_password(
             &Actor::of(u).event(
                 crate::domain::AuditAction::PasswordChange,
                 "user",
-                Some(u.id),
+                Some(u.id.0),
             ),
         )?;
         Ok(())
@@ -189,7 +189,7 @@ pub fn set_role(
     crate::db::transaction(conn, |conn| {
         let u = find_user(conn, login)?;
         user::set_role(conn, u.id(), role, can_view_personal)?;
-        let mut e = actor.event(crate::domain::AuditAction::UserRole, "user", Some(u.id));
+        let mut e = actor.event(crate::domain::AuditAction::UserRole, "user", Some(u.id.0));
         e.before = Some(json!({"role": u.role, "can_view_personal": u.can_view_personal}));
         e.after = Some(json!({"role": role.code(), "can_view_personal": can_view_personal}));
         audit::record(conn, &e)?;
@@ -214,7 +214,7 @@ pub fn set_membership(
                 membership::remove(conn, u.id(), consultation)?;
             }
         }
-        let mut e = actor.event(crate::domain::AuditAction::Membership, "user", Some(u.id));
+        let mut e = actor.event(crate::domain::AuditAction::Membership, "user", Some(u.id.0));
         e.consultation = Some(consultation);
         e.before = Some(json!({"role": before.map(Role::code)}));
         e.after = Some(json!({"role": role.map(Role::code)}));

@@ -52,7 +52,7 @@ pub fn attempt(
     let reserved = crate::db::transaction(conn, |conn| {
         user::reserve_login_check(
             conn,
-            u.id,
+            u.id.0,
             now,
             MAX_FAILURES,
             Duration::minutes(LOCK_MINUTES),
@@ -74,7 +74,7 @@ pub fn attempt(
     if u.disabled {
         return Ok(Outcome::Disabled);
     }
-    user::record_login_success(conn, u.id)?;
+    user::record_login_success(conn, u.id.0)?;
     Ok(Outcome::Success(Box::new(u)))
 }
 
@@ -96,7 +96,11 @@ pub fn sign_in(
                 let actor = Actor::of(u);
                 audit::record(
                     conn,
-                    &actor.event(crate::domain::AuditAction::LoginSuccess, "user", Some(u.id)),
+                    &actor.event(
+                        crate::domain::AuditAction::LoginSuccess,
+                        "user",
+                        Some(u.id.0),
+                    ),
                 )?;
                 return Ok(Some(secret));
             }

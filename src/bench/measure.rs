@@ -249,7 +249,7 @@ pub fn run(
         let mut list = Vec::new();
         for _ in 0..40 {
             let f = comment::CommentFilter {
-                category: Some(cats[rng.below(cats.len())].id),
+                category: Some(cats[rng.below(cats.len())].id.0),
                 status: Some(states[rng.below(2)].into()),
                 ..Default::default()
             };

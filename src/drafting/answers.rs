@@ -38,8 +38,8 @@ fn record(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> diesel::QueryResult<usize> {
-    let mut e = editor.actor.event(action, "response", Some(comment.id));
-    e.consultation = Some(crate::domain::ConsultationId(comment.consultation_id));
+    let mut e = editor.actor.event(action, "response", Some(comment.id.0));
+    e.consultation = Some(comment.consultation_id);
     e.before = before;
     e.after = after;
     audit::record(conn, &e)
@@ -196,7 +196,7 @@ fn write_one(
         }
         (Some(c), Some(v)) if c.version == v => {
             let state = review::after_edit(c.state(), editor.is_reviewer);
-            if !response::update_if_version(conn, c.id, v, disposition, body, state, user)? {
+            if !response::update_if_version(conn, c.id.0, v, disposition, body, state, user)? {
                 let now =
                     response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
                 return Ok(Outcome::Conflict(Box::new(now)));
@@ -333,7 +333,7 @@ fn review_in(
     };
     if !response::set_state_if_version(
         conn,
-        current.id,
+        current.id.0,
         expected,
         to,
         kept_remark,
@@ -357,7 +357,7 @@ fn review_in(
             if let Ok(s) = review::next(r.state(), action) {
                 response::set_state_if_version(
                     conn,
-                    r.id,
+                    r.id.0,
                     r.version,
                     s,
                     kept_remark,
@@ -389,8 +389,8 @@ fn notify_return(
     if let Some(user) = recipient {
         notification::add(
             conn,
-            crate::domain::UserId(user),
-            crate::domain::ConsultationId(comment.consultation_id),
+            user,
+            comment.consultation_id,
             comment.id(),
             crate::domain::NotificationKind::Returned,
             Some(remark),

@@ -77,7 +77,7 @@ pub fn save(
     crate::db::transaction(conn, |conn| {
         if let Some(id) = form.clause {
             let owner = clause::find(conn, id)?.map(|c| c.consultation_id);
-            if owner != Some(consultation.0) {
+            if owner != Some(consultation) {
                 return Ok(Outcome::Refused(
                     "指定された項番はこの案件にありません".into(),
                 ));
@@ -285,15 +285,15 @@ pub fn warnings(
     consultation: ConsultationId,
 ) -> diesel::QueryResult<Vec<Warning>> {
     let revisions = revision::all(conn, consultation)?;
-    let clauses: HashMap<i64, clause::Clause> = clause::all(conn, consultation)?
+    let clauses: HashMap<ClauseId, clause::Clause> = clause::all(conn, consultation)?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
     let mut out = Vec::new();
     let mut spans: Vec<(i64, i64, (usize, usize), String)> = Vec::new();
     for r in &revisions {
-        if revision::linked_comments(conn, r.id)?.is_empty() {
-            out.push(Warning::Unlinked { revision: r.id });
+        if revision::linked_comments(conn, r.id.0)?.is_empty() {
+            out.push(Warning::Unlinked { revision: r.id.0 });
         }
         let Some(c) = r.clause_id.and_then(|id| clauses.get(&id)) else {
             continue;
@@ -302,8 +302,8 @@ pub fn warnings(
             continue; // an insertion has no 原案 to find
         }
         match locate(&r.original_text, &c.body) {
-            Some(span) => spans.push((c.id, r.id, span, squeeze(r.revised_side().1))),
-            None => out.push(Warning::OriginalMismatch { revision: r.id }),
+            Some(span) => spans.push((c.id.0, r.id.0, span, squeeze(r.revised_side().1))),
+            None => out.push(Warning::OriginalMismatch { revision: r.id.0 }),
         }
     }
     for (i, (clause_a, id_a, (s_a, e_a), new_a)) in spans.iter().enumerate() {
@@ -326,7 +326,7 @@ pub fn warnings(
             && revision::for_comment(conn, row.comment.id())?.is_empty()
         {
             out.push(Warning::ReviseWithoutRevision {
-                comment: row.comment.id,
+                comment: row.comment.id.0,
             });
         }
     }
@@ -337,7 +337,7 @@ pub fn warnings(
 /// its own (not itself renumbered or deleted).
 fn numbering_warnings(
     revisions: &[revision::Revision],
-    clauses: &HashMap<i64, clause::Clause>,
+    clauses: &HashMap<ClauseId, clause::Clause>,
 ) -> Vec<Warning> {
     use crate::domain::RevisionKind;
     let mut out = Vec::new();
@@ -347,7 +347,8 @@ fn numbering_warnings(
         .filter(|r| matches!(r.kind(), RevisionKind::Move | RevisionKind::Delete))
         .map(|r| r.clause_label.trim())
         .collect();
-    let existing: HashMap<&str, i64> = clauses.values().map(|c| (c.label.as_str(), c.id)).collect();
+    let existing: HashMap<&str, ClauseId> =
+        clauses.values().map(|c| (c.label.as_str(), c.id)).collect();
     for r in revisions {
         let kind = r.kind();
         let (label, text) = r.revised_side();
@@ -357,21 +358,21 @@ fn numbering_warnings(
         match by_label.get(label) {
             Some((other, other_text)) if squeeze(other_text) != squeeze(text) => {
                 out.push(Warning::RevisedLabelTwice {
-                    revision: r.id,
+                    revision: r.id.0,
                     other: *other,
                     label: label.to_string(),
                 });
             }
             Some(_) => {}
             None => {
-                by_label.insert(label, (r.id, text.to_string()));
+                by_label.insert(label, (r.id.0, text.to_string()));
             }
         }
         let takes_a_number = matches!(kind, RevisionKind::Move | RevisionKind::New);
         if let Some(owner) = existing.get(label) {
             if takes_a_number && r.clause_id != Some(*owner) && !vacated.contains(label) {
                 out.push(Warning::NumberTaken {
-                    revision: r.id,
+                    revision: r.id.0,
                     label: label.to_string(),
                 });
             }
@@ -393,18 +394,17 @@ pub fn warnings_for_comment(
         out.push(Warning::ReviseWithoutRevision { comment: comment.0 });
     }
     for r in revs {
-        let Some(c) = r.clause_id.and_then(|id| {
-            clause::find(conn, crate::domain::ClauseId(id))
-                .ok()
-                .flatten()
-        }) else {
+        let Some(c) = r
+            .clause_id
+            .and_then(|id| clause::find(conn, id).ok().flatten())
+        else {
             continue;
         };
         if r.original_text.trim().is_empty() {
             continue;
         }
         let Some(span) = locate(&r.original_text, &c.body) else {
-            out.push(Warning::OriginalMismatch { revision: r.id });
+            out.push(Warning::OriginalMismatch { revision: r.id.0 });
             continue;
         };
         for other in revision::for_clause(conn, c.id())? {
@@ -417,8 +417,8 @@ pub fn warnings_for_comment(
             if let Some((s, e)) = locate(&other.original_text, &c.body) {
                 if span.0 < e && s < span.1 {
                     out.push(Warning::Overlap {
-                        revision: r.id,
-                        other: other.id,
+                        revision: r.id.0,
+                        other: other.id.0,
                     });
                 }
             }

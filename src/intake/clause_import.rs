@@ -46,7 +46,7 @@ pub fn import_clauses(
         let mut e = actor.event(
             crate::domain::AuditAction::ImportClauses,
             "consultation",
-            Some(c.id),
+            Some(c.id.0),
         );
         e.consultation = Some(c.id());
         e.after = Some(serde_json::json!({

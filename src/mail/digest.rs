@@ -64,10 +64,10 @@ pub fn queue(
 ) -> anyhow::Result<usize> {
     let mut by_user: BTreeMap<i64, Items> = BTreeMap::new();
     for n in notification::pending(conn)? {
-        let Some(d) = describe(conn, n.comment_id)? else {
+        let Some(d) = describe(conn, n.comment_id.0)? else {
             continue;
         };
-        let items = by_user.entry(n.user_id).or_default();
+        let items = by_user.entry(n.user_id.0).or_default();
         match n.kind {
             NotificationKind::Returned => {
                 items.returned.push(line(public_url, &d, n.note.as_deref()))

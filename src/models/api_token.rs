@@ -10,7 +10,7 @@ use diesel::prelude::*;
 #[diesel(table_name = api_tokens)]
 pub struct ApiToken {
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: crate::domain::UserId,
     pub name: String,
     pub token_hash: String,
     pub role: crate::auth::roles::Role,

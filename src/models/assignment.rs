@@ -12,9 +12,9 @@ use diesel::prelude::*;
 #[diesel(table_name = assignments)]
 pub struct Assignment {
     pub id: i64,
-    pub comment_id: i64,
-    pub drafter_id: i64,
-    pub assigned_by: Option<i64>,
+    pub comment_id: crate::domain::CommentId,
+    pub drafter_id: crate::domain::UserId,
+    pub assigned_by: Option<crate::domain::UserId>,
     pub due_on: Option<chrono::NaiveDate>,
     pub assigned_at: chrono::NaiveDateTime,
     pub reminded_on: Option<chrono::NaiveDate>,

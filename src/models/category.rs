@@ -6,8 +6,8 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = categories)]
 pub struct Category {
-    pub id: i64,
-    pub consultation_id: i64,
+    pub id: crate::domain::CategoryId,
+    pub consultation_id: crate::domain::ConsultationId,
     pub name: String,
     pub position: i32,
 }

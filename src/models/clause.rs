@@ -10,9 +10,9 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = clauses)]
 pub struct Clause {
-    pub id: i64,
-    pub consultation_id: i64,
-    pub parent_id: Option<i64>,
+    pub id: crate::domain::ClauseId,
+    pub consultation_id: crate::domain::ConsultationId,
+    pub parent_id: Option<crate::domain::ClauseId>,
     pub label: String,
     pub heading: String,
     pub body: String,
@@ -22,7 +22,7 @@ pub struct Clause {
 
 impl Clause {
     pub fn id(&self) -> ClauseId {
-        ClauseId(self.id)
+        self.id
     }
 }
 
@@ -74,7 +74,8 @@ pub fn upsert_all(
         .into_iter()
         .map(|c| (c.label.clone(), c))
         .collect();
-    let mut ids: HashMap<String, i64> = existing.iter().map(|(l, c)| (l.clone(), c.id)).collect();
+    let mut ids: HashMap<String, ClauseId> =
+        existing.iter().map(|(l, c)| (l.clone(), c.id)).collect();
     let offset = existing.values().map(|c| c.position).max().unwrap_or(0);
     let mut report = UpsertReport::default();
     for (i, p) in parsed.iter().enumerate() {
@@ -109,7 +110,7 @@ pub fn upsert_all(
                     ))
                     .returning(clauses::id)
                     .get_result(conn)?;
-                ids.insert(p.label.clone(), id);
+                ids.insert(p.label.clone(), crate::domain::ClauseId(id));
                 report.added += 1;
             }
         }
@@ -135,11 +136,11 @@ pub fn comment_counts(
 }
 
 /// A clause and all clauses under it.
-pub fn subtree_ids(conn: &mut Conn, root: ClauseId) -> QueryResult<Vec<i64>> {
+pub fn subtree_ids(conn: &mut Conn, root: ClauseId) -> QueryResult<Vec<ClauseId>> {
     let Some(c) = find(conn, root)? else {
         return Ok(vec![]);
     };
-    let all = all(conn, ConsultationId(c.consultation_id))?;
+    let all = all(conn, c.consultation_id)?;
     let mut ids = vec![c.id];
     let mut i = 0;
     while i < ids.len() {

@@ -8,14 +8,14 @@ use diesel::prelude::*;
 #[diesel(table_name = comment_clause_refs)]
 pub struct StoredClauseRef {
     pub id: i64,
-    pub comment_id: i64,
+    pub comment_id: crate::domain::CommentId,
     pub source: String,
     pub raw: String,
     pub clause_path: Option<String>,
     pub detail: Option<String>,
     pub page_from: Option<i32>,
     pub page_to: Option<i32>,
-    pub clause_id: Option<i64>,
+    pub clause_id: Option<crate::domain::ClauseId>,
 }
 
 pub fn insert(

@@ -11,19 +11,19 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = comments)]
 pub struct Comment {
-    pub id: i64,
-    pub consultation_id: i64,
-    pub submission_id: i64,
+    pub id: crate::domain::CommentId,
+    pub consultation_id: crate::domain::ConsultationId,
+    pub submission_id: crate::domain::SubmissionId,
     pub number: i32,
     pub part: i32,
     pub body: String,
     pub volume: Option<String>,
     pub chapter: Option<String>,
     pub page: Option<String>,
-    pub category_id: Option<i64>,
-    pub clause_id: Option<i64>,
-    pub duplicate_group_id: Option<i64>,
-    pub split_from_id: Option<i64>,
+    pub category_id: Option<crate::domain::CategoryId>,
+    pub clause_id: Option<crate::domain::ClauseId>,
+    pub duplicate_group_id: Option<crate::domain::GroupId>,
+    pub split_from_id: Option<crate::domain::CommentId>,
     pub match_key: String,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -31,7 +31,7 @@ pub struct Comment {
 
 impl Comment {
     pub fn id(&self) -> CommentId {
-        CommentId(self.id)
+        self.id
     }
 
     pub fn no(&self) -> CommentNo {
@@ -138,7 +138,7 @@ pub struct CommentRow {
 /// Who sent a comment. `name` is personal information when `kind` is individual.
 #[derive(Debug, Clone)]
 pub struct SubmitterSummary {
-    pub id: i64,
+    pub id: crate::domain::SubmitterId,
     pub kind: SubmitterKind,
     pub name: String,
     pub attribute: String,
@@ -187,7 +187,7 @@ pub struct Resolved {
     fts: Option<String>,
     /// A search on its own (3+ characters): its matches, counted up to the cap + 1.
     fts_matches: Option<i64>,
-    clause_ids: Option<Vec<i64>>,
+    clause_ids: Option<Vec<crate::domain::ClauseId>>,
 }
 
 impl CommentFilter {
@@ -628,7 +628,10 @@ fn tallied_count(
                 )
             } else if let Some(ids) = &r.clause_ids {
                 let rows = tally::counts(conn, consultation, Dimension::Clause)?;
-                sum_where(rows, &|v| v.parse().is_ok_and(|id: i64| ids.contains(&id)))
+                sum_where(rows, &|v| {
+                    v.parse()
+                        .is_ok_and(|id: i64| ids.contains(&crate::domain::ClauseId(id)))
+                })
             } else if let Some(state) = status {
                 let answers = tally::counts(conn, consultation, Dimension::State)?;
                 if state == "unanswered" {
@@ -733,7 +736,7 @@ fn comment_row((comment, category, response, submitter): RowTuple) -> CommentRow
         answer,
         state,
         submitter: submitter.map(|(id, kind, name, attribute)| SubmitterSummary {
-            id,
+            id: crate::domain::SubmitterId(id),
             kind,
             name,
             attribute,
@@ -814,11 +817,11 @@ fn page_ids_by_windows(
 /// What an export needs of every comment before reading texts: its place and state.
 #[derive(Debug, Clone, Queryable)]
 pub struct Outline {
-    pub id: i64,
+    pub id: crate::domain::CommentId,
     pub number: i32,
     pub part: i32,
-    pub clause_id: Option<i64>,
-    pub duplicate_group_id: Option<i64>,
+    pub clause_id: Option<crate::domain::ClauseId>,
+    pub duplicate_group_id: Option<crate::domain::GroupId>,
     /// The answer's review state, if answered.
     pub answer_state: Option<ResponseState>,
 }
@@ -864,13 +867,16 @@ pub fn rows_of(
     .into_iter()
     .flatten()
     .collect();
-    let mut by_id: HashMap<i64, CommentRow> = rows
+    let mut by_id: HashMap<CommentId, CommentRow> = rows
         .into_iter()
         .map(comment_row)
-        .filter(|r| r.comment.consultation_id == consultation.0)
+        .filter(|r| r.comment.consultation_id == consultation)
         .map(|r| (r.comment.id, r))
         .collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    Ok(ids
+        .iter()
+        .filter_map(|id| by_id.remove(&CommentId(*id)))
+        .collect())
 }
 
 /// The comments split from or sent in the same submission, in No. order.

@@ -7,7 +7,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = consultations)]
 pub struct Consultation {
-    pub id: i64,
+    pub id: crate::domain::ConsultationId,
     pub slug: String,
     pub title: String,
     pub created_at: chrono::NaiveDateTime,
@@ -16,7 +16,7 @@ pub struct Consultation {
 
 impl Consultation {
     pub fn id(&self) -> ConsultationId {
-        ConsultationId(self.id)
+        self.id
     }
 }
 

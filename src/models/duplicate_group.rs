@@ -121,9 +121,9 @@ pub fn confirmed_siblings(conn: &mut Conn, comment: CommentId) -> QueryResult<Ve
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = duplicate_groups)]
 pub struct DuplicateGroup {
-    pub id: i64,
-    pub consultation_id: i64,
-    pub representative_comment_id: Option<i64>,
+    pub id: crate::domain::GroupId,
+    pub consultation_id: crate::domain::ConsultationId,
+    pub representative_comment_id: Option<crate::domain::CommentId>,
     pub status: crate::domain::GroupStatus,
     pub method: String,
     pub created_at: chrono::NaiveDateTime,
@@ -186,7 +186,7 @@ pub fn page(
         .select(DuplicateGroup::as_select())
         .load(conn)?
         .into_iter()
-        .filter_map(|g| sizes.get(&g.id).map(|n| (g, *n)))
+        .filter_map(|g| sizes.get(&g.id.0).map(|n| (g, *n)))
         .collect();
     groups.sort_by_key(|(g, n)| {
         (

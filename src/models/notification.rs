@@ -9,9 +9,9 @@ use diesel::prelude::*;
 #[diesel(table_name = notifications)]
 pub struct Notification {
     pub id: i64,
-    pub user_id: i64,
-    pub consultation_id: i64,
-    pub comment_id: i64,
+    pub user_id: crate::domain::UserId,
+    pub consultation_id: crate::domain::ConsultationId,
+    pub comment_id: crate::domain::CommentId,
     pub kind: crate::domain::NotificationKind,
     pub note: Option<String>,
     pub created_at: chrono::NaiveDateTime,

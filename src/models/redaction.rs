@@ -13,11 +13,11 @@ use std::collections::HashMap;
 #[diesel(table_name = redactions)]
 pub struct Redaction {
     pub id: i64,
-    pub comment_id: i64,
+    pub comment_id: crate::domain::CommentId,
     pub original: String,
     pub replacement: String,
     pub reason: String,
-    pub created_by: Option<i64>,
+    pub created_by: Option<crate::domain::UserId>,
     pub created_at: chrono::NaiveDateTime,
 }
 
@@ -55,7 +55,7 @@ pub fn by_comment(
         .load(conn)?;
     let mut map: HashMap<i64, Vec<Redaction>> = HashMap::new();
     for r in rows {
-        map.entry(r.comment_id).or_default().push(r);
+        map.entry(r.comment_id.0).or_default().push(r);
     }
     Ok(map)
 }

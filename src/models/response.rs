@@ -6,14 +6,14 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = responses)]
 pub struct Response {
-    pub id: i64,
-    pub comment_id: i64,
+    pub id: crate::domain::ResponseId,
+    pub comment_id: crate::domain::CommentId,
     pub disposition: Disposition,
     pub body: String,
     pub state: ResponseState,
     pub version: i32,
     pub reviewer_remark: Option<String>,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<crate::domain::UserId>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }

@@ -6,16 +6,16 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = revisions)]
 pub struct Revision {
-    pub id: i64,
-    pub consultation_id: i64,
-    pub clause_id: Option<i64>,
+    pub id: crate::domain::RevisionId,
+    pub consultation_id: crate::domain::ConsultationId,
+    pub clause_id: Option<crate::domain::ClauseId>,
     pub clause_label: String,
     pub original_text: String,
     pub revised_text: String,
     pub reason: String,
     pub state: crate::domain::RevisionState,
     pub version: i32,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<crate::domain::UserId>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     /// The 修正後 side's label: `None` the 原案's, `Some("")` none (a deletion).

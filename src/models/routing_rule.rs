@@ -9,10 +9,10 @@ use diesel::prelude::*;
 #[diesel(table_name = routing_rules)]
 pub struct RoutingRule {
     pub id: i64,
-    pub consultation_id: i64,
+    pub consultation_id: crate::domain::ConsultationId,
     pub clause_prefix: Option<String>,
-    pub category_id: Option<i64>,
-    pub drafter_id: i64,
+    pub category_id: Option<crate::domain::CategoryId>,
+    pub drafter_id: crate::domain::UserId,
     pub position: i32,
 }
 

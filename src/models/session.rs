@@ -16,7 +16,7 @@ pub const ABSOLUTE_HOURS: i64 = 12;
 pub struct Session {
     pub id: i64,
     pub token_hash: String,
-    pub user_id: i64,
+    pub user_id: crate::domain::UserId,
     pub csrf_token: String,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 #[diesel(table_name = stock_phrases)]
 pub struct StoredPhrase {
     pub id: i64,
-    pub consultation_id: Option<i64>,
+    pub consultation_id: Option<crate::domain::ConsultationId>,
     pub disposition: crate::domain::Disposition,
     pub body: String,
     pub position: i32,

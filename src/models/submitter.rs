@@ -10,8 +10,8 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = submitters)]
 pub struct Submitter {
-    pub id: i64,
-    pub consultation_id: i64,
+    pub id: crate::domain::SubmitterId,
+    pub consultation_id: crate::domain::ConsultationId,
     pub kind: crate::domain::SubmitterKind,
     pub name: String,
     pub attribute: String,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct User {
-    pub id: i64,
+    pub id: crate::domain::UserId,
     pub login: String,
     pub display_name: String,
     pub email: String,
@@ -23,7 +23,7 @@ pub struct User {
 
 impl User {
     pub fn id(&self) -> UserId {
-        UserId(self.id)
+        self.id
     }
 
     pub fn role(&self) -> Role {

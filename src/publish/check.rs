@@ -3,6 +3,7 @@
 
 use super::pii;
 use crate::db::schema::{comments, duplicate_groups, responses};
+use crate::domain::CommentId;
 use crate::domain::{CommentNo, ConsultationId, GroupStatus, ResponseState, SubmitterKind};
 use crate::drafting::revisions::{self, Warning};
 use crate::models::{comment, redaction, revision, Conn};
@@ -36,7 +37,7 @@ pub struct Problem {
 /// Every blocking problem of a consultation, in a stable order.
 pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryResult<Vec<Problem>> {
     let rows = comment::list(conn, consultation, &Default::default(), 0, None)?;
-    let by_id: HashMap<i64, CommentNo> = rows
+    let by_id: HashMap<CommentId, CommentNo> = rows
         .iter()
         .map(|r| (r.comment.id, r.comment.no()))
         .collect();
@@ -57,14 +58,14 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
     let revision_comment = |conn: &mut Conn, id: i64| -> QueryResult<Option<CommentNo>> {
         Ok(revision::linked_comments(conn, id)?
             .first()
-            .and_then(|c| by_id.get(c))
+            .and_then(|c| by_id.get(&CommentId(*c)))
             .copied())
     };
     for w in revisions::warnings(conn, consultation)? {
         let (kind, target) = match &w {
             Warning::ReviseWithoutRevision { comment } => (
                 ProblemKind::ReviseWithoutRevision,
-                by_id.get(comment).copied(),
+                by_id.get(&CommentId(*comment)).copied(),
             ),
             Warning::Unlinked { revision } => (
                 ProblemKind::UnlinkedRevision,
@@ -108,7 +109,7 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
         let published = redaction::apply(
             &r.comment.body,
             redactions
-                .get(&r.comment.id)
+                .get(&r.comment.id.0)
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
         );

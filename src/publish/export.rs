@@ -82,7 +82,11 @@ pub fn export_for(
     via: &str,
 ) -> Result<File, ExportError> {
     let file = export(conn, c, req)?;
-    let mut e = actor.event(crate::domain::AuditAction::Export, req.document.code(), None);
+    let mut e = actor.event(
+        crate::domain::AuditAction::Export,
+        req.document.code(),
+        None,
+    );
     e.consultation = Some(c.id());
     e.after = Some(serde_json::json!({
         "document": req.document.label(), "file": file.file_name, "items": file.items,

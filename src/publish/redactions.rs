@@ -44,7 +44,7 @@ pub fn redact(
         let mut e = actor.event(
             crate::domain::AuditAction::Redact,
             "comment",
-            Some(comment.id),
+            Some(comment.id.0),
         );
         e.consultation = Some(consultation);
         e.after = Some(serde_json::json!({

@@ -1,6 +1,7 @@
 //! The result table's rows and columns, built from the database, independent of file format.
 
 use super::anonymize;
+use crate::domain::ClauseId;
 use crate::domain::{ConsultationId, SubmitterKind};
 use crate::models::{self, comment, revision, submitter};
 use std::collections::HashMap;
@@ -174,13 +175,13 @@ pub fn plan(
     if opts.duplicates == DuplicateRows::Group {
         let confirmed = crate::models::duplicate_group::confirmed_ids(conn, consultation)?;
         for o in &outlines {
-            if let Some(g) = o.duplicate_group_id.filter(|g| confirmed.contains(g)) {
-                group_nos.entry(g).or_default().push(o.no().to_string());
+            if let Some(g) = o.duplicate_group_id.filter(|g| confirmed.contains(&g.0)) {
+                group_nos.entry(g.0).or_default().push(o.no().to_string());
             }
         }
     }
     if opts.order == Order::Clause {
-        let positions: HashMap<i64, i32> = crate::models::clause::all(conn, consultation)?
+        let positions: HashMap<ClauseId, i32> = crate::models::clause::all(conn, consultation)?
             .into_iter()
             .map(|c| (c.id, c.position))
             .collect();
@@ -197,18 +198,24 @@ pub fn plan(
     }
     if !group_nos.is_empty() {
         let mut seen = std::collections::HashSet::new();
-        outlines.retain(
-            |o| match o.duplicate_group_id.filter(|g| group_nos.contains_key(g)) {
+        outlines.retain(|o| {
+            match o
+                .duplicate_group_id
+                .filter(|g| group_nos.contains_key(&g.0))
+            {
                 Some(g) => seen.insert(g),
                 None => true,
-            },
-        );
+            }
+        });
     }
     let approved = crate::domain::ResponseState::Approved;
     let all_approved = outlines.iter().all(|o| o.answer_state == Some(approved));
     let submitters = submitter::for_consultation(conn, consultation)?;
-    let names =
-        anonymize::public_names(submitters.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
+    let names = anonymize::public_names(
+        submitters
+            .iter()
+            .map(|s| (s.id.0, s.kind(), s.name.as_str())),
+    );
     let mut revisions: HashMap<i64, Vec<revision::Revision>> = HashMap::new();
     if layout == Layout::Mic {
         for (comment_id, rev) in revision::by_comment(conn, consultation)? {
@@ -223,7 +230,7 @@ pub fn plan(
         },
         consultation,
         final_version: opts.final_version,
-        order: outlines.into_iter().map(|o| o.id).collect(),
+        order: outlines.into_iter().map(|o| o.id.0).collect(),
         group_nos,
         redactions: crate::models::redaction::by_comment(conn, consultation)?,
         names,
@@ -263,7 +270,7 @@ impl Plan {
     /// One comment's cells; its texts move into them.
     fn cells(&self, mut r: comment::CommentRow) -> Vec<String> {
         let approved = crate::domain::ResponseState::Approved;
-        if let Some(list) = self.redactions.get(&r.comment.id) {
+        if let Some(list) = self.redactions.get(&r.comment.id.0) {
             r.comment.body = crate::models::redaction::apply(&r.comment.body, list);
         }
         if self.final_version && r.state != Some(approved) {
@@ -272,7 +279,7 @@ impl Plan {
         let group = r
             .comment
             .duplicate_group_id
-            .and_then(|g| self.group_nos.get(&g))
+            .and_then(|g| self.group_nos.get(&g.0))
             .filter(|n| n.len() > 1);
         let mut body = std::mem::take(&mut r.comment.body);
         if let Some(nos) = group {
@@ -308,7 +315,7 @@ impl Plan {
                             SubmitterKind::Organization => s.attribute.clone(),
                         };
                         (
-                            self.names.get(&s.id).cloned().unwrap_or_default(),
+                            self.names.get(&s.id.0).cloned().unwrap_or_default(),
                             attribute,
                         )
                     }
@@ -316,7 +323,7 @@ impl Plan {
                 };
                 let revs = self
                     .revisions
-                    .get(&c.id)
+                    .get(&c.id.0)
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 // Each side prints its own label: a 削除 shows （削除） alone, a 新設 its

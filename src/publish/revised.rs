@@ -2,6 +2,7 @@
 //! whose 原案 is not found in the text (or overlaps another) is reported, never guessed.
 
 use super::shinkyu;
+use crate::domain::ClauseId;
 use crate::domain::{ConsultationId, RevisionKind};
 use crate::models::{clause, Conn};
 use maud::{html, Markup, DOCTYPE};
@@ -64,7 +65,8 @@ pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResu
     let clauses = clause::all(conn, consultation)?;
     let by_label: HashMap<&str, &clause::Clause> =
         clauses.iter().map(|c| (c.label.as_str(), c)).collect();
-    let mut texts: HashMap<i64, String> = clauses.iter().map(|c| (c.id, c.body.clone())).collect();
+    let mut texts: HashMap<ClauseId, String> =
+        clauses.iter().map(|c| (c.id, c.body.clone())).collect();
     let mut used: HashMap<i64, Vec<(usize, usize)>> = HashMap::new();
     // Renumbered clauses (id → new label), deleted ones, and new ones under their parent
     // (parent id, label, text).
@@ -84,7 +86,7 @@ pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResu
         let kind = r.kind();
         let (new_label, revised_text) = r.revised_side();
         let fail = |reason: String| Failure {
-            revision: r.id,
+            revision: r.id.0,
             clause: r.clause_label.clone(),
             reason,
         };
@@ -133,7 +135,7 @@ pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResu
             None
         } else {
             find_loose(&text, original).and_then(|(s, e)| {
-                let spans = used.entry(cid).or_default();
+                let spans = used.entry(cid.0).or_default();
                 if spans.iter().any(|(a, b)| s < *b && *a < e) {
                     return None;
                 }
@@ -152,10 +154,10 @@ pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResu
         match result {
             Some(t) => {
                 if kind == RevisionKind::Delete && t.trim().is_empty() {
-                    deleted.insert(cid);
+                    deleted.insert(cid.0);
                 }
                 if kind == RevisionKind::Move {
-                    renamed.insert(cid, new_label.to_string());
+                    renamed.insert(cid.0, new_label.to_string());
                 }
                 texts.insert(cid, t);
                 applied += 1;
@@ -167,17 +169,20 @@ pub fn build(conn: &mut Conn, consultation: ConsultationId) -> diesel::QueryResu
     }
     // (id, label, heading, text, depth) in document order, then the new clauses placed
     // among their siblings by number.
-    let mut out: Vec<(Option<i64>, String, String, String, i32)> = clauses
+    let mut out: Vec<(Option<ClauseId>, String, String, String, i32)> = clauses
         .into_iter()
-        .filter(|c| !deleted.contains(&c.id))
+        .filter(|c| !deleted.contains(&c.id.0))
         .map(|c| {
             let t = texts.remove(&c.id).unwrap_or_default();
-            let label = renamed.remove(&c.id).unwrap_or(c.label);
+            let label = renamed.remove(&c.id.0).unwrap_or(c.label);
             (Some(c.id), label, c.heading, t, c.depth)
         })
         .collect();
     for (parent, label, text) in inserted {
-        let Some(at) = out.iter().position(|o| o.0 == Some(parent)) else {
+        let Some(at) = out
+            .iter()
+            .position(|o| o.0 == Some(crate::domain::ClauseId(parent)))
+        else {
             continue;
         };
         let depth = out[at].4;
@@ -217,6 +222,7 @@ fn parent_of(clauses: &[clause::Clause], label: &str) -> Option<i64> {
         .skip(1)
         .find_map(|a| clauses.iter().find(|c| c.label == *a))
         .map(|c| c.id)
+        .map(|i| i.0)
 }
 
 pub fn markdown(title: &str, r: &Revised) -> String {

@@ -62,7 +62,7 @@ pub fn rows(
         .map(|r| {
             let (label, text) = r.revised_side();
             ShinkyuRow {
-                revision: r.id,
+                revision: r.id.0,
                 revised_label: label.to_string(),
                 revised: text.to_string(),
                 original_label: r.clause_label.clone(),

@@ -20,7 +20,11 @@ type RefRow = (i64, i64, String, Option<String>, Option<String>);
 
 /// The most specific clause a reference names: `3.2.2(2)(イ)1.` falls back to
 /// `3.2.2(2)(イ)`, then `3.2.2(2)`, … until a clause with that label exists.
-pub fn best_clause(labels: &HashMap<String, i64>, path: &str, detail: Option<&str>) -> Option<i64> {
+pub fn best_clause(
+    labels: &HashMap<String, ClauseId>,
+    path: &str,
+    detail: Option<&str>,
+) -> Option<ClauseId> {
     let with_detail = detail
         .filter(|d| d.starts_with(['C', 'D', '脚']))
         .map(|d| format!("{path} {d}"));
@@ -33,7 +37,7 @@ pub fn best_clause(labels: &HashMap<String, i64>, path: &str, detail: Option<&st
 /// Links every unresolved reference of the consultation and tags comments that have no
 /// clause yet. Clauses set by hand are never replaced.
 pub fn resolve(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<LinkReport> {
-    let labels: HashMap<String, i64> = clause::all(conn, consultation)?
+    let labels: HashMap<String, ClauseId> = clause::all(conn, consultation)?
         .into_iter()
         .map(|c| (c.label, c.id))
         .collect();
@@ -68,9 +72,9 @@ pub fn resolve(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Lin
         let rank = if source == "chapter" { 0 } else { 1 };
         let entry = first_for_comment
             .entry(comment_id)
-            .or_insert((rank, clause_id));
+            .or_insert((rank, clause_id.0));
         if rank < entry.0 {
-            *entry = (rank, clause_id);
+            *entry = (rank, clause_id.0);
         }
     }
     let revisions: Vec<(i64, String)> = revisions::table
@@ -105,4 +109,5 @@ pub fn resolve(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Lin
     Ok(report)
 }
 
+use crate::domain::ClauseId;
 use diesel::QueryResult;

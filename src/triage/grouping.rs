@@ -177,15 +177,15 @@ pub fn decide(
 ) -> anyhow::Result<()> {
     crate::db::transaction(conn, |conn| {
         let g = duplicate_group::find(conn, group)?
-            .filter(|g| g.consultation_id == consultation.0)
+            .filter(|g| g.consultation_id == consultation)
             .ok_or_else(|| anyhow::anyhow!("そのグループはありません"))?;
         let done = match (action, member) {
             ("confirm", _) => {
-                duplicate_group::set_status(conn, g.id, GroupStatus::Confirmed)?;
+                duplicate_group::set_status(conn, g.id.0, GroupStatus::Confirmed)?;
                 AuditAction::GroupConfirm
             }
             ("reject", _) => {
-                duplicate_group::set_status(conn, g.id, GroupStatus::Rejected)?;
+                duplicate_group::set_status(conn, g.id.0, GroupStatus::Rejected)?;
                 AuditAction::GroupReject
             }
             ("remove", Some(c)) => {
@@ -194,7 +194,7 @@ pub fn decide(
             }
             _ => anyhow::bail!("操作「{action}」はありません"),
         };
-        let mut e = actor.event(done, "duplicate_group", Some(g.id));
+        let mut e = actor.event(done, "duplicate_group", Some(g.id.0));
         e.consultation = Some(consultation);
         e.before = Some(serde_json::json!({"status": g.status}));
         e.after = Some(serde_json::json!({"member": member.map(|c| c.0)}));

@@ -4,7 +4,7 @@ use super::tagging;
 use crate::auth::accounts::Actor;
 use crate::db::schema::{assignments, comments};
 use crate::db::DbConnection;
-use crate::domain::{ConsultationId, UserId};
+use crate::domain::{CategoryId, ClauseId, ConsultationId, UserId};
 use crate::models::{clause, comment::Comment, routing_rule, routing_rule::RoutingRule};
 use diesel::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -22,7 +22,7 @@ pub fn covers(prefix: &str, label: &str) -> bool {
 pub fn first_match<'a>(
     rules: &'a [RoutingRule],
     label: Option<&str>,
-    category: Option<i64>,
+    category: Option<CategoryId>,
 ) -> Option<&'a RoutingRule> {
     rules.iter().find(|r| {
         let clause_ok = match (&r.clause_prefix, label) {
@@ -43,7 +43,7 @@ pub fn apply(
     rules: &[RoutingRule],
     due_on: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<usize> {
-    let labels: HashMap<i64, String> = clause::all(conn, consultation)?
+    let labels: HashMap<ClauseId, String> = clause::all(conn, consultation)?
         .into_iter()
         .map(|c| (c.id, c.label))
         .collect();
@@ -58,13 +58,13 @@ pub fn apply(
         .select(Comment::as_select())
         .load::<Comment>(conn)?
         .into_iter()
-        .filter(|c| !assigned.contains(&c.id))
+        .filter(|c| !assigned.contains(&c.id.0))
         .collect();
     let mut by_drafter: BTreeMap<i64, Vec<Comment>> = BTreeMap::new();
     for c in unassigned {
         let label = c.clause_id.and_then(|i| labels.get(&i)).map(String::as_str);
         if let Some(rule) = first_match(rules, label, c.category_id) {
-            by_drafter.entry(rule.drafter_id).or_default().push(c);
+            by_drafter.entry(rule.drafter_id.0).or_default().push(c);
         }
     }
     let mut total = 0;

@@ -7,7 +7,7 @@ use crate::db::{
     schema::{assignments, audit_events, comments, responses, revision_comments},
     DbConnection,
 };
-use crate::domain::{CommentId, ConsultationId};
+use crate::domain::CommentId;
 use crate::intake::clause_ref;
 use crate::models::{audit, comment::Comment};
 use diesel::prelude::*;
@@ -116,8 +116,8 @@ pub fn split(
             }
             ids.push(CommentId(id));
         }
-        let mut e = actor.event(crate::domain::AuditAction::Split, "comment", Some(c.id));
-        e.consultation = Some(ConsultationId(c.consultation_id));
+        let mut e = actor.event(crate::domain::AuditAction::Split, "comment", Some(c.id.0));
+        e.consultation = Some(c.consultation_id);
         e.before = Some(serde_json::json!({"no": c.no().to_string(), "body": c.body}));
         e.after = Some(
             serde_json::json!({"parts": parts, "ids": ids.iter().map(|i| i.0).collect::<Vec<_>>()}),
@@ -186,9 +186,9 @@ pub fn undo(conn: &mut DbConnection, actor: &Actor, first: &Comment) -> anyhow::
         let mut e = actor.event(
             crate::domain::AuditAction::SplitUndo,
             "comment",
-            Some(first.id),
+            Some(first.id.0),
         );
-        e.consultation = Some(ConsultationId(first.consultation_id));
+        e.consultation = Some(first.consultation_id);
         e.before = Some(serde_json::json!({"parts": children.len() + 1}));
         e.after = Some(serde_json::json!({"body": original}));
         audit::record(conn, &e)?;

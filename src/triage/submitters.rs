@@ -18,7 +18,7 @@ pub fn set_kind(
 ) -> anyhow::Result<bool> {
     crate::db::transaction(conn, |conn| {
         let s = submitter::find(conn, id)?
-            .filter(|s| s.consultation_id == consultation.0)
+            .filter(|s| s.consultation_id == consultation)
             .ok_or_else(|| Refused("指定された提出者はこの案件にありません".into()))?;
         if s.kind() == kind && s.kind_confirmed {
             return Ok(false);
@@ -27,7 +27,7 @@ pub fn set_kind(
         let mut e = actor.event(
             crate::domain::AuditAction::SubmitterKind,
             "submitter",
-            Some(s.id),
+            Some(s.id.0),
         );
         e.consultation = Some(consultation);
         e.before = Some(serde_json::json!({"kind": s.kind}));

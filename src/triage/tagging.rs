@@ -43,8 +43,8 @@ pub fn tag(
         }
         let mut changed = 0;
         for c in targets {
-            let new_clause = change.clause.map_or(c.clause_id, |x| x.map(|i| i.0));
-            let new_category = change.category.map_or(c.category_id, |x| x.map(|i| i.0));
+            let new_clause = change.clause.unwrap_or(c.clause_id);
+            let new_category = change.category.unwrap_or(c.category_id);
             if new_clause == c.clause_id && new_category == c.category_id {
                 continue;
             }
@@ -55,7 +55,7 @@ pub fn tag(
                     comments::updated_at.eq(now()),
                 ))
                 .execute(conn)?;
-            let mut e = actor.event(crate::domain::AuditAction::Tag, "comment", Some(c.id));
+            let mut e = actor.event(crate::domain::AuditAction::Tag, "comment", Some(c.id.0));
             e.consultation = Some(consultation);
             e.before = Some(serde_json::json!({"clause": c.clause_id, "category": c.category_id}));
             e.after = Some(serde_json::json!({"clause": new_clause, "category": new_category}));
@@ -78,7 +78,7 @@ pub fn assign(
     crate::db::transaction(conn, |conn| {
         for c in targets {
             let before = assignment::set(conn, c.id(), drafter, due_on, actor.user)?;
-            if before.as_ref().map(|a| a.drafter_id) != Some(drafter.0) {
+            if before.as_ref().map(|a| a.drafter_id) != Some(drafter) {
                 notification::add(
                     conn,
                     drafter,
@@ -88,7 +88,7 @@ pub fn assign(
                     None,
                 )?;
             }
-            let mut e = actor.event(crate::domain::AuditAction::Assign, "comment", Some(c.id));
+            let mut e = actor.event(crate::domain::AuditAction::Assign, "comment", Some(c.id.0));
             e.consultation = Some(consultation);
             e.before =
                 before.map(|a| serde_json::json!({"drafter": a.drafter_id, "due_on": a.due_on}));
@@ -101,11 +101,11 @@ pub fn assign(
 
 /// Refuses an id taken from a request that names a row of another consultation (or none).
 pub fn ensure_in_consultation(
-    owner: Option<i64>,
+    owner: Option<ConsultationId>,
     consultation: ConsultationId,
     what: &str,
 ) -> anyhow::Result<()> {
-    if owner == Some(consultation.0) {
+    if owner == Some(consultation) {
         Ok(())
     } else {
         Err(Refused(format!("指定された{what}はこの案件にありません")).into())
@@ -129,7 +129,7 @@ pub fn add_category(
             .into_iter()
             .find(|c| c.name == name);
         if let Some(c) = existing {
-            return Ok(CategoryId(c.id));
+            return Ok(c.id);
         }
         let id = category::find_or_create(conn, consultation, name)?;
         let mut e = actor.event(

@@ -53,7 +53,7 @@ async fn load(state: &AppState) -> Result<UsersPage, AppError> {
                 let mine = membership::consultations_of(&mut conn, u.id())?;
                 let roles = consultations
                     .iter()
-                    .filter(|c| mine.contains(&c.id))
+                    .filter(|c| mine.contains(&c.id.0))
                     .map(|c| {
                         Ok((
                             c.slug.clone(),

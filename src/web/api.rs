@@ -158,7 +158,8 @@ pub async fn comments(
             Some(per_page),
         )?;
         let all = submitter::for_consultation(&mut conn, c.id())?;
-        let names = anonymize::public_names(all.iter().map(|s| (s.id, s.kind(), s.name.as_str())));
+        let names =
+            anonymize::public_names(all.iter().map(|s| (s.id.0, s.kind(), s.name.as_str())));
         let personal = id.can_view_personal();
         let comments = rows
             .into_iter()
@@ -167,9 +168,9 @@ pub async fn comments(
                     let kind = s.kind;
                     let full = all.iter().find(|x| x.id == s.id);
                     SubmitterJson {
-                        id: s.id,
+                        id: s.id.0,
                         kind: kind.code(),
-                        public_name: names.get(&s.id).cloned().unwrap_or_default(),
+                        public_name: names.get(&s.id.0).cloned().unwrap_or_default(),
                         name: personal.then(|| s.name.clone()),
                         email: if personal {
                             full.and_then(|f| f.email.clone())

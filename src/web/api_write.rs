@@ -327,7 +327,7 @@ pub async fn list_revisions(state: Data<AppState>, id: Identity, slug: Path<Stri
         let c = id.consultation(&mut conn, &slug, Permission::View)?;
         let mut out = Vec::new();
         for r in revision::all(&mut conn, c.id())? {
-            let nos: Vec<String> = revision::linked_comments(&mut conn, r.id)?
+            let nos: Vec<String> = revision::linked_comments(&mut conn, r.id.0)?
                 .into_iter()
                 .filter_map(|cid| comment::find(&mut conn, CommentId(cid)).ok().flatten())
                 .map(|c| c.no().to_string())

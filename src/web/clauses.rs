@@ -4,6 +4,7 @@ use super::identity::Identity;
 use super::layout;
 use super::state::AppState;
 use crate::auth::Permission;
+use crate::domain::ClauseId;
 use crate::drafting::diff;
 use crate::error::AppError;
 use crate::models::{clause, comment, consultation, revision};
@@ -16,7 +17,7 @@ struct Tree {
     consultation: consultation::Consultation,
     clauses: Vec<clause::Clause>,
     direct: HashMap<i64, i64>,
-    total: HashMap<i64, i64>,
+    total: HashMap<ClauseId, i64>,
 }
 
 /// GET /c/{slug}/clauses
@@ -33,11 +34,11 @@ pub async fn tree(
         let clauses = clause::all(&mut conn, c.id())?;
         let direct = clause::comment_counts(&mut conn, c.id())?;
         // Each clause's count includes its descendants': walk up from every tagged clause.
-        let parents: HashMap<i64, Option<i64>> =
+        let parents: HashMap<ClauseId, Option<ClauseId>> =
             clauses.iter().map(|c| (c.id, c.parent_id)).collect();
-        let mut total: HashMap<i64, i64> = HashMap::new();
+        let mut total: HashMap<ClauseId, i64> = HashMap::new();
         for (&cid, &n) in &direct {
-            let mut at = Some(cid);
+            let mut at = Some(ClauseId(cid));
             while let Some(x) = at {
                 *total.entry(x).or_default() += n;
                 at = parents.get(&x).copied().flatten();
@@ -69,7 +70,7 @@ pub async fn tree(
                             span.count { (n) }
                             @if n > 0 { span.bar style={ "width:" (n * 120 / max) "px" } {} }
                             " " a href={ "/c/" (t.consultation.slug) "/clauses/" (c.id) } { (c.label) } " " (c.heading)
-                            @if let Some(d) = t.direct.get(&c.id) { @if *d != n { span.muted { "（" (d) "）" } } }
+                            @if let Some(d) = t.direct.get(&c.id.0) { @if *d != n { span.muted { "（" (d) "）" } } }
                         }
                     }
                 }

@@ -6,9 +6,8 @@ use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use super::state::AppState;
 use crate::auth::{Permission, Role};
-use crate::domain::{
-    CommentId, CommentNo, Disposition, ResponseState, SubmissionId, SubmitterKind,
-};
+use crate::domain::ClauseId;
+use crate::domain::{CommentNo, Disposition, ResponseState, SubmitterKind};
 use crate::drafting::{diff, revisions as rev_rules};
 use crate::error::AppError;
 use crate::models::{
@@ -82,7 +81,7 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
             .map(|x| x.name),
         None => None,
     };
-    let submission = SubmissionId(cm.submission_id);
+    let submission = cm.submission_id;
     let submitter = match submitter::of_submission(conn, submission)? {
         Some(s) => {
             let public = submitter::public_name(conn, &s)?;
@@ -91,11 +90,11 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         None => None,
     };
     let revisions = revision::for_comment(conn, cm.id())?;
-    let mut history = audit::for_entities(conn, "response", &[cm.id])?;
+    let mut history = audit::for_entities(conn, "response", &[cm.id.0])?;
     history.extend(audit::for_entities(
         conn,
         "revision",
-        &revisions.iter().map(|r| r.id).collect::<Vec<_>>(),
+        &revisions.iter().map(|r| r.id.0).collect::<Vec<_>>(),
     )?);
     history.sort_by_key(|e| e.id);
     let warnings: Vec<String> = rev_rules::warnings_for_comment(conn, cm.id(), &revisions)?
@@ -107,7 +106,7 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         .collect();
     let assignment = assignment::for_comment(conn, cm.id())?
         .map(|a| {
-            let name = crate::models::user::find(conn, crate::domain::UserId(a.drafter_id))?
+            let name = crate::models::user::find(conn, a.drafter_id)?
                 .map(|u| u.display_name)
                 .unwrap_or_default();
             Ok::<_, diesel::result::Error>((a, name))
@@ -115,8 +114,8 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         .transpose()?;
     Ok(CommentPage {
         siblings: comment::of_submission(conn, submission)?,
-        refs: clause_ref::for_comment(conn, CommentId(cm.id))?,
-        response: response::for_comment(conn, CommentId(cm.id))?,
+        refs: clause_ref::for_comment(conn, cm.id)?,
+        response: response::for_comment(conn, cm.id)?,
         clauses: clause::all(conn, c.id())?,
         categories: category::for_consultation(conn, c.id())?,
         drafters: membership::drafters(conn, c.id())?,
@@ -183,7 +182,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
         .response
         .as_ref()
         .is_some_and(|r| r.state() == ResponseState::Approved);
-    let clause_of = |cid: Option<i64>| cid.and_then(|i| d.clauses.iter().find(|x| x.id == i));
+    let clause_of = |cid: Option<ClauseId>| cid.and_then(|i| d.clauses.iter().find(|x| x.id == i));
     layout::page(
         &format!("No. {}", c.no()),
         id.into(),
@@ -235,7 +234,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
             @if can_assign && !d.drafters.is_empty() {
                 form.filters method="post" action={ (base) "/assign" } {
                     (csrf_field(id))
-                    label { "担当者" select name="drafter" required { option value="" selected[d.assignment.is_none()] { "（選ぶ）" } @for (uid, name) in &d.drafters { option value=(uid) selected[d.assignment.as_ref().is_some_and(|(a, _)| a.drafter_id == *uid)] { (name) } } } }
+                    label { "担当者" select name="drafter" required { option value="" selected[d.assignment.is_none()] { "（選ぶ）" } @for (uid, name) in &d.drafters { option value=(uid) selected[d.assignment.as_ref().is_some_and(|(a, _)| a.drafter_id == crate::domain::UserId(*uid))] { (name) } } } }
                     label { "期限" input type="date" name="due_on" value=(d.assignment.as_ref().and_then(|(a, _)| a.due_on).map(|x| x.to_string()).unwrap_or_default()); }
                     button.secondary type="submit" { "担当を設定" }
                 }
@@ -498,7 +497,7 @@ fn linked_nos(d: &CommentPage, _r: &revision::Revision) -> String {
     d.comment.no().to_string()
 }
 
-fn clause_select(d: &CommentPage, selected: Option<i64>) -> Markup {
+fn clause_select(d: &CommentPage, selected: Option<ClauseId>) -> Markup {
     html! {
         label { "項番" select name="clause" {
             option value="" { "（項番の一覧にない）" }

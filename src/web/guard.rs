@@ -137,7 +137,7 @@ async fn identify(
                 let Some(t) = api_token::find_live(&mut conn, &token::hash(&secret))? else {
                     return Ok(None);
                 };
-                let Some(u) = user::find(&mut conn, crate::domain::UserId(t.user_id))? else {
+                let Some(u) = user::find(&mut conn, t.user_id)? else {
                     return Ok(None);
                 };
                 if u.disabled {
@@ -161,7 +161,7 @@ async fn identify(
                 session::delete(&mut conn, s.id)?;
                 return Ok(None);
             }
-            let Some(u) = user::find(&mut conn, crate::domain::UserId(s.user_id))? else {
+            let Some(u) = user::find(&mut conn, s.user_id)? else {
                 return Ok(None);
             };
             if u.disabled {

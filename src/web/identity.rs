@@ -96,7 +96,7 @@ impl Identity {
             return Ok(all);
         }
         let mine = membership::consultations_of(conn, self.user.id())?;
-        Ok(all.into_iter().filter(|c| mine.contains(&c.id)).collect())
+        Ok(all.into_iter().filter(|c| mine.contains(&c.id.0)).collect())
     }
 }
 

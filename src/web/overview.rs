@@ -6,6 +6,7 @@ use super::identity::Identity;
 use super::layout;
 use super::state::AppState;
 use crate::auth::Permission;
+use crate::domain::ClauseId;
 use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
 use crate::models::{category, clause, consultation, stats};
@@ -65,16 +66,16 @@ pub async fn dashboard(
             .collect();
         // Chapters: each comment's clause counted under its top-level ancestor.
         let clauses = clause::all(&mut conn, c.id())?;
-        let parent: HashMap<i64, Option<i64>> =
+        let parent: HashMap<ClauseId, Option<ClauseId>> =
             clauses.iter().map(|x| (x.id, x.parent_id)).collect();
-        let names: HashMap<i64, String> = clauses
+        let names: HashMap<ClauseId, String> = clauses
             .iter()
             .map(|x| (x.id, format!("{} {}", x.label, x.heading)))
             .collect();
         let mut chapter_counts: Vec<(String, i64)> = Vec::new();
         let mut untagged = 0;
         for (cid, n) in stats::by_clause(&mut conn, c.id())? {
-            let Some(mut at) = cid else {
+            let Some(mut at) = cid.map(ClauseId) else {
                 untagged += n;
                 continue;
             };
@@ -98,7 +99,7 @@ pub async fn dashboard(
         let counts = category::counts(&mut conn, c.id())?;
         let categories = category::for_consultation(&mut conn, c.id())?
             .into_iter()
-            .map(|k| (k.name, counts.get(&k.id).copied().unwrap_or(0)))
+            .map(|k| (k.name, counts.get(&k.id.0).copied().unwrap_or(0)))
             .collect();
         let dispositions = stats::by_disposition(&mut conn, c.id())?
             .into_iter()

@@ -168,7 +168,7 @@ pub async fn update(
             .ok_or(AppError::NotFound)?;
         let mut rf = to_form(&mut conn, c.id(), &f)?;
         // Links to comments not on this form's list stay: the form edits from one comment's page.
-        for other in revision::linked_comments(&mut conn, existing.id)? {
+        for other in revision::linked_comments(&mut conn, existing.id.0)? {
             if !rf.comments.contains(&CommentId(other)) {
                 rf.comments.push(CommentId(other));
             }

@@ -49,7 +49,7 @@ pub async fn index(
             .map(|(_, n)| n.clone())
             .unwrap_or_else(|| format!("#{uid}"))
     };
-    let category_of = |cid: Option<i64>| {
+    let category_of = |cid: Option<CategoryId>| {
         cid.and_then(|i| categories.iter().find(|k| k.id == i))
             .map(|k| k.name.clone())
             .unwrap_or_else(|| "（問わない）".into())
@@ -65,7 +65,7 @@ pub async fn index(
             table.list #rules {
                 thead { tr { th { "順" } th { "項番（前方一致）" } th { "分類" } th { "担当者" } th {} } }
                 tbody { @for (i, r) in rules.iter().enumerate() { tr {
-                    td.num { (i + 1) } td { (r.clause_prefix.as_deref().unwrap_or("（問わない）")) } td { (category_of(r.category_id)) } td { (name_of(r.drafter_id)) }
+                    td.num { (i + 1) } td { (r.clause_prefix.as_deref().unwrap_or("（問わない）")) } td { (category_of(r.category_id)) } td { (name_of(r.drafter_id.0)) }
                     td { @if can_edit { form.inline method="post" action={ "/c/" (slug) "/routing/" (r.id) "/delete" } { (csrf_field(&id)) button.secondary type="submit" { "削除" } } } }
                 } } }
             }

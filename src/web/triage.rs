@@ -223,7 +223,7 @@ pub async fn categories(
             c,
             list.into_iter()
                 .map(|k| {
-                    let n = counts.get(&k.id).copied().unwrap_or(0);
+                    let n = counts.get(&k.id.0).copied().unwrap_or(0);
                     (k, n)
                 })
                 .collect::<Vec<_>>(),

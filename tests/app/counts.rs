@@ -165,7 +165,7 @@ fn maintained_counts_equal_a_recount_after_every_kind_of_change() {
         &actor,
         c.id(),
         &targets,
-        UserId(drafter.id),
+        UserId(drafter.id.0),
         None,
     )
     .unwrap();

@@ -87,12 +87,12 @@ fn an_outline_from_the_mic_overview_builds_a_tree_and_tags_comments() {
     assert_eq!(by_label("3.2.10").parent_id, Some(by_label("3.2").id));
     assert!(by_label("3.2.3(2)").body.starts_with("（２）を踏まえ、"));
     assert_eq!(
-        label_of(&db, find(&db, "mic", 52).clause_id).as_deref(),
+        label_of(&db, find(&db, "mic", 52).clause_id.map(|i| i.0)).as_deref(),
         Some("3.2.2(2)(イ)"),
         "パート 3.2.2(2)(イ)1. falls back to its parent"
     );
     assert_eq!(
-        label_of(&db, find(&db, "mic", 56).clause_id).as_deref(),
+        label_of(&db, find(&db, "mic", 56).clause_id.map(|i| i.0)).as_deref(),
         Some("3.2.3(2)")
     );
     assert_eq!(find(&db, "mic", 1).clause_id, None, "全般 names no clause");
@@ -513,7 +513,7 @@ fn one_answer_is_applied_to_a_selection_skipping_approved_ones() {
         .unwrap();
     response::set_state_if_version(
         &mut db.conn(),
-        r3.id,
+        r3.id.0,
         r3.version,
         ResponseState::Approved,
         None,
@@ -655,7 +655,7 @@ fn revisions_show_their_diff_and_inconsistencies_are_flagged() {
     // 修正 for No. 14 without any revision is flagged; so is a revision that answers nothing.
     assert!(warnings.iter().any(|w| *w
         == Warning::ReviseWithoutRevision {
-            comment: find(&db, "mic", 14).id
+            comment: find(&db, "mic", 14).id.0
         }));
     let actor = actor();
     let lonely = RevisionForm {
@@ -728,7 +728,7 @@ fn a_stale_revision_save_is_refused() {
     let stale: Vec<(&str, String)> = fields("二回目", rev.version.to_string());
     let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(d.post(&path, &stale).status, 409);
-    let stored = pubcom::models::revision::find(&mut db.conn(), rev.id)
+    let stored = pubcom::models::revision::find(&mut db.conn(), rev.id.0)
         .unwrap()
         .unwrap();
     assert_eq!(

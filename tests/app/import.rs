@@ -75,7 +75,7 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
         first.body,
         "全資料読む必要がある人向けの各編合冊版の刊行予定はあるか。"
     );
-    let answer = response::for_comment(&mut conn, CommentId(first.id))
+    let answer = response::for_comment(&mut conn, CommentId(first.id.0))
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -86,7 +86,7 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
     let stock = comment::find_by_no(&mut conn, c.id(), no(3))
         .unwrap()
         .unwrap();
-    let answer = response::for_comment(&mut conn, CommentId(stock.id))
+    let answer = response::for_comment(&mut conn, CommentId(stock.id.0))
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -103,7 +103,7 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
         Some("3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所")
     );
     assert_eq!(fifth.page.as_deref(), Some("P4"));
-    let refs = clause_ref::for_comment(&mut conn, CommentId(fifth.id)).unwrap();
+    let refs = clause_ref::for_comment(&mut conn, CommentId(fifth.id.0)).unwrap();
     assert!(refs
         .iter()
         .any(|r| r.source == "chapter" && r.clause_path.as_deref() == Some("3.2.2")));
@@ -135,7 +135,7 @@ fn a_row_with_a_missing_column_is_read_with_an_empty_page() {
         "{}",
         row.body
     );
-    assert!(response::for_comment(&mut conn, CommentId(row.id))
+    assert!(response::for_comment(&mut conn, CommentId(row.id.0))
         .unwrap()
         .is_some());
 }
@@ -674,7 +674,7 @@ fn comments_citing_many_clauses_import_in_one_go() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        clause_ref::for_comment(&mut conn, CommentId(last.id))
+        clause_ref::for_comment(&mut conn, CommentId(last.id.0))
             .unwrap()
             .len(),
         12

@@ -103,7 +103,7 @@ fn a_refused_return_shows_the_saved_answer_and_the_typed_remark() {
     let a = answer(&db, "gl6", 7).unwrap();
     response::set_state_if_version(
         &mut db.conn(),
-        a.id,
+        a.id.0,
         a.version,
         ResponseState::InReview,
         None,
@@ -282,7 +282,7 @@ fn staff_correct_a_kind_and_the_check_flags_organisations_that_may_be_people() {
         &[("kind", "individual"), ("back", "/c/mic/comments/1")],
     );
     assert_eq!(r.status, 303);
-    let now = submitter::find(&mut db.conn(), pubcom::domain::SubmitterId(sato.id))
+    let now = submitter::find(&mut db.conn(), pubcom::domain::SubmitterId(sato.id.0))
         .unwrap()
         .unwrap();
     assert_eq!(now.kind(), SubmitterKind::Individual);

@@ -300,7 +300,7 @@ fn the_check_flags_a_number_given_twice_or_taken_from_a_clause_that_keeps_it() {
         clauses
             .iter()
             .find(|c| c.label == l)
-            .map(|c| pubcom::domain::ClauseId(c.id))
+            .map(|c| pubcom::domain::ClauseId(c.id.0))
     };
     let one = comment::find_by_no(&mut db.conn(), c.id(), CommentNo { number: 1, part: 0 })
         .unwrap()

@@ -81,7 +81,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 &mut conn(),
                 &actor,
                 other,
-                SubmitterId(sub),
+                SubmitterId(sub.0),
                 SubmitterKind::Organization,
             )
             .is_err()
@@ -91,7 +91,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 &mut conn(),
                 &actor,
                 cid,
-                SubmitterId(sub),
+                SubmitterId(sub.0),
                 SubmitterKind::Organization,
             )
             .is_ok()
@@ -106,8 +106,15 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
         &db,
         "routing_rule_add",
         || {
-            pubcom::triage::routing::add_rule(&mut conn(), &actor, cid, None, None, UserId(drafter))
-                .is_err()
+            pubcom::triage::routing::add_rule(
+                &mut conn(),
+                &actor,
+                cid,
+                None,
+                None,
+                UserId(drafter.0),
+            )
+            .is_err()
         },
         || {
             pubcom::triage::routing::add_rule(
@@ -116,7 +123,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 cid,
                 Some("3"),
                 None,
-                UserId(drafter),
+                UserId(drafter.0),
             )
             .is_ok()
         },
@@ -142,7 +149,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
             let cat = pubcom::models::category::for_consultation(&mut conn(), cid).unwrap()[0].id;
             let change = pubcom::triage::tagging::TagChange {
                 clause: None,
-                category: Some(Some(CategoryId(cat))),
+                category: Some(Some(CategoryId(cat.0))),
             };
             pubcom::triage::tagging::tag(
                 &mut conn(),

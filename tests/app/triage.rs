@@ -196,14 +196,14 @@ fn a_comment_is_split_into_numbered_parts_and_the_split_undone() {
     };
     let original = find(&db, "x", 7, 0).unwrap();
     assert_eq!(
-        received(original.submission_id),
+        received(original.submission_id.0),
         None,
         "an imported text is stored once, in its comment"
     );
     let r = c.post("/c/x/comments/7/split", &[("parts", &textarea)]);
     assert_eq!(r.status, 303);
     assert_eq!(
-        received(original.submission_id).as_deref(),
+        received(original.submission_id.0).as_deref(),
         Some(original.body.as_str()),
         "the text as received is kept when its comment is split"
     );
@@ -227,7 +227,7 @@ fn a_comment_is_split_into_numbered_parts_and_the_split_undone() {
     let whole = find(&db, "x", 7, 0).expect("No. 7 again");
     assert!(whole.body.contains("① 用語") && whole.body.contains("③ 参考文献"));
     assert!(find(&db, "x", 7, 2).is_none());
-    assert_eq!(received(original.submission_id), Some(original.body));
+    assert_eq!(received(original.submission_id.0), Some(original.body));
 }
 
 #[test]
@@ -393,12 +393,10 @@ fn proposing_again_rewrites_only_the_groups_that_changed() {
         "No.,御意見\n1,{a}\n2,{a}\n3,{a}\n4,{b}\n5,{b}\n6,{b}\n7,用語集を巻末に付けてください。\n"
     );
     import_bytes(&mut db.conn(), "x.csv", csv.as_bytes(), &options("x")).unwrap();
-    let cid = pubcom::domain::ConsultationId(
-        consultation::find_by_slug(&mut db.conn(), "x")
-            .unwrap()
-            .unwrap()
-            .id,
-    );
+    let cid = consultation::find_by_slug(&mut db.conn(), "x")
+        .unwrap()
+        .unwrap()
+        .id;
     let actor = pubcom::auth::accounts::Actor::system("test");
     let group_of = |number: i32| -> Option<i64> {
         comments::table
