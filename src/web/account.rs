@@ -6,7 +6,7 @@ use super::state::AppState;
 use crate::auth::{accounts, Role};
 use crate::error::AppError;
 use crate::models::api_token;
-use actix_web::web::{self, Data, Form, Path, Query};
+use actix_web::web::{Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
@@ -38,12 +38,12 @@ async fn load_tokens(
     state: &AppState,
     id: &Identity,
 ) -> Result<Vec<api_token::ApiToken>, AppError> {
-    let pool = state.pool.clone();
     let user = id.user.id();
-    web::block(move || -> Result<_, AppError> {
-        Ok(api_token::all(&mut *pool.get()?, Some(user))?)
-    })
-    .await?
+    state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            Ok(api_token::all(&mut conn, Some(user))?)
+        })
+        .await
 }
 
 /// POST /account/password
@@ -66,17 +66,17 @@ pub async fn change_password(
             .content_type("text/html; charset=utf-8")
             .body(page.into_string()));
     }
-    let pool = state.pool.clone();
     let user = id.user.clone();
-    let result = web::block(move || -> Result<_, AppError> {
-        Ok(accounts::change_own_password(
-            &mut *pool.get()?,
-            &user,
-            &form.current,
-            &form.new,
-        ))
-    })
-    .await??;
+    let result = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            Ok(accounts::change_own_password(
+                &mut conn,
+                &user,
+                &form.current,
+                &form.new,
+            ))
+        })
+        .await?;
     match result {
         Ok(()) => Ok(super::see_other("/account?done=password")),
         Err(e) => {
@@ -102,18 +102,14 @@ pub async fn create_token(
             "トークンの名前を入れてください".into(),
         ));
     }
-    let pool = state.pool.clone();
     let (actor, login) = (accounts::Actor::of(&id.user), id.user.login.clone());
-    let created = web::block(move || -> Result<_, AppError> {
-        Ok(accounts::create_token(
-            &mut *pool.get()?,
-            &actor,
-            &login,
-            &name,
-            role,
-        ))
-    })
-    .await??;
+    let created = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            Ok(accounts::create_token(
+                &mut conn, &actor, &login, &name, role,
+            ))
+        })
+        .await?;
     let tokens = load_tokens(&state, &id).await?;
     let page = match created {
         Ok((_, secret)) => view(&id, &tokens, None, None, Some(&secret)),
@@ -130,20 +126,19 @@ pub async fn revoke_token(
     id: Identity,
     token_id: Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let pool = state.pool.clone();
     let token_id = token_id.into_inner();
     let actor = accounts::Actor::of(&id.user);
     let (user, admin) = (id.user.id, id.is_admin());
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let t = api_token::find(&mut conn, token_id)?.ok_or(AppError::NotFound)?;
-        if t.user_id != user && !admin {
-            return Err(AppError::NotFound);
-        }
-        accounts::revoke_token(&mut conn, &actor, token_id)?;
-        Ok(())
-    })
-    .await??;
+    state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            let t = api_token::find(&mut conn, token_id)?.ok_or(AppError::NotFound)?;
+            if t.user_id != user && !admin {
+                return Err(AppError::NotFound);
+            }
+            accounts::revoke_token(&mut conn, &actor, token_id)?;
+            Ok(())
+        })
+        .await?;
     Ok(super::see_other("/account?done=revoked"))
 }
 

@@ -6,7 +6,7 @@ use super::state::AppState;
 use crate::auth::{accounts, Permission, Role};
 use crate::error::AppError;
 use crate::models::{audit, consultation, membership, user};
-use actix_web::web::{self, Data, Form, Path, Query};
+use actix_web::web::{Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
@@ -43,36 +43,35 @@ struct UsersPage {
 }
 
 async fn load(state: &AppState) -> Result<UsersPage, AppError> {
-    let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let consultations = consultation::all(&mut conn)?;
-        let users = user::all(&mut conn)?
-            .into_iter()
-            .map(|u| {
-                let mine = membership::consultations_of(&mut conn, u.id())?;
-                let roles = consultations
-                    .iter()
-                    .filter(|c| mine.contains(&c.id.0))
-                    .map(|c| {
-                        Ok((
-                            c.slug.clone(),
-                            membership::role_in(&mut conn, u.id(), c.id())?
-                                .map(Role::label)
-                                .unwrap_or_default()
-                                .to_string(),
-                        ))
-                    })
-                    .collect::<Result<Vec<_>, diesel::result::Error>>()?;
-                Ok((u, roles))
+    state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            let consultations = consultation::all(&mut conn)?;
+            let users = user::all(&mut conn)?
+                .into_iter()
+                .map(|u| {
+                    let mine = membership::consultations_of(&mut conn, u.id())?;
+                    let roles = consultations
+                        .iter()
+                        .filter(|c| mine.contains(&c.id.0))
+                        .map(|c| {
+                            Ok((
+                                c.slug.clone(),
+                                membership::role_in(&mut conn, u.id(), c.id())?
+                                    .map(Role::label)
+                                    .unwrap_or_default()
+                                    .to_string(),
+                            ))
+                        })
+                        .collect::<Result<Vec<_>, diesel::result::Error>>()?;
+                    Ok((u, roles))
+                })
+                .collect::<Result<Vec<_>, diesel::result::Error>>()?;
+            Ok(UsersPage {
+                users,
+                consultations,
             })
-            .collect::<Result<Vec<_>, diesel::result::Error>>()?;
-        Ok(UsersPage {
-            users,
-            consultations,
         })
-    })
-    .await?
+        .await
 }
 
 /// GET /admin/users
@@ -109,12 +108,12 @@ pub async fn add_user(
         can_view_personal: f.can_view_personal.is_some(),
         password: None,
     };
-    let pool = state.pool.clone();
     let actor = accounts::Actor::of(&id.user);
-    let result = web::block(move || -> Result<_, AppError> {
-        Ok(accounts::add_user(&mut *pool.get()?, &actor, &account))
-    })
-    .await??;
+    let result = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            Ok(accounts::add_user(&mut conn, &actor, &account))
+        })
+        .await?;
     let (login, pw) = match result {
         Ok((_, pw)) => (f.login.trim().to_string(), pw),
         Err(e) => return Err(AppError::BadRequest(e.to_string())),
@@ -131,10 +130,10 @@ async fn account_action(
         + 'static,
 ) -> Result<(), AppError> {
     id.require(Permission::Administer)?;
-    let pool = state.pool.clone();
     let actor = accounts::Actor::of(&id.user);
-    web::block(move || -> Result<_, AppError> { Ok(f(&mut *pool.get()?, &actor)) })
-        .await??
+    state
+        .blocking(move |mut conn| -> Result<_, AppError> { Ok(f(&mut conn, &actor)) })
+        .await?
         .map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
@@ -177,19 +176,14 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     id.require(Permission::Administer)?;
     let login = login.into_inner();
-    let pool = state.pool.clone();
     let actor = accounts::Actor::of(&id.user);
     let l = login.clone();
-    let pw = web::block(move || -> Result<_, AppError> {
-        Ok(accounts::reset_password(
-            &mut *pool.get()?,
-            &actor,
-            &l,
-            None,
-        ))
-    })
-    .await??
-    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let pw = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            Ok(accounts::reset_password(&mut conn, &actor, &l, None))
+        })
+        .await?
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let page = load(&state).await?;
     Ok(with_secret(
         &id,
@@ -330,29 +324,28 @@ async fn audit_events(
     offset: i64,
     limit: i64,
 ) -> Result<(Vec<audit::AuditEvent>, i64), AppError> {
-    let pool = state.pool.clone();
     let slug = q.consultation.clone().filter(|s| !s.is_empty());
     let action = q.action.clone().filter(|s| !s.is_empty());
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let consultation = match slug {
-            Some(s) => Some(
-                consultation::find_by_slug(&mut conn, &s)?
-                    .ok_or(AppError::NotFound)?
-                    .id(),
-            ),
-            None => None,
-        };
-        let f = audit::AuditFilter {
-            consultation,
-            action,
-        };
-        Ok((
-            audit::list(&mut conn, &f, offset, limit)?,
-            audit::count(&mut conn, &f)?,
-        ))
-    })
-    .await?
+    state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            let consultation = match slug {
+                Some(s) => Some(
+                    consultation::find_by_slug(&mut conn, &s)?
+                        .ok_or(AppError::NotFound)?
+                        .id(),
+                ),
+                None => None,
+            };
+            let f = audit::AuditFilter {
+                consultation,
+                action,
+            };
+            Ok((
+                audit::list(&mut conn, &f, offset, limit)?,
+                audit::count(&mut conn, &f)?,
+            ))
+        })
+        .await
 }
 
 /// GET /admin/audit

@@ -72,124 +72,123 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let st = state.clone();
-    let reply = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
-        let page = comment_page::load(&mut conn, &id, &slug, &no)?;
-        if !page.role.allows(Permission::Draft) {
-            return Err(AppError::Forbidden);
-        }
-        let disposition = f.disposition.parse::<Disposition>().ok();
-        let version = f.version.trim().parse::<i32>().ok();
-        if let Some(key) = f.insert.as_deref() {
-            let phrase: Option<(Disposition, String)> = match key.split_at(1) {
-                ("t", i) => i
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| st.phrases.phrases.get(i))
-                    .map(|(d, t)| (*d, t.clone())),
-                ("c", i) => i
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|i| page.consultation_phrases.iter().find(|p| p.id == i))
-                    .map(|p| (p.disposition, p.body.clone())),
-                _ => None,
-            };
-            let Some((phrase_disposition, text)) = phrase else {
-                return Err(AppError::BadRequest("その定型文はありません".into()));
-            };
-            let mut body = f.body.trim_end().to_string();
-            if !body.is_empty() {
-                body.push('\n');
+    let reply = state
+        .blocking(move |mut conn| -> Result<Reply, AppError> {
+            let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+            if !page.role.allows(Permission::Draft) {
+                return Err(AppError::Forbidden);
             }
-            body.push_str(&text);
-            let form = AnswerForm {
-                disposition: disposition.or(Some(phrase_disposition)),
-                body,
-                version,
-                notice: Some("定型文を挿入しました（まだ保存されていません）".into()),
-                ..Default::default()
-            };
-            return Ok(page_reply(&st, &id, &page, form, StatusCode::OK));
-        }
-        let keep = |error: String| AnswerForm {
-            disposition,
-            body: f.body.clone(),
-            version,
-            error: Some(error),
-            ..Default::default()
-        };
-        let Some(disposition) = disposition else {
-            return Ok(page_reply(
-                &st,
-                &id,
-                &page,
-                keep("対応区分を選んでください".into()),
-                StatusCode::BAD_REQUEST,
-            ));
-        };
-        let actor = Actor::of(&id.user);
-        let editor = editor_for(&actor, &page);
-        let outcome = if f.submit.is_some() {
-            answers::save_and_submit(
-                &mut conn,
-                &editor,
-                &page.comment,
-                disposition,
-                &f.body,
-                version,
-            )?
-        } else {
-            answers::save(
-                &mut conn,
-                &editor,
-                &page.comment,
-                disposition,
-                &f.body,
-                version,
-            )?
-        };
-        match outcome {
-            Outcome::Saved { members, .. } => {
-                let note = if members > 0 {
-                    format!("?saved={members}")
-                } else {
-                    String::new()
+            let disposition = f.disposition.parse::<Disposition>().ok();
+            let version = f.version.trim().parse::<i32>().ok();
+            if let Some(key) = f.insert.as_deref() {
+                let phrase: Option<(Disposition, String)> = match key.split_at(1) {
+                    ("t", i) => i
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| st.phrases.phrases.get(i))
+                        .map(|(d, t)| (*d, t.clone())),
+                    ("c", i) => i
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|i| page.consultation_phrases.iter().find(|p| p.id == i))
+                        .map(|p| (p.disposition, p.body.clone())),
+                    _ => None,
                 };
-                Ok(Reply::Redirect(format!(
-                    "{}{note}#answer",
-                    comment_page::url(&page)
-                )))
-            }
-            Outcome::Conflict(current) => {
-                let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+                let Some((phrase_disposition, text)) = phrase else {
+                    return Err(AppError::BadRequest("その定型文はありません".into()));
+                };
+                let mut body = f.body.trim_end().to_string();
+                if !body.is_empty() {
+                    body.push('\n');
+                }
+                body.push_str(&text);
                 let form = AnswerForm {
-                    disposition: Some(disposition),
-                    body: f.body.clone(),
-                    version: Some(current.version),
-                    conflict: Some(*current),
+                    disposition: disposition.or(Some(phrase_disposition)),
+                    body,
+                    version,
+                    notice: Some("定型文を挿入しました（まだ保存されていません）".into()),
                     ..Default::default()
                 };
-                Ok(page_reply(&st, &id, &page, form, StatusCode::CONFLICT))
+                return Ok(page_reply(&st, &id, &page, form, StatusCode::OK));
             }
-            Outcome::Locked => Ok(page_reply(
-                &st,
-                &id,
-                &page,
-                keep("この回答は確定済みです。確認者が確定を解除すると直せます。".into()),
-                StatusCode::CONFLICT,
-            )),
-            Outcome::Refused(why) => Ok(page_reply(
-                &st,
-                &id,
-                &page,
-                keep(why),
-                StatusCode::BAD_REQUEST,
-            )),
-        }
-    })
-    .await??;
+            let keep = |error: String| AnswerForm {
+                disposition,
+                body: f.body.clone(),
+                version,
+                error: Some(error),
+                ..Default::default()
+            };
+            let Some(disposition) = disposition else {
+                return Ok(page_reply(
+                    &st,
+                    &id,
+                    &page,
+                    keep("対応区分を選んでください".into()),
+                    StatusCode::BAD_REQUEST,
+                ));
+            };
+            let actor = Actor::of(&id.user);
+            let editor = editor_for(&actor, &page);
+            let outcome = if f.submit.is_some() {
+                answers::save_and_submit(
+                    &mut conn,
+                    &editor,
+                    &page.comment,
+                    disposition,
+                    &f.body,
+                    version,
+                )?
+            } else {
+                answers::save(
+                    &mut conn,
+                    &editor,
+                    &page.comment,
+                    disposition,
+                    &f.body,
+                    version,
+                )?
+            };
+            match outcome {
+                Outcome::Saved { members, .. } => {
+                    let note = if members > 0 {
+                        format!("?saved={members}")
+                    } else {
+                        String::new()
+                    };
+                    Ok(Reply::Redirect(format!(
+                        "{}{note}#answer",
+                        comment_page::url(&page)
+                    )))
+                }
+                Outcome::Conflict(current) => {
+                    let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+                    let form = AnswerForm {
+                        disposition: Some(disposition),
+                        body: f.body.clone(),
+                        version: Some(current.version),
+                        conflict: Some(*current),
+                        ..Default::default()
+                    };
+                    Ok(page_reply(&st, &id, &page, form, StatusCode::CONFLICT))
+                }
+                Outcome::Locked => Ok(page_reply(
+                    &st,
+                    &id,
+                    &page,
+                    keep("この回答は確定済みです。確認者が確定を解除すると直せます。".into()),
+                    StatusCode::CONFLICT,
+                )),
+                Outcome::Refused(why) => Ok(page_reply(
+                    &st,
+                    &id,
+                    &page,
+                    keep(why),
+                    StatusCode::BAD_REQUEST,
+                )),
+            }
+        })
+        .await?;
     Ok(reply.into_response())
 }
 
@@ -209,10 +208,8 @@ pub async fn review(
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let st = state.clone();
-    let reply = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
+    let reply = state.blocking(move |mut conn| -> Result<Reply, AppError> {
         let page = comment_page::load(&mut conn, &id, &slug, &no)?;
         let needed = if f.action.needs_reviewer() { Permission::Review } else { Permission::Draft };
         if !page.role.allows(needed) {
@@ -233,7 +230,7 @@ pub async fn review(
             }
         }
     })
-    .await??;
+    .await?;
     Ok(reply.into_response())
 }
 
@@ -259,24 +256,27 @@ pub async fn assign(
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest("担当者を選んでください".into()))?;
-    let pool = state.pool.clone();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Assign)?;
-        let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
-        super::require_drafter(&mut conn, c.id(), drafter)?;
-        crate::triage::tagging::assign(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            std::slice::from_ref(&cm),
-            UserId(drafter),
-            due,
-        )?;
-        Ok(format!("/c/{slug}/comments/{no}"))
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Assign,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+                let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+                super::require_drafter(&mut conn, c.id(), drafter)?;
+                crate::triage::tagging::assign(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    std::slice::from_ref(&cm),
+                    UserId(drafter),
+                    due,
+                )?;
+                Ok(format!("/c/{slug}/comments/{no}"))
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }
 
@@ -317,59 +317,64 @@ pub async fn bulk(
     let back = get("back");
     // Existing answers are replaced only when the user ticked the box.
     let replace = get("replace") == "1";
-    let pool = state.pool.clone();
     let st = state.clone();
     let slug = slug.into_inner();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Draft)?;
-        let (mut disposition, mut text) = (
-            f.disposition.parse::<Disposition>().ok(),
-            f.body.trim().to_string(),
-        );
-        if let Some((d, t)) = phrase
-            .strip_prefix('t')
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| st.phrases.phrases.get(i))
-        {
-            disposition = disposition.or(Some(*d));
-            if text.is_empty() {
-                text = t.clone();
-            }
-        }
-        let disposition =
-            disposition.ok_or_else(|| AppError::BadRequest("対応区分を選んでください".into()))?;
-        if f.nos.is_empty() {
-            return Err(AppError::BadRequest("意見を一つ以上選んでください".into()));
-        }
-        let mut chosen = Vec::new();
-        for no in &f.nos {
-            let no: CommentNo = no
-                .parse()
-                .map_err(|_| AppError::BadRequest(format!("No. 「{no}」を読めません")))?;
-            chosen.push(comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?);
-        }
-        let actor = Actor::of(&id.user);
-        let role = id.role_in(&mut conn, &c)?;
-        let editor = Editor {
-            actor: &actor,
-            is_reviewer: role.is_some_and(|r| r.allows(Permission::Review)),
-        };
-        let r = answers::bulk(&mut conn, &editor, &chosen, disposition, &text, replace)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let mut done = format!("answered={}&locked={}", r.answered, r.locked);
-        if r.replaced > 0 {
-            done.push_str(&format!("&replaced={}", r.replaced));
-        }
-        if r.kept > 0 {
-            done.push_str(&format!("&kept={}", r.kept));
-        }
-        Ok(if back.is_empty() {
-            format!("/c/{slug}?{done}")
-        } else {
-            format!("/c/{slug}?{back}&{done}")
-        })
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Draft,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let (mut disposition, mut text) = (
+                    f.disposition.parse::<Disposition>().ok(),
+                    f.body.trim().to_string(),
+                );
+                if let Some((d, t)) = phrase
+                    .strip_prefix('t')
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| st.phrases.phrases.get(i))
+                {
+                    disposition = disposition.or(Some(*d));
+                    if text.is_empty() {
+                        text = t.clone();
+                    }
+                }
+                let disposition = disposition
+                    .ok_or_else(|| AppError::BadRequest("対応区分を選んでください".into()))?;
+                if f.nos.is_empty() {
+                    return Err(AppError::BadRequest("意見を一つ以上選んでください".into()));
+                }
+                let mut chosen = Vec::new();
+                for no in &f.nos {
+                    let no: CommentNo = no
+                        .parse()
+                        .map_err(|_| AppError::BadRequest(format!("No. 「{no}」を読めません")))?;
+                    chosen.push(
+                        comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?,
+                    );
+                }
+                let actor = Actor::of(&id.user);
+                let role = id.role_in(&mut conn, &c)?;
+                let editor = Editor {
+                    actor: &actor,
+                    is_reviewer: role.is_some_and(|r| r.allows(Permission::Review)),
+                };
+                let r = answers::bulk(&mut conn, &editor, &chosen, disposition, &text, replace)
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                let mut done = format!("answered={}&locked={}", r.answered, r.locked);
+                if r.replaced > 0 {
+                    done.push_str(&format!("&replaced={}", r.replaced));
+                }
+                if r.kept > 0 {
+                    done.push_str(&format!("&kept={}", r.kept));
+                }
+                Ok(if back.is_empty() {
+                    format!("/c/{slug}?{done}")
+                } else {
+                    format!("/c/{slug}?{back}&{done}")
+                })
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }

@@ -8,7 +8,7 @@ use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
 use crate::models::{comment, submitter};
 use crate::publish::anonymize;
-use actix_web::web::{self, Data, Json, Path, Query};
+use actix_web::web::{Data, Json, Path, Query};
 use serde::Serialize;
 
 /// Errors of the API as JSON: `{"error": "not_found", "message": "…"}`.
@@ -77,21 +77,20 @@ pub async fn consultations(
     state: Data<AppState>,
     id: Identity,
 ) -> Result<Json<Vec<ConsultationJson>>, ApiError> {
-    let pool = state.pool.clone();
-    let list = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        id.visible_consultations(&mut conn)?
-            .into_iter()
-            .map(|c| {
-                Ok(ConsultationJson {
-                    comments: comment::count(&mut conn, c.id())?,
-                    slug: c.slug,
-                    title: c.title,
+    let list = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            id.visible_consultations(&mut conn)?
+                .into_iter()
+                .map(|c| {
+                    Ok(ConsultationJson {
+                        comments: comment::count(&mut conn, c.id())?,
+                        slug: c.slug,
+                        title: c.title,
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, AppError>>()
-    })
-    .await??;
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await?;
     Ok(Json(list))
 }
 
@@ -142,64 +141,68 @@ pub async fn comments(
     q: Query<CommentQuery>,
     filters: Query<super::comments::ListParams>,
 ) -> Result<Json<CommentPage>, ApiError> {
-    let pool = state.pool.clone();
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(100).clamp(1, 1000);
     let filter = filters.filter();
-    let result = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::View)?;
-        let total = comment::count_filtered(&mut conn, c.id(), &filter)?;
-        let rows = comment::list(
-            &mut conn,
-            c.id(),
-            &filter,
-            (page - 1) * per_page,
-            Some(per_page),
-        )?;
-        let all = submitter::for_consultation(&mut conn, c.id())?;
-        let names =
-            anonymize::public_names(all.iter().map(|s| (s.id.0, s.kind(), s.name.as_str())));
-        let personal = id.can_view_personal();
-        let comments = rows
-            .into_iter()
-            .map(|r| {
-                let submitter = r.submitter.map(|s| {
-                    let kind = s.kind;
-                    let full = all.iter().find(|x| x.id == s.id);
-                    SubmitterJson {
-                        id: s.id.0,
-                        kind: kind.code(),
-                        public_name: names.get(&s.id.0).cloned().unwrap_or_default(),
-                        name: personal.then(|| s.name.clone()),
-                        email: if personal {
-                            full.and_then(|f| f.email.clone())
-                        } else {
-                            None
-                        },
-                    }
-                });
-                CommentJson {
-                    no: r.comment.no().to_string(),
-                    category: r.category,
-                    volume: r.comment.volume,
-                    chapter: r.comment.chapter,
-                    page: r.comment.page,
-                    body: r.comment.body,
-                    disposition: r.disposition.map(Disposition::code),
-                    answer: r.answer,
-                    state: r.state.map(ResponseState::code),
-                    submitter,
-                }
-            })
-            .collect();
-        Ok(CommentPage {
-            total,
-            page,
-            per_page,
-            comments,
-        })
-    })
-    .await??;
+    let result = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, id, c| -> Result<_, AppError> {
+                let total = comment::count_filtered(&mut conn, c.id(), &filter)?;
+                let rows = comment::list(
+                    &mut conn,
+                    c.id(),
+                    &filter,
+                    (page - 1) * per_page,
+                    Some(per_page),
+                )?;
+                let all = submitter::for_consultation(&mut conn, c.id())?;
+                let names = anonymize::public_names(
+                    all.iter().map(|s| (s.id.0, s.kind(), s.name.as_str())),
+                );
+                let personal = id.can_view_personal();
+                let comments = rows
+                    .into_iter()
+                    .map(|r| {
+                        let submitter = r.submitter.map(|s| {
+                            let kind = s.kind;
+                            let full = all.iter().find(|x| x.id == s.id);
+                            SubmitterJson {
+                                id: s.id.0,
+                                kind: kind.code(),
+                                public_name: names.get(&s.id.0).cloned().unwrap_or_default(),
+                                name: personal.then(|| s.name.clone()),
+                                email: if personal {
+                                    full.and_then(|f| f.email.clone())
+                                } else {
+                                    None
+                                },
+                            }
+                        });
+                        CommentJson {
+                            no: r.comment.no().to_string(),
+                            category: r.category,
+                            volume: r.comment.volume,
+                            chapter: r.comment.chapter,
+                            page: r.comment.page,
+                            body: r.comment.body,
+                            disposition: r.disposition.map(Disposition::code),
+                            answer: r.answer,
+                            state: r.state.map(ResponseState::code),
+                            submitter,
+                        }
+                    })
+                    .collect();
+                Ok(CommentPage {
+                    total,
+                    page,
+                    per_page,
+                    comments,
+                })
+            },
+        )
+        .await?;
     Ok(Json(result))
 }

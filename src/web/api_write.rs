@@ -16,7 +16,7 @@ use crate::publish::export::{self, Document, ExportError, Format, Request};
 use crate::publish::{check, results};
 use crate::triage::tagging::{self, TagChange};
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Data, Json, Path, Query};
+use actix_web::web::{Data, Json, Path, Query};
 use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -99,9 +99,7 @@ pub async fn comment_detail(
     path: Path<(String, String)>,
 ) -> ApiResult {
     let (slug, no) = path.into_inner();
-    let pool = state.pool.clone();
-    let v = web::block(move || -> Result<Value, AppError> {
-        let mut conn = pool.get()?;
+    let v = state.blocking(move |mut conn| -> Result<Value, AppError> {
         let (_, cm) = load(&mut conn, &id, &slug, &no, Permission::View)?;
         let answer = response::for_comment(&mut conn, cm.id())?;
         let revs = revision::for_comment(&mut conn, cm.id())?;
@@ -114,8 +112,7 @@ pub async fn comment_detail(
             "revisions": revs.iter().map(|r| revision_json(r, &[])).collect::<Vec<_>>(),
         }))
     })
-    .await
-    .map_err(AppError::from)??;
+    .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -140,43 +137,41 @@ pub async fn put_answer(
         .disposition
         .parse()
         .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
-    let pool = state.pool.clone();
-    let r = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
-        let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Draft)?;
-        let actor = Actor::of(&id.user);
-        let is_reviewer = id
-            .role_in(&mut conn, &c)?
-            .is_some_and(|r| r.allows(Permission::Review));
-        Ok(
-            match answers::save(
-                &mut conn,
-                &Editor {
-                    actor: &actor,
-                    is_reviewer,
+    let r = state
+        .blocking(move |mut conn| -> Result<Reply, AppError> {
+            let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Draft)?;
+            let actor = Actor::of(&id.user);
+            let is_reviewer = id
+                .role_in(&mut conn, &c)?
+                .is_some_and(|r| r.allows(Permission::Review));
+            Ok(
+                match answers::save(
+                    &mut conn,
+                    &Editor {
+                        actor: &actor,
+                        is_reviewer,
+                    },
+                    &cm,
+                    d,
+                    &b.body,
+                    b.version,
+                )? {
+                    Outcome::Saved { version, members } => {
+                        ok(json!({"version": version, "group_members_answered": members}))
+                    }
+                    Outcome::Conflict(current) => conflict(
+                        "ほかの人が先に保存しました。current を見て version を合わせてください",
+                        answer_json(&Some(*current)),
+                    ),
+                    Outcome::Locked => conflict(
+                        "確定済みの回答は変えられません",
+                        answer_json(&response::for_comment(&mut conn, cm.id())?),
+                    ),
+                    Outcome::Refused(why) => return Err(AppError::BadRequest(why)),
                 },
-                &cm,
-                d,
-                &b.body,
-                b.version,
-            )? {
-                Outcome::Saved { version, members } => {
-                    ok(json!({"version": version, "group_members_answered": members}))
-                }
-                Outcome::Conflict(current) => conflict(
-                    "ほかの人が先に保存しました。current を見て version を合わせてください",
-                    answer_json(&Some(*current)),
-                ),
-                Outcome::Locked => conflict(
-                    "確定済みの回答は変えられません",
-                    answer_json(&response::for_comment(&mut conn, cm.id())?),
-                ),
-                Outcome::Refused(why) => return Err(AppError::BadRequest(why)),
-            },
-        )
-    })
-    .await
-    .map_err(AppError::from)??;
+            )
+        })
+        .await?;
     Ok(r.into_response())
 }
 
@@ -196,9 +191,7 @@ pub async fn review(
 ) -> ApiResult {
     let (slug, no) = path.into_inner();
     let b = body.into_inner();
-    let pool = state.pool.clone();
-    let r = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
+    let r = state.blocking(move |mut conn| -> Result<Reply, AppError> {
         let need = if b.action.needs_reviewer() { Permission::Review } else { Permission::Draft };
         let (c, cm) = load(&mut conn, &id, &slug, &no, need)?;
         let actor = Actor::of(&id.user);
@@ -210,8 +203,7 @@ pub async fn review(
             Outcome::Refused(why) => return Err(AppError::BadRequest(why)),
         })
     })
-    .await
-    .map_err(AppError::from)??;
+    .await?;
     Ok(r.into_response())
 }
 
@@ -233,19 +225,17 @@ pub async fn put_tags(
 ) -> ApiResult {
     let (slug, no) = path.into_inner();
     let b = body.into_inner();
-    let pool = state.pool.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Triage)?;
-        let change = TagChange {
-            clause: b.clause_id.map(|x| x.map(ClauseId)),
-            category: b.category_id.map(|x| x.map(CategoryId)),
-        };
-        tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &[cm], change)?;
-        Ok(())
-    })
-    .await
-    .map_err(AppError::from)??;
+    state
+        .blocking(move |mut conn| -> Result<(), AppError> {
+            let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Triage)?;
+            let change = TagChange {
+                clause: b.clause_id.map(|x| x.map(ClauseId)),
+                category: b.category_id.map(|x| x.map(CategoryId)),
+            };
+            tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &[cm], change)?;
+            Ok(())
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }
 
@@ -264,23 +254,25 @@ pub async fn put_submitter_kind(
 ) -> ApiResult {
     let (slug, submitter) = path.into_inner();
     let kind = body.into_inner().kind;
-    let pool = state.pool.clone();
-    let changed = web::block(move || -> Result<bool, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
-        if !id.can_view_personal() {
-            return Err(AppError::Forbidden);
-        }
-        Ok(crate::triage::submitters::set_kind(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            crate::domain::SubmitterId(submitter),
-            kind,
-        )?)
-    })
-    .await
-    .map_err(AppError::from)??;
+    let changed = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<bool, AppError> {
+                if !id.can_view_personal() {
+                    return Err(AppError::Forbidden);
+                }
+                Ok(crate::triage::submitters::set_kind(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    crate::domain::SubmitterId(submitter),
+                    kind,
+                )?)
+            },
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true, "changed": changed, "kind": kind.code()})))
 }
 
@@ -299,45 +291,45 @@ pub async fn put_assignment(
 ) -> ApiResult {
     let (slug, no) = path.into_inner();
     let b = body.into_inner();
-    let pool = state.pool.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Assign)?;
-        super::require_drafter(&mut conn, c.id(), b.drafter_id)?;
-        tagging::assign(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            &[cm],
-            UserId(b.drafter_id),
-            b.due_on,
-        )?;
-        Ok(())
-    })
-    .await
-    .map_err(AppError::from)??;
+    state
+        .blocking(move |mut conn| -> Result<(), AppError> {
+            let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Assign)?;
+            super::require_drafter(&mut conn, c.id(), b.drafter_id)?;
+            tagging::assign(
+                &mut conn,
+                &Actor::of(&id.user),
+                c.id(),
+                &[cm],
+                UserId(b.drafter_id),
+                b.due_on,
+            )?;
+            Ok(())
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": true})))
 }
 
 /// GET /api/v1/consultations/{slug}/revisions
 pub async fn list_revisions(state: Data<AppState>, id: Identity, slug: Path<String>) -> ApiResult {
-    let pool = state.pool.clone();
-    let v = web::block(move || -> Result<Value, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::View)?;
-        let mut out = Vec::new();
-        for r in revision::all(&mut conn, c.id())? {
-            let nos: Vec<String> = revision::linked_comments(&mut conn, r.id.0)?
-                .into_iter()
-                .filter_map(|cid| comment::find(&mut conn, CommentId(cid)).ok().flatten())
-                .map(|c| c.no().to_string())
-                .collect();
-            out.push(revision_json(&r, &nos));
-        }
-        Ok(Value::Array(out))
-    })
-    .await
-    .map_err(AppError::from)??;
+    let v = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, _id, c| -> Result<Value, AppError> {
+                let mut out = Vec::new();
+                for r in revision::all(&mut conn, c.id())? {
+                    let nos: Vec<String> = revision::linked_comments(&mut conn, r.id.0)?
+                        .into_iter()
+                        .filter_map(|cid| comment::find(&mut conn, CommentId(cid)).ok().flatten())
+                        .map(|c| c.no().to_string())
+                        .collect();
+                    out.push(revision_json(&r, &nos));
+                }
+                Ok(Value::Array(out))
+            },
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -426,10 +418,9 @@ pub async fn create_revision(
     slug: Path<String>,
     body: Json<RevisionBody>,
 ) -> ApiResult {
-    let pool = state.pool.clone();
-    let r = web::block(move || save_revision(&mut *pool.get()?, &id, &slug, &body, None))
-        .await
-        .map_err(AppError::from)??;
+    let r = state
+        .blocking(move |mut conn| save_revision(&mut conn, &id, &slug, &body, None))
+        .await?;
     Ok(r.into_response())
 }
 
@@ -441,23 +432,24 @@ pub async fn update_revision(
     body: Json<RevisionBody>,
 ) -> ApiResult {
     let (slug, rid) = path.into_inner();
-    let pool = state.pool.clone();
-    let r = web::block(move || save_revision(&mut *pool.get()?, &id, &slug, &body, Some(rid)))
-        .await
-        .map_err(AppError::from)??;
+    let r = state
+        .blocking(move |mut conn| save_revision(&mut conn, &id, &slug, &body, Some(rid)))
+        .await?;
     Ok(r.into_response())
 }
 
 /// GET /api/v1/consultations/{slug}/check
 pub async fn run_check(state: Data<AppState>, id: Identity, slug: Path<String>) -> ApiResult {
-    let pool = state.pool.clone();
-    let problems = web::block(move || -> Result<Vec<check::Problem>, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::View)?;
-        Ok(check::run(&mut conn, c.id(), &c.slug)?)
-    })
-    .await
-    .map_err(AppError::from)??;
+    let problems = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, _id, c| -> Result<Vec<check::Problem>, AppError> {
+                Ok(check::run(&mut conn, c.id(), &c.slug)?)
+            },
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": problems.is_empty(), "problems": problems})))
 }
 
@@ -494,10 +486,7 @@ pub async fn export_file(
             final_version: q.final_version.unwrap_or(false),
         },
     };
-    let pool = state.pool.clone();
-    let r = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Publish)?;
+    let r = state.in_consultation(&id, slug.to_string(), Permission::Publish, move |mut conn, id, c| -> Result<Reply, AppError> {
         Ok(match export::export_for(&mut conn, &Actor::of(&id.user), &c, &req, "api") {
             Ok(f) => {
                 Reply::File { content_type: f.content_type, name: f.file_name, bytes: f.bytes }
@@ -508,8 +497,7 @@ pub async fn export_file(
             Err(ExportError::Other(e)) => return Err(e.into()),
         })
     })
-    .await
-    .map_err(AppError::from)??;
+    .await?;
     Ok(r.into_response())
 }
 
@@ -546,24 +534,22 @@ pub async fn redact(
     if b.original.trim().is_empty() || b.reason.trim().is_empty() {
         return Err(AppError::BadRequest("original と reason が必要です".into()).into());
     }
-    let pool = state.pool.clone();
-    let rid = web::block(move || -> Result<i64, AppError> {
-        let mut conn = pool.get()?;
-        let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Publish)?;
-        Ok(crate::publish::redactions::redact(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            &cm,
-            &crate::publish::redactions::Redaction {
-                original: &b.original,
-                replacement: &b.replacement,
-                reason: &b.reason,
-            },
-            "api",
-        )?)
-    })
-    .await
-    .map_err(AppError::from)??;
+    let rid = state
+        .blocking(move |mut conn| -> Result<i64, AppError> {
+            let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Publish)?;
+            Ok(crate::publish::redactions::redact(
+                &mut conn,
+                &Actor::of(&id.user),
+                c.id(),
+                &cm,
+                &crate::publish::redactions::Redaction {
+                    original: &b.original,
+                    replacement: &b.replacement,
+                    reason: &b.reason,
+                },
+                "api",
+            )?)
+        })
+        .await?;
     Ok(HttpResponse::Created().json(json!({"id": rid})))
 }

@@ -9,7 +9,7 @@ use crate::drafting::diff;
 use crate::error::AppError;
 use crate::models::{clause, comment, consultation, revision};
 use crate::text::excerpt;
-use actix_web::web::{self, Data, Path};
+use actix_web::web::{Data, Path};
 use maud::{html, Markup};
 use std::collections::HashMap;
 
@@ -26,32 +26,34 @@ pub async fn tree(
     id: Identity,
     slug: Path<String>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let t = web::block(move || -> Result<Tree, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let clauses = clause::all(&mut conn, c.id())?;
-        let direct = clause::comment_counts(&mut conn, c.id())?;
-        // Each clause's count includes its descendants': walk up from every tagged clause.
-        let parents: HashMap<ClauseId, Option<ClauseId>> =
-            clauses.iter().map(|c| (c.id, c.parent_id)).collect();
-        let mut total: HashMap<ClauseId, i64> = HashMap::new();
-        for (&cid, &n) in &direct {
-            let mut at = Some(ClauseId(cid));
-            while let Some(x) = at {
-                *total.entry(x).or_default() += n;
-                at = parents.get(&x).copied().flatten();
-            }
-        }
-        Ok(Tree {
-            consultation: c,
-            clauses,
-            direct,
-            total,
-        })
-    })
-    .await??;
+    let t = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, _who, c| -> Result<Tree, AppError> {
+                let clauses = clause::all(&mut conn, c.id())?;
+                let direct = clause::comment_counts(&mut conn, c.id())?;
+                // Each clause's count includes its descendants': walk up from every tagged clause.
+                let parents: HashMap<ClauseId, Option<ClauseId>> =
+                    clauses.iter().map(|c| (c.id, c.parent_id)).collect();
+                let mut total: HashMap<ClauseId, i64> = HashMap::new();
+                for (&cid, &n) in &direct {
+                    let mut at = Some(ClauseId(cid));
+                    while let Some(x) = at {
+                        *total.entry(x).or_default() += n;
+                        at = parents.get(&x).copied().flatten();
+                    }
+                }
+                Ok(Tree {
+                    consultation: c,
+                    clauses,
+                    direct,
+                    total,
+                })
+            },
+        )
+        .await?;
     let max = t.total.values().copied().max().unwrap_or(1).max(1);
     Ok(layout::page(
         "原案の項番",
@@ -94,33 +96,35 @@ pub async fn show(
     path: Path<(String, i64)>,
 ) -> Result<Markup, AppError> {
     let (slug, clause_id) = path.into_inner();
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let p = web::block(move || -> Result<ClausePage, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let cl = clause::find(&mut conn, crate::domain::ClauseId(clause_id))?
-            .filter(|x| x.consultation_id == c.id)
-            .ok_or(AppError::NotFound)?;
-        let all = clause::all(&mut conn, c.id())?;
-        let mut path = Vec::new();
-        let mut at = cl.parent_id;
-        while let Some(pid) = at {
-            let Some(parent) = all.iter().find(|x| x.id == pid) else {
-                break;
-            };
-            path.insert(0, parent.clone());
-            at = parent.parent_id;
-        }
-        Ok(ClausePage {
-            comments: comment::tagged_with(&mut conn, c.id(), cl.id())?,
-            revisions: revision::for_clause(&mut conn, cl.id())?,
-            consultation: c,
-            clause: cl,
-            path,
-        })
-    })
-    .await??;
+    let p = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, _who, c| -> Result<ClausePage, AppError> {
+                let cl = clause::find(&mut conn, crate::domain::ClauseId(clause_id))?
+                    .filter(|x| x.consultation_id == c.id)
+                    .ok_or(AppError::NotFound)?;
+                let all = clause::all(&mut conn, c.id())?;
+                let mut path = Vec::new();
+                let mut at = cl.parent_id;
+                while let Some(pid) = at {
+                    let Some(parent) = all.iter().find(|x| x.id == pid) else {
+                        break;
+                    };
+                    path.insert(0, parent.clone());
+                    at = parent.parent_id;
+                }
+                Ok(ClausePage {
+                    comments: comment::tagged_with(&mut conn, c.id(), cl.id())?,
+                    revisions: revision::for_clause(&mut conn, cl.id())?,
+                    consultation: c,
+                    clause: cl,
+                    path,
+                })
+            },
+        )
+        .await?;
     let slug = &p.consultation.slug;
     Ok(layout::page(
         &p.clause.label,

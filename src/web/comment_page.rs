@@ -15,7 +15,7 @@ use crate::models::{
     revision, stock_phrase, submitter, Conn,
 };
 use crate::text::excerpt;
-use actix_web::web::{self, Data, Path};
+use actix_web::web::{Data, Path};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
@@ -139,9 +139,10 @@ pub async fn show(
     path: Path<(String, String)>,
 ) -> Result<Markup, AppError> {
     let (slug, no) = path.into_inner();
-    let pool = state.pool.clone();
     let who = id.clone();
-    let page = web::block(move || load(&mut *pool.get()?, &who, &slug, &no)).await??;
+    let page = state
+        .blocking(move |mut conn| load(&mut conn, &who, &slug, &no))
+        .await?;
     Ok(view(&state, &id, &page, AnswerForm::default()))
 }
 

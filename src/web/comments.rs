@@ -8,7 +8,7 @@ use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
 use crate::models::{category, clause, comment, consultation, membership};
 use crate::text::excerpt;
-use actix_web::web::{self, Data, Path, Query};
+use actix_web::web::{Data, Path, Query};
 use maud::{html, Markup};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -120,41 +120,43 @@ pub async fn index(
     slug: Path<String>,
     params: Query<ListParams>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
     let page = params.page.unwrap_or(1).max(1);
     let filter = params.filter();
-    let who = id.clone();
     let list_cache = state.list_cache.clone();
-    let data = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let role = who.role_in(&mut conn, &c)?;
-        let allows = |p| role.is_some_and(|r| r.allows(p));
-        let (rows, total) = comment::page(
-            &mut conn,
-            c.id(),
-            &filter,
-            (page - 1) * PAGE_SIZE,
-            PAGE_SIZE,
-            Some(&list_cache),
-        )?;
-        let search_indexing =
-            filter.q.is_some() && crate::db::search_index::has_pending(&mut conn)?;
-        Ok(ListPage {
-            total,
-            search_indexing,
-            rows,
-            categories: category::for_consultation(&mut conn, c.id())?,
-            clauses: clause::all(&mut conn, c.id())?,
-            drafters: membership::drafters(&mut conn, c.id())?,
-            can_publish: allows(Permission::Publish),
-            can_draft: allows(Permission::Draft),
-            can_triage: allows(Permission::Triage) || allows(Permission::Assign),
-            consultation: c,
-            page,
-        })
-    })
-    .await??;
+    let data = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, who, c| -> Result<_, AppError> {
+                let role = who.role_in(&mut conn, &c)?;
+                let allows = |p| role.is_some_and(|r| r.allows(p));
+                let (rows, total) = comment::page(
+                    &mut conn,
+                    c.id(),
+                    &filter,
+                    (page - 1) * PAGE_SIZE,
+                    PAGE_SIZE,
+                    Some(&list_cache),
+                )?;
+                let search_indexing =
+                    filter.q.is_some() && crate::db::search_index::has_pending(&mut conn)?;
+                Ok(ListPage {
+                    total,
+                    search_indexing,
+                    rows,
+                    categories: category::for_consultation(&mut conn, c.id())?,
+                    clauses: clause::all(&mut conn, c.id())?,
+                    drafters: membership::drafters(&mut conn, c.id())?,
+                    can_publish: allows(Permission::Publish),
+                    can_draft: allows(Permission::Draft),
+                    can_triage: allows(Permission::Triage) || allows(Permission::Assign),
+                    consultation: c,
+                    page,
+                })
+            },
+        )
+        .await?;
     Ok(list_view(&state, &id, &data, &params))
 }
 

@@ -5,25 +5,24 @@ use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::error::AppError;
 use crate::models::{comment, consultation};
-use actix_web::web::{self, Data, Form, Path};
+use actix_web::web::{Data, Form, Path};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
 /// GET /
 pub async fn index(state: Data<AppState>, id: Identity) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
     let who = id.clone();
-    let rows = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        who.visible_consultations(&mut conn)?
-            .into_iter()
-            .map(|c| {
-                let n = comment::count(&mut conn, c.id())?;
-                Ok((c, n))
-            })
-            .collect::<Result<Vec<_>, AppError>>()
-    })
-    .await??;
+    let rows = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            who.visible_consultations(&mut conn)?
+                .into_iter()
+                .map(|c| {
+                    let n = comment::count(&mut conn, c.id())?;
+                    Ok((c, n))
+                })
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await?;
     Ok(view(&id, &rows))
 }
 
@@ -40,16 +39,19 @@ pub async fn set_title(
     form: Form<TitleForm>,
 ) -> Result<HttpResponse, AppError> {
     let title = form.title.clone();
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Publish)?;
-        crate::consultations::set_title(&mut conn, &Actor::of(&id.user), &c, &title)?;
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Publish,
+            move |mut conn, id, c| -> Result<_, AppError> {
+                crate::consultations::set_title(&mut conn, &Actor::of(&id.user), &c, &title)?;
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}")))
 }
 

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::models::comment;
 use crate::publish::export::{self, Document, ExportError, Format, Request};
 use crate::publish::{check, redactions, results};
-use actix_web::web::{self, Data, Form, Path, Query};
+use actix_web::web::{Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
@@ -57,25 +57,27 @@ pub async fn results(
     q: Query<ExportParams>,
 ) -> Result<HttpResponse, AppError> {
     let req = q.request()?;
-    let pool = state.pool.clone();
-    let slug = slug.into_inner();
-    let who = id.clone();
-    let out = web::block(
-        move || -> Result<Result<export::File, Vec<check::Problem>>, AppError> {
-            let mut conn = pool.get()?;
-            let c = who.consultation(&mut conn, &slug, Permission::Publish)?;
-            let file = match export::export_for(&mut conn, &Actor::of(&who.user), &c, &req, "page")
-            {
-                Ok(f) => f,
-                Err(ExportError::Blocked(p)) => return Ok(Err(p)),
-                Err(ExportError::Unsupported(m)) => return Err(AppError::BadRequest(m)),
-                Err(ExportError::Database(e)) => return Err(e.into()),
-                Err(ExportError::Other(e)) => return Err(e.into()),
-            };
-            Ok(Ok(file))
-        },
-    )
-    .await??;
+    let out = state
+        .in_consultation(
+            &id,
+            slug.into_inner(),
+            Permission::Publish,
+            move |mut conn,
+                  who,
+                  c|
+                  -> Result<Result<export::File, Vec<check::Problem>>, AppError> {
+                let file =
+                    match export::export_for(&mut conn, &Actor::of(&who.user), &c, &req, "page") {
+                        Ok(f) => f,
+                        Err(ExportError::Blocked(p)) => return Ok(Err(p)),
+                        Err(ExportError::Unsupported(m)) => return Err(AppError::BadRequest(m)),
+                        Err(ExportError::Database(e)) => return Err(e.into()),
+                        Err(ExportError::Other(e)) => return Err(e.into()),
+                    };
+                Ok(Ok(file))
+            },
+        )
+        .await?;
     match out {
         // The print page (HTML) opens in the browser to be printed; files are saved.
         Ok(file) => Ok(HttpResponse::Ok()
@@ -120,15 +122,17 @@ pub async fn publish(
     id: Identity,
     slug: Path<String>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let (c, problems) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::Publish)?;
-        let problems = check::run(&mut conn, c.id(), &c.slug)?;
-        Ok((c, problems))
-    })
-    .await??;
+    let (c, problems) = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Publish,
+            move |mut conn, _who, c| -> Result<_, AppError> {
+                let problems = check::run(&mut conn, c.id(), &c.slug)?;
+                Ok((c, problems))
+            },
+        )
+        .await?;
     let slug = &c.slug;
     let pii: Vec<&check::Problem> = problems
         .iter()
@@ -210,27 +214,30 @@ pub async fn redact(
             "削除する文と理由を入れてください".into(),
         ));
     }
-    let pool = state.pool.clone();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Publish)?;
-        let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
-        redactions::redact(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            &cm,
-            &crate::publish::redactions::Redaction {
-                original: &f.original,
-                replacement: &f.replacement,
-                reason: &f.reason,
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Publish,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+                let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+                redactions::redact(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    &cm,
+                    &crate::publish::redactions::Redaction {
+                        original: &f.original,
+                        replacement: &f.replacement,
+                        reason: &f.reason,
+                    },
+                    "page",
+                )?;
+                Ok(())
             },
-            "page",
-        )?;
-        Ok(())
-    })
-    .await??;
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/publish")))
 }

@@ -29,29 +29,31 @@ pub async fn index(
     slug: Path<String>,
     q: web::Query<GroupsQuery>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
-    let who = id.clone();
     let page_no = q.page.unwrap_or(1).max(1);
-    let (c, groups, total, can_edit) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let can_edit = who
-            .role_in(&mut conn, &c)?
-            .is_some_and(|r| r.allows(Permission::Triage));
-        let (page, total) = duplicate_group::page(
-            &mut conn,
-            c.id(),
-            (page_no - 1) * GROUPS_PER_PAGE,
-            GROUPS_PER_PAGE,
-        )?;
-        let mut groups = Vec::new();
-        for (g, size) in page {
-            let shown = duplicate_group::first_members(&mut conn, g.id.0, MEMBERS_SHOWN)?;
-            groups.push((g, size, shown));
-        }
-        Ok((c, groups, total, can_edit))
-    })
-    .await??;
+    let (c, groups, total, can_edit) = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, who, c| -> Result<_, AppError> {
+                let can_edit = who
+                    .role_in(&mut conn, &c)?
+                    .is_some_and(|r| r.allows(Permission::Triage));
+                let (page, total) = duplicate_group::page(
+                    &mut conn,
+                    c.id(),
+                    (page_no - 1) * GROUPS_PER_PAGE,
+                    GROUPS_PER_PAGE,
+                )?;
+                let mut groups = Vec::new();
+                for (g, size) in page {
+                    let shown = duplicate_group::first_members(&mut conn, g.id.0, MEMBERS_SHOWN)?;
+                    groups.push((g, size, shown));
+                }
+                Ok((c, groups, total, can_edit))
+            },
+        )
+        .await?;
     let slug = &c.slug;
     let pages = (total + GROUPS_PER_PAGE - 1) / GROUPS_PER_PAGE;
     let pager = html! {
@@ -103,16 +105,19 @@ pub async fn propose(
     id: Identity,
     slug: Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
-        grouping::propose(&mut conn, &Actor::of(&id.user), c.id())?;
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                grouping::propose(&mut conn, &Actor::of(&id.user), c.id())?;
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/groups")))
 }
 
@@ -131,34 +136,37 @@ pub async fn decide(
 ) -> Result<HttpResponse, AppError> {
     let (slug, group) = path.into_inner();
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
-        let member = match f.member.as_deref() {
-            Some(no) => {
-                let no: CommentNo = no
-                    .parse()
-                    .map_err(|_| AppError::BadRequest("No. を読めません".into()))?;
-                Some(
-                    comment::find_by_no(&mut conn, c.id(), no)?
-                        .ok_or(AppError::NotFound)?
-                        .id(),
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                let member = match f.member.as_deref() {
+                    Some(no) => {
+                        let no: CommentNo = no
+                            .parse()
+                            .map_err(|_| AppError::BadRequest("No. を読めません".into()))?;
+                        Some(
+                            comment::find_by_no(&mut conn, c.id(), no)?
+                                .ok_or(AppError::NotFound)?
+                                .id(),
+                        )
+                    }
+                    None => None::<CommentId>,
+                };
+                grouping::decide(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    group,
+                    &f.action,
+                    member,
                 )
-            }
-            None => None::<CommentId>,
-        };
-        grouping::decide(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            group,
-            &f.action,
-            member,
+                .map_err(|e| AppError::BadRequest(e.to_string()))
+            },
         )
-        .map_err(|e| AppError::BadRequest(e.to_string()))
-    })
-    .await??;
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/groups#group-{group}")))
 }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 use super::state::AppState;
 use actix_web::cookie::Cookie;
-use actix_web::web::{self, Data, Form, Query};
+use actix_web::web::{Data, Form, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
@@ -106,13 +106,12 @@ pub async fn submit(
             HttpResponse::Forbidden(),
         ));
     }
-    let pool = state.pool.clone();
     let (login_name, password) = (form.login.trim().to_string(), form.password.clone());
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        Ok(login::sign_in(&mut conn, &login_name, &password, now())?)
-    })
-    .await??;
+    let outcome = state
+        .blocking(move |mut conn| -> Result<_, AppError> {
+            Ok(login::sign_in(&mut conn, &login_name, &password, now())?)
+        })
+        .await?;
     let (outcome, new_session) = outcome;
     if let Some(secret) = new_session {
         let secure = guard::is_https(&req, state.secure_cookies);
@@ -148,16 +147,15 @@ pub async fn submit(
 /// POST /logout
 pub async fn logout(state: Data<AppState>, id: Identity) -> Result<HttpResponse, AppError> {
     if let Via::Session { id: session_id, .. } = id.via {
-        let pool = state.pool.clone();
-        web::block(move || -> Result<_, AppError> {
-            let mut conn = pool.get()?;
-            Ok(login::sign_out(
-                &mut conn,
-                &Actor::of(&id.user),
-                session_id,
-            )?)
-        })
-        .await??;
+        state
+            .blocking(move |mut conn| -> Result<_, AppError> {
+                Ok(login::sign_out(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    session_id,
+                )?)
+            })
+            .await?;
     }
     Ok(HttpResponse::SeeOther()
         .cookie(removal_cookie())

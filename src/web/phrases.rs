@@ -8,7 +8,7 @@ use crate::domain::Disposition;
 use crate::drafting::stock_phrases;
 use crate::error::AppError;
 use crate::models::stock_phrase;
-use actix_web::web::{self, Data, Form, Path};
+use actix_web::web::{Data, Form, Path};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
@@ -18,21 +18,23 @@ pub async fn index(
     id: Identity,
     slug: Path<String>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let (c, own, can_edit) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let can_edit = who
-            .role_in(&mut conn, &c)?
-            .is_some_and(|r| r.allows(Permission::Draft));
-        Ok((
-            c.clone(),
-            stock_phrase::for_consultation(&mut conn, c.id())?,
-            can_edit,
-        ))
-    })
-    .await??;
+    let (c, own, can_edit) = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, who, c| -> Result<_, AppError> {
+                let can_edit = who
+                    .role_in(&mut conn, &c)?
+                    .is_some_and(|r| r.allows(Permission::Draft));
+                Ok((
+                    c.clone(),
+                    stock_phrase::for_consultation(&mut conn, c.id())?,
+                    can_edit,
+                ))
+            },
+        )
+        .await?;
     Ok(layout::page(
         "定型文",
         (&id).into(),
@@ -78,16 +80,19 @@ pub async fn add(
         .parse()
         .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
     let body = form.body.clone();
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Draft)?;
-        stock_phrases::add(&mut conn, &Actor::of(&id.user), c.id(), d, &body)?;
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Draft,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                stock_phrases::add(&mut conn, &Actor::of(&id.user), c.id(), d, &body)?;
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/phrases")))
 }
 
@@ -98,16 +103,19 @@ pub async fn delete(
     path: Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, pid) = path.into_inner();
-    let pool = state.pool.clone();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Draft)?;
-        if !stock_phrases::remove(&mut conn, &Actor::of(&id.user), c.id(), pid)? {
-            return Err(AppError::NotFound);
-        }
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Draft,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                if !stock_phrases::remove(&mut conn, &Actor::of(&id.user), c.id(), pid)? {
+                    return Err(AppError::NotFound);
+                }
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/phrases")))
 }

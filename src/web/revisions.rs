@@ -10,7 +10,7 @@ use crate::drafting::revisions::{self, Outcome, RevisionForm};
 use crate::error::AppError;
 use crate::models::{comment, revision, Conn};
 use actix_web::http::StatusCode;
-use actix_web::web::{self, Data, Form, Path};
+use actix_web::web::{Data, Form, Path};
 use actix_web::HttpResponse;
 
 #[derive(serde::Deserialize)]
@@ -131,21 +131,25 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let st = state.clone();
-    let reply = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Draft)?;
-        let mut rf = to_form(&mut conn, c.id(), &f)?;
-        let this: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-        let this = comment::find_by_no(&mut conn, c.id(), this)?.ok_or(AppError::NotFound)?;
-        if !rf.comments.contains(&this.id()) {
-            rf.comments.insert(0, this.id());
-        }
-        let outcome = revisions::save(&mut conn, &Actor::of(&id.user), c.id(), &rf, None)?;
-        outcome_reply(&st, &id, &mut conn, &slug, &no, outcome)
-    })
-    .await??;
+    let reply = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Draft,
+            move |mut conn, id, c| -> Result<Reply, AppError> {
+                let mut rf = to_form(&mut conn, c.id(), &f)?;
+                let this: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+                let this =
+                    comment::find_by_no(&mut conn, c.id(), this)?.ok_or(AppError::NotFound)?;
+                if !rf.comments.contains(&this.id()) {
+                    rf.comments.insert(0, this.id());
+                }
+                let outcome = revisions::save(&mut conn, &Actor::of(&id.user), c.id(), &rf, None)?;
+                outcome_reply(&st, &id, &mut conn, &slug, &no, outcome)
+            },
+        )
+        .await?;
     Ok(reply.into_response())
 }
 
@@ -158,35 +162,38 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let (slug, rid) = path.into_inner();
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let st = state.clone();
-    let reply = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Draft)?;
-        let existing = revision::find(&mut conn, rid)?
-            .filter(|r| r.consultation_id == c.id)
-            .ok_or(AppError::NotFound)?;
-        let mut rf = to_form(&mut conn, c.id(), &f)?;
-        // Links to comments not on this form's list stay: the form edits from one comment's page.
-        for other in revision::linked_comments(&mut conn, existing.id.0)? {
-            if !rf.comments.contains(&CommentId(other)) {
-                rf.comments.push(CommentId(other));
-            }
-        }
-        let version = f
-            .version
-            .ok_or_else(|| AppError::BadRequest("版がありません".into()))?;
-        let outcome = revisions::save(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            &rf,
-            Some((rid, version)),
-        )?;
-        let back = f.back.clone().unwrap_or_default();
-        outcome_reply(&st, &id, &mut conn, &slug, &back, outcome)
-    })
-    .await??;
+    let reply = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Draft,
+            move |mut conn, id, c| -> Result<Reply, AppError> {
+                let existing = revision::find(&mut conn, rid)?
+                    .filter(|r| r.consultation_id == c.id)
+                    .ok_or(AppError::NotFound)?;
+                let mut rf = to_form(&mut conn, c.id(), &f)?;
+                // Links to comments not on this form's list stay: the form edits from one comment's page.
+                for other in revision::linked_comments(&mut conn, existing.id.0)? {
+                    if !rf.comments.contains(&CommentId(other)) {
+                        rf.comments.push(CommentId(other));
+                    }
+                }
+                let version = f
+                    .version
+                    .ok_or_else(|| AppError::BadRequest("版がありません".into()))?;
+                let outcome = revisions::save(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    &rf,
+                    Some((rid, version)),
+                )?;
+                let back = f.back.clone().unwrap_or_default();
+                outcome_reply(&st, &id, &mut conn, &slug, &back, outcome)
+            },
+        )
+        .await?;
     Ok(reply.into_response())
 }
 
@@ -205,26 +212,30 @@ pub async fn delete(
 ) -> Result<HttpResponse, AppError> {
     let (slug, rid) = path.into_inner();
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let st = state.clone();
-    let reply = web::block(move || -> Result<Reply, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Draft)?;
-        revision::find(&mut conn, rid)?
-            .filter(|r| r.consultation_id == c.id)
-            .ok_or(AppError::NotFound)?;
-        let outcome = revisions::delete(&mut conn, &Actor::of(&id.user), c.id(), rid, f.version)?;
-        let outcome = match outcome {
-            Outcome::Saved { .. } => {
-                return Ok(Reply::Redirect(format!(
-                    "/c/{slug}/comments/{}#revisions",
-                    f.back
-                )))
-            }
-            other => other,
-        };
-        outcome_reply(&st, &id, &mut conn, &slug, &f.back, outcome)
-    })
-    .await??;
+    let reply = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Draft,
+            move |mut conn, id, c| -> Result<Reply, AppError> {
+                revision::find(&mut conn, rid)?
+                    .filter(|r| r.consultation_id == c.id)
+                    .ok_or(AppError::NotFound)?;
+                let outcome =
+                    revisions::delete(&mut conn, &Actor::of(&id.user), c.id(), rid, f.version)?;
+                let outcome = match outcome {
+                    Outcome::Saved { .. } => {
+                        return Ok(Reply::Redirect(format!(
+                            "/c/{slug}/comments/{}#revisions",
+                            f.back
+                        )))
+                    }
+                    other => other,
+                };
+                outcome_reply(&st, &id, &mut conn, &slug, &f.back, outcome)
+            },
+        )
+        .await?;
     Ok(reply.into_response())
 }

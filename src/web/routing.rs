@@ -8,7 +8,7 @@ use crate::domain::{CategoryId, UserId};
 use crate::error::AppError;
 use crate::models::{category, membership, routing_rule};
 use crate::triage::routing;
-use actix_web::web::{self, Data, Form, Path, Query};
+use actix_web::web::{Data, Form, Path, Query};
 use actix_web::HttpResponse;
 use maud::{html, Markup};
 
@@ -24,23 +24,25 @@ pub async fn index(
     slug: Path<String>,
     q: Query<Done>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let (c, rules, drafters, categories, can_edit) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let can_edit = who
-            .role_in(&mut conn, &c)?
-            .is_some_and(|r| r.allows(Permission::Assign));
-        Ok((
-            c.clone(),
-            routing_rule::for_consultation(&mut conn, c.id())?,
-            membership::drafters(&mut conn, c.id())?,
-            category::for_consultation(&mut conn, c.id())?,
-            can_edit,
-        ))
-    })
-    .await??;
+    let (c, rules, drafters, categories, can_edit) = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, who, c| -> Result<_, AppError> {
+                let can_edit = who
+                    .role_in(&mut conn, &c)?
+                    .is_some_and(|r| r.allows(Permission::Assign));
+                Ok((
+                    c.clone(),
+                    routing_rule::for_consultation(&mut conn, c.id())?,
+                    membership::drafters(&mut conn, c.id())?,
+                    category::for_consultation(&mut conn, c.id())?,
+                    can_edit,
+                ))
+            },
+        )
+        .await?;
     let slug = &c.slug;
     let name_of = |uid: i64| {
         drafters
@@ -102,26 +104,29 @@ pub async fn add(
     form: Form<RuleForm>,
 ) -> Result<HttpResponse, AppError> {
     let f = form.into_inner();
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Assign)?;
-        let prefix = Some(f.clause_prefix.trim()).filter(|p| !p.is_empty());
-        let category = f.category.trim().parse::<i64>().ok().map(CategoryId);
-        super::require_drafter(&mut conn, c.id(), f.drafter)?;
-        routing::add_rule(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            prefix,
-            category,
-            UserId(f.drafter),
-        )?;
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Assign,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                let prefix = Some(f.clause_prefix.trim()).filter(|p| !p.is_empty());
+                let category = f.category.trim().parse::<i64>().ok().map(CategoryId);
+                super::require_drafter(&mut conn, c.id(), f.drafter)?;
+                routing::add_rule(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    prefix,
+                    category,
+                    UserId(f.drafter),
+                )?;
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/routing")))
 }
 
@@ -132,17 +137,20 @@ pub async fn delete(
     path: Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, rid) = path.into_inner();
-    let pool = state.pool.clone();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Assign)?;
-        if !routing::delete_rule(&mut conn, &Actor::of(&id.user), c.id(), rid)? {
-            return Err(AppError::NotFound);
-        }
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Assign,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                if !routing::delete_rule(&mut conn, &Actor::of(&id.user), c.id(), rid)? {
+                    return Err(AppError::NotFound);
+                }
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/routing")))
 }
 
@@ -159,21 +167,24 @@ pub async fn apply(
     form: Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
     let due = super::parse_due(form.due_on.as_deref())?;
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
-    let n = web::block(move || -> Result<usize, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Assign)?;
-        let rules = routing_rule::for_consultation(&mut conn, c.id())?;
-        Ok(routing::apply(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            &rules,
-            due,
-        )?)
-    })
-    .await??;
+    let n = state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Assign,
+            move |mut conn, id, c| -> Result<usize, AppError> {
+                let rules = routing_rule::for_consultation(&mut conn, c.id())?;
+                Ok(routing::apply(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    &rules,
+                    due,
+                )?)
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/routing?routed={n}")))
 }

@@ -1,6 +1,10 @@
 //! What every handler can reach: the pool, the cookie key, settings and caches.
 
-use crate::db::Pool;
+use super::identity::Identity;
+use crate::auth::Permission;
+use crate::db::{Pool, PooledConnection};
+use crate::error::AppError;
+use crate::models::consultation::Consultation;
 use actix_web::cookie::Key;
 
 /// What every handler can reach.
@@ -34,5 +38,40 @@ impl AppState {
             phrases: settings.stock_phrases()?,
             list_cache: Default::default(),
         })
+    }
+}
+
+impl AppState {
+    /// The opening every handler shares, on a blocking thread: a connection from the pool,
+    /// then `work` with it.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(PooledConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || work(pool.get()?)).await?
+    }
+
+    /// The opening of a consultation's handlers: [`blocking`](Self::blocking), the
+    /// consultation `slug` if `who` may do `p` in it (else not found or forbidden), then
+    /// `work` with the connection, the identity and the consultation.
+    pub async fn in_consultation<T, F>(
+        &self,
+        who: &Identity,
+        slug: String,
+        p: Permission,
+        work: F,
+    ) -> Result<T, AppError>
+    where
+        F: FnOnce(PooledConnection, Identity, Consultation) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let who = who.clone();
+        self.blocking(move |mut conn| {
+            let c = who.consultation(&mut conn, &slug, p)?;
+            work(conn, who, c)
+        })
+        .await
     }
 }

@@ -82,20 +82,23 @@ pub async fn tags_bulk(
     body: Bytes,
 ) -> Result<HttpResponse, AppError> {
     let f = Fields::parse(&body)?;
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
-        let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
-        let change = TagChange {
-            clause: f.id("set_clause")?.map(|i| Some(ClauseId(i))),
-            category: f.id("set_category")?.map(|i| Some(CategoryId(i))),
-        };
-        let n = tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &targets, change)?;
-        Ok(back(&slug, &f, &format!("tagged={n}")))
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
+                let change = TagChange {
+                    clause: f.id("set_clause")?.map(|i| Some(ClauseId(i))),
+                    category: f.id("set_category")?.map(|i| Some(CategoryId(i))),
+                };
+                let n = tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &targets, change)?;
+                Ok(back(&slug, &f, &format!("tagged={n}")))
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }
 
@@ -108,27 +111,30 @@ pub async fn assign_bulk(
 ) -> Result<HttpResponse, AppError> {
     let f = Fields::parse(&body)?;
     let due = super::parse_due(f.get("due_on").as_deref())?;
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Assign)?;
-        let drafter = f
-            .id("assign_to")?
-            .ok_or_else(|| AppError::BadRequest("担当者を選んでください".into()))?;
-        super::require_drafter(&mut conn, c.id(), drafter)?;
-        let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
-        let n = tagging::assign(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            &targets,
-            UserId(drafter),
-            due,
-        )?;
-        Ok(back(&slug, &f, &format!("assigned={n}")))
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Assign,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let drafter = f
+                    .id("assign_to")?
+                    .ok_or_else(|| AppError::BadRequest("担当者を選んでください".into()))?;
+                super::require_drafter(&mut conn, c.id(), drafter)?;
+                let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
+                let n = tagging::assign(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    &targets,
+                    UserId(drafter),
+                    due,
+                )?;
+                Ok(back(&slug, &f, &format!("assigned={n}")))
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }
 
@@ -141,20 +147,23 @@ pub async fn tag_one(
 ) -> Result<HttpResponse, AppError> {
     let f = Fields::parse(&body)?;
     let (slug, no) = path.into_inner();
-    let pool = state.pool.clone();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
-        let targets = chosen(&mut conn, c.id(), std::slice::from_ref(&no))?;
-        // An empty select means "none" here: the form always sends both.
-        let change = TagChange {
-            clause: Some(f.id("clause")?.map(ClauseId)),
-            category: Some(f.id("category")?.map(CategoryId)),
-        };
-        tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &targets, change)?;
-        Ok(format!("/c/{slug}/comments/{no}"))
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let targets = chosen(&mut conn, c.id(), std::slice::from_ref(&no))?;
+                // An empty select means "none" here: the form always sends both.
+                let change = TagChange {
+                    clause: Some(f.id("clause")?.map(ClauseId)),
+                    category: Some(f.id("category")?.map(CategoryId)),
+                };
+                tagging::tag(&mut conn, &Actor::of(&id.user), c.id(), &targets, change)?;
+                Ok(format!("/c/{slug}/comments/{no}"))
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }
 
@@ -178,24 +187,27 @@ pub async fn set_submitter_kind(
         .kind
         .parse()
         .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
-    let pool = state.pool.clone();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
-        if !id.can_view_personal() {
-            return Err(AppError::Forbidden);
-        }
-        submitters::set_kind(
-            &mut conn,
-            &Actor::of(&id.user),
-            c.id(),
-            SubmitterId(submitter),
-            kind,
-        )?;
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                if !id.can_view_personal() {
+                    return Err(AppError::Forbidden);
+                }
+                submitters::set_kind(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    SubmitterId(submitter),
+                    kind,
+                )?;
+                Ok(())
+            },
+        )
+        .await?;
     let back = f
         .back
         .filter(|b| b.starts_with(&format!("/c/{slug}/")))
@@ -209,28 +221,30 @@ pub async fn categories(
     id: Identity,
     slug: Path<String>,
 ) -> Result<Markup, AppError> {
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let (c, list, can_edit) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::View)?;
-        let can_edit = who
-            .role_in(&mut conn, &c)?
-            .is_some_and(|r| r.allows(Permission::Triage));
-        let list = category::for_consultation(&mut conn, c.id())?;
-        let counts = category::counts(&mut conn, c.id())?;
-        Ok((
-            c,
-            list.into_iter()
-                .map(|k| {
-                    let n = counts.get(&k.id.0).copied().unwrap_or(0);
-                    (k, n)
-                })
-                .collect::<Vec<_>>(),
-            can_edit,
-        ))
-    })
-    .await??;
+    let (c, list, can_edit) = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::View,
+            move |mut conn, who, c| -> Result<_, AppError> {
+                let can_edit = who
+                    .role_in(&mut conn, &c)?
+                    .is_some_and(|r| r.allows(Permission::Triage));
+                let list = category::for_consultation(&mut conn, c.id())?;
+                let counts = category::counts(&mut conn, c.id())?;
+                Ok((
+                    c,
+                    list.into_iter()
+                        .map(|k| {
+                            let n = counts.get(&k.id.0).copied().unwrap_or(0);
+                            (k, n)
+                        })
+                        .collect::<Vec<_>>(),
+                    can_edit,
+                ))
+            },
+        )
+        .await?;
     Ok(layout::page(
         "分類",
         (&id).into(),
@@ -260,16 +274,19 @@ pub async fn add_category(
     let name = f
         .get("name")
         .ok_or_else(|| AppError::BadRequest("分類の名前を入れてください".into()))?;
-    let pool = state.pool.clone();
     let slug = slug.into_inner();
     let s = slug.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &s, Permission::Triage)?;
-        tagging::add_category(&mut conn, &Actor::of(&id.user), c.id(), &name)?;
-        Ok(())
-    })
-    .await??;
+    state
+        .in_consultation(
+            &id,
+            s.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<(), AppError> {
+                tagging::add_category(&mut conn, &Actor::of(&id.user), c.id(), &name)?;
+                Ok(())
+            },
+        )
+        .await?;
     Ok(super::see_other(&format!("/c/{slug}/categories")))
 }
 
@@ -280,16 +297,18 @@ pub async fn split_form(
     path: Path<(String, String)>,
 ) -> Result<Markup, AppError> {
     let (slug, no) = path.into_inner();
-    let pool = state.pool.clone();
-    let who = id.clone();
-    let (c, cm) = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let c = who.consultation(&mut conn, &slug, Permission::Triage)?;
-        let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-        let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
-        Ok((c, cm))
-    })
-    .await??;
+    let (c, cm) = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Triage,
+            move |mut conn, _who, c| -> Result<_, AppError> {
+                let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+                let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+                Ok((c, cm))
+            },
+        )
+        .await?;
     let parts = crate::triage::split::suggest(&cm.body);
     let base = format!("/c/{}/comments/{}", c.slug, cm.no());
     Ok(layout::page(
@@ -322,19 +341,23 @@ pub async fn split(
 ) -> Result<HttpResponse, AppError> {
     let f = Fields::parse(&body)?;
     let (slug, no) = path.into_inner();
-    let pool = state.pool.clone();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
-        let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-        let cm = comment::find_by_no(&mut conn, c.id(), parsed)?.ok_or(AppError::NotFound)?;
-        let text = f.get("parts").unwrap_or_default().replace("\r\n", "\n");
-        let parts: Vec<String> = text.split("\n---\n").map(String::from).collect();
-        crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        Ok(format!("/c/{slug}/comments/{}-1", cm.number))
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+                let cm =
+                    comment::find_by_no(&mut conn, c.id(), parsed)?.ok_or(AppError::NotFound)?;
+                let text = f.get("parts").unwrap_or_default().replace("\r\n", "\n");
+                let parts: Vec<String> = text.split("\n---\n").map(String::from).collect();
+                crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts)
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                Ok(format!("/c/{slug}/comments/{}-1", cm.number))
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }
 
@@ -345,20 +368,24 @@ pub async fn unsplit(
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
-    let pool = state.pool.clone();
-    let to = web::block(move || -> Result<String, AppError> {
-        let mut conn = pool.get()?;
-        let c = id.consultation(&mut conn, &slug, Permission::Triage)?;
-        let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-        let first = CommentNo {
-            number: parsed.number,
-            part: 1,
-        };
-        let cm = comment::find_by_no(&mut conn, c.id(), first)?.ok_or(AppError::NotFound)?;
-        crate::triage::split::undo(&mut conn, &Actor::of(&id.user), &cm)
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        Ok(format!("/c/{slug}/comments/{}", parsed.number))
-    })
-    .await??;
+    let to = state
+        .in_consultation(
+            &id,
+            slug.to_string(),
+            Permission::Triage,
+            move |mut conn, id, c| -> Result<String, AppError> {
+                let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
+                let first = CommentNo {
+                    number: parsed.number,
+                    part: 1,
+                };
+                let cm =
+                    comment::find_by_no(&mut conn, c.id(), first)?.ok_or(AppError::NotFound)?;
+                crate::triage::split::undo(&mut conn, &Actor::of(&id.user), &cm)
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                Ok(format!("/c/{slug}/comments/{}", parsed.number))
+            },
+        )
+        .await?;
     Ok(super::see_other(&to))
 }
