@@ -4,7 +4,8 @@
 use super::synth;
 use crate::db::{self, DatabaseUrl};
 use crate::domain::ConsultationId;
-use crate::models::{comment, stats};
+use crate::models::comment_list;
+use crate::models::stats;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -248,14 +249,14 @@ pub fn run(
         let states = ["drafting", "unanswered"];
         let mut list = Vec::new();
         for _ in 0..40 {
-            let f = comment::CommentFilter {
+            let f = comment_list::CommentFilter {
                 category: Some(cats[rng.below(cats.len())].id.0),
                 status: Some(states[rng.below(2)].into()),
                 ..Default::default()
             };
             let t = Instant::now();
-            comment::count_filtered(&mut conn, cid, &f)?;
-            comment::list(&mut conn, cid, &f, 0, Some(50))?;
+            comment_list::count_filtered(&mut conn, cid, &f)?;
+            comment_list::list(&mut conn, cid, &f, 0, Some(50))?;
             list.push(t.elapsed());
         }
         say(format!(
@@ -279,12 +280,12 @@ pub fn run(
             };
             let at = rng.below(s.len().saturating_sub(len).max(1));
             let q: String = s[at..(at + len).min(s.len())].iter().collect();
-            let f = comment::CommentFilter {
+            let f = comment_list::CommentFilter {
                 q: Some(q),
                 ..Default::default()
             };
             let t = Instant::now();
-            comment::page(&mut conn, cid, &f, 0, 50, None)?;
+            comment_list::page(&mut conn, cid, &f, 0, 50, None)?;
             if len >= 3 {
                 search.push(t.elapsed())
             } else {

@@ -4,7 +4,8 @@
 use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
 use crate::domain::{ClauseId, CommentId, ConsultationId, Disposition};
-use crate::models::{audit, clause, comment, response, revision, Conn};
+use crate::models::comment_list;
+use crate::models::{audit, clause, response, revision, Conn};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -321,7 +322,7 @@ pub fn warnings(
         }
     }
     out.extend(numbering_warnings(&revisions, &clauses));
-    for row in comment::list(conn, consultation, &Default::default(), 0, None)? {
+    for row in comment_list::list(conn, consultation, &Default::default(), 0, None)? {
         if row.disposition == Some(Disposition::Revise)
             && revision::for_comment(conn, row.comment.id())?.is_empty()
         {

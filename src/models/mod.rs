@@ -8,6 +8,7 @@ pub mod category;
 pub mod clause;
 pub mod clause_ref;
 pub mod comment;
+pub mod comment_list;
 pub mod consultation;
 pub mod duplicate_group;
 pub mod import_batch;

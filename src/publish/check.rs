@@ -6,7 +6,8 @@ use crate::db::schema::{comments, duplicate_groups, responses};
 use crate::domain::CommentId;
 use crate::domain::{CommentNo, ConsultationId, GroupStatus, ResponseState, SubmitterKind};
 use crate::drafting::revisions::{self, Warning};
-use crate::models::{comment, redaction, revision, Conn};
+use crate::models::comment_list;
+use crate::models::{redaction, revision, Conn};
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -36,7 +37,7 @@ pub struct Problem {
 
 /// Every blocking problem of a consultation, in a stable order.
 pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryResult<Vec<Problem>> {
-    let rows = comment::list(conn, consultation, &Default::default(), 0, None)?;
+    let rows = comment_list::list(conn, consultation, &Default::default(), 0, None)?;
     let by_id: HashMap<CommentId, CommentNo> = rows
         .iter()
         .map(|r| (r.comment.id, r.comment.no()))

@@ -3,6 +3,7 @@
 use super::anonymize;
 use crate::domain::ClauseId;
 use crate::domain::{ConsultationId, SubmitterKind};
+use crate::models::comment_list;
 use crate::models::{self, comment, revision, submitter};
 use std::collections::HashMap;
 
@@ -260,7 +261,7 @@ impl Plan {
         mut sink: impl FnMut(Vec<String>) -> Result<(), E>,
     ) -> Result<(), E> {
         for slice in self.order.chunks(SLICE) {
-            for row in comment::rows_of(conn, self.consultation, slice)? {
+            for row in comment_list::rows_of(conn, self.consultation, slice)? {
                 sink(self.cells(row))?;
             }
         }
@@ -268,7 +269,7 @@ impl Plan {
     }
 
     /// One comment's cells; its texts move into them.
-    fn cells(&self, mut r: comment::CommentRow) -> Vec<String> {
+    fn cells(&self, mut r: comment_list::CommentRow) -> Vec<String> {
         let approved = crate::domain::ResponseState::Approved;
         if let Some(list) = self.redactions.get(&r.comment.id.0) {
             r.comment.body = crate::models::redaction::apply(&r.comment.body, list);

@@ -6,7 +6,8 @@ use super::state::AppState;
 use crate::auth::Permission;
 use crate::domain::{Disposition, ResponseState};
 use crate::error::AppError;
-use crate::models::{category, clause, comment, consultation, membership};
+use crate::models::comment_list;
+use crate::models::{category, clause, consultation, membership};
 use crate::text::excerpt;
 use actix_web::web::{Data, Path, Query};
 use maud::{html, Markup};
@@ -54,8 +55,8 @@ fn text_param(v: &Option<String>) -> Option<String> {
 }
 
 impl ListParams {
-    pub fn filter(&self) -> comment::CommentFilter {
-        comment::CommentFilter {
+    pub fn filter(&self) -> comment_list::CommentFilter {
+        comment_list::CommentFilter {
             q: text_param(&self.q),
             category: id_param(&self.category),
             clause: id_param(&self.clause),
@@ -66,7 +67,7 @@ impl ListParams {
             group: id_param(&self.group),
             untagged: text_param(&self.untagged),
             sort: text_param(&self.sort),
-            search_cap: (self.count.as_deref() == Some("all")).then_some(comment::UNCAPPED),
+            search_cap: (self.count.as_deref() == Some("all")).then_some(comment_list::UNCAPPED),
         }
     }
 
@@ -102,7 +103,7 @@ struct ListPage {
     categories: Vec<category::Category>,
     clauses: Vec<clause::Clause>,
     drafters: Vec<(i64, String)>,
-    rows: Vec<comment::CommentRow>,
+    rows: Vec<comment_list::CommentRow>,
     /// With `at_least`: the count stopped there (a search matching very many comments).
     total: (i64, bool),
     /// Comments of a recent import wait for the search index: searches read every body.
@@ -131,7 +132,7 @@ pub async fn index(
             move |mut conn, who, c| -> Result<_, AppError> {
                 let role = who.role_in(&mut conn, &c)?;
                 let allows = |p| role.is_some_and(|r| r.allows(p));
-                let (rows, total) = comment::page(
+                let (rows, total) = comment_list::page(
                     &mut conn,
                     c.id(),
                     &filter,

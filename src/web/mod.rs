@@ -5,7 +5,6 @@ pub mod account;
 pub mod admin;
 pub mod answers;
 pub mod api;
-pub mod api_write;
 pub mod charts;
 pub mod clauses;
 pub mod comment_page;
@@ -97,19 +96,19 @@ route_table! {
     get "/admin/audit.csv" => admin::audit_csv;
     get "/api/v1/consultations" => api::consultations;
     get "/api/v1/consultations/{slug}/comments" => api::comments;
-    get "/api/v1/consultations/{slug}/comments/{no}" => api_write::comment_detail;
-    put "/api/v1/consultations/{slug}/comments/{no}/answer" => api_write::put_answer;
-    post "/api/v1/consultations/{slug}/comments/{no}/review" => api_write::review;
-    put "/api/v1/consultations/{slug}/comments/{no}/tags" => api_write::put_tags;
-    put "/api/v1/consultations/{slug}/submitters/{id}/kind" => api_write::put_submitter_kind;
-    put "/api/v1/consultations/{slug}/comments/{no}/assignment" => api_write::put_assignment;
-    post "/api/v1/consultations/{slug}/comments/{no}/redactions" => api_write::redact;
-    get "/api/v1/consultations/{slug}/revisions" => api_write::list_revisions;
-    post "/api/v1/consultations/{slug}/revisions" => api_write::create_revision;
-    put "/api/v1/consultations/{slug}/revisions/{id}" => api_write::update_revision;
-    get "/api/v1/consultations/{slug}/check" => api_write::run_check;
-    get "/api/v1/consultations/{slug}/exports/{document}" => api_write::export_file;
-    get "/api/v1/openapi.json" => api_write::openapi;
+    get "/api/v1/consultations/{slug}/comments/{no}" => api::comment_detail;
+    put "/api/v1/consultations/{slug}/comments/{no}/answer" => api::put_answer;
+    post "/api/v1/consultations/{slug}/comments/{no}/review" => api::review;
+    put "/api/v1/consultations/{slug}/comments/{no}/tags" => api::put_tags;
+    put "/api/v1/consultations/{slug}/submitters/{id}/kind" => api::put_submitter_kind;
+    put "/api/v1/consultations/{slug}/comments/{no}/assignment" => api::put_assignment;
+    post "/api/v1/consultations/{slug}/comments/{no}/redactions" => api::redact;
+    get "/api/v1/consultations/{slug}/revisions" => api::list_revisions;
+    post "/api/v1/consultations/{slug}/revisions" => api::create_revision;
+    put "/api/v1/consultations/{slug}/revisions/{id}" => api::update_revision;
+    get "/api/v1/consultations/{slug}/check" => api::run_check;
+    get "/api/v1/consultations/{slug}/exports/{document}" => api::export_file;
+    get "/api/v1/openapi.json" => api::openapi;
 }
 
 /// GET /static/app.css
