@@ -9,6 +9,7 @@ use pubcom::db::DbConnection;
 use pubcom::domain::{CategoryId, ClauseId, CommentNo, Disposition, UserId};
 use pubcom::drafting::answers::{self, Editor};
 use pubcom::drafting::review::ReviewAction;
+use pubcom::models::comment_list;
 use pubcom::models::{category, comment, consultation, list_cache, user};
 use pubcom::triage::{split, tagging};
 use std::collections::BTreeMap;
@@ -240,42 +241,44 @@ fn maintained_counts_equal_a_recount_after_every_kind_of_change() {
     )
     .unwrap();
     let filters = [
-        comment::CommentFilter::default(),
-        comment::CommentFilter {
+        comment_list::CommentFilter::default(),
+        comment_list::CommentFilter {
             category: Some(other.0),
             ..Default::default()
         },
-        comment::CommentFilter {
+        comment_list::CommentFilter {
             status: Some("unanswered".into()),
             ..Default::default()
         },
-        comment::CommentFilter {
+        comment_list::CommentFilter {
             status: Some("drafting".into()),
             ..Default::default()
         },
-        comment::CommentFilter {
+        comment_list::CommentFilter {
             status: Some("approved".into()),
             ..Default::default()
         },
-        comment::CommentFilter {
+        comment_list::CommentFilter {
             untagged: Some("category".into()),
             ..Default::default()
         },
-        comment::CommentFilter {
+        comment_list::CommentFilter {
             untagged: Some("clause".into()),
             ..Default::default()
         },
-        comment::CommentFilter {
+        comment_list::CommentFilter {
             category: Some(other.0),
             status: Some("drafting".into()),
             ..Default::default()
         },
     ];
     for f in filters {
-        let rows = comment::list(&mut conn, c.id(), &f, 0, None).unwrap().len() as i64;
+        let rows = comment_list::list(&mut conn, c.id(), &f, 0, None)
+            .unwrap()
+            .len() as i64;
         assert!(rows > 0, "{f:?} selects something");
         assert_eq!(
-            comment::count_filtered(&mut conn, c.id(), &f).unwrap(),
+            comment_list::count_filtered(&mut conn, c.id(), &f).unwrap(),
             rows,
             "{f:?}"
         );

@@ -3,6 +3,7 @@ use diesel::connection::SimpleConnection;
 use pubcom::db::{search_index, DbConnection};
 use pubcom::domain::{CommentId, CommentNo, Disposition};
 use pubcom::intake::ImportError;
+use pubcom::models::comment_list;
 use pubcom::models::{clause_ref, comment, consultation, response};
 
 fn no(n: i32) -> CommentNo {
@@ -23,7 +24,7 @@ fn snapshot(db: &TestDb, slug: &str) -> Vec<Vec<Option<String>>> {
     let c = consultation::find_by_slug(&mut conn, slug)
         .unwrap()
         .unwrap();
-    comment::list(&mut conn, c.id(), &Default::default(), 0, None)
+    comment_list::list(&mut conn, c.id(), &Default::default(), 0, None)
         .unwrap()
         .into_iter()
         .map(|r| {
@@ -347,10 +348,10 @@ fn a_large_import_is_searchable_at_once_and_indexed_afterwards_without_corruptin
     assert_eq!(pending, if sqlite { 2_500 } else { 0 });
 
     let search = |q: &str| {
-        comment::count_filtered(
+        comment_list::count_filtered(
             &mut db.conn(),
             c.id(),
-            &comment::CommentFilter {
+            &comment_list::CommentFilter {
                 q: Some(q.into()),
                 ..Default::default()
             },
@@ -358,7 +359,8 @@ fn a_large_import_is_searchable_at_once_and_indexed_afterwards_without_corruptin
         .unwrap()
     };
     let like = |q: &str| {
-        let rows = comment::list(&mut db.conn(), c.id(), &Default::default(), 0, None).unwrap();
+        let rows =
+            comment_list::list(&mut db.conn(), c.id(), &Default::default(), 0, None).unwrap();
         rows.iter().filter(|r| r.comment.body.contains(q)).count() as i64
     };
     let words = ["医療機関", "ガイドライン", "サイバー攻撃", "改めました"];
@@ -473,8 +475,8 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
     let c = consultation::find_by_slug(&mut conn, "big")
         .unwrap()
         .unwrap();
-    let all = comment::list(&mut conn, c.id(), &Default::default(), 0, None).unwrap();
-    let filter = |q: &str| comment::CommentFilter {
+    let all = comment_list::list(&mut conn, c.id(), &Default::default(), 0, None).unwrap();
+    let filter = |q: &str| comment_list::CommentFilter {
         q: Some(q.into()),
         search_cap: Some(100),
         ..Default::default()
@@ -493,22 +495,22 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
         }
         let state = if indexed { "indexed" } else { "pending" };
         assert_eq!(
-            comment::count_for_page(&mut conn, c.id(), &filter(common)).unwrap(),
+            comment_list::count_for_page(&mut conn, c.id(), &filter(common)).unwrap(),
             (100, true),
             "{state}"
         );
-        let exact = comment::CommentFilter {
-            search_cap: Some(comment::UNCAPPED),
+        let exact = comment_list::CommentFilter {
+            search_cap: Some(comment_list::UNCAPPED),
             ..filter(common)
         };
         assert_eq!(
-            comment::count_for_page(&mut conn, c.id(), &exact).unwrap(),
+            comment_list::count_for_page(&mut conn, c.id(), &exact).unwrap(),
             (matching(common).len() as i64, false),
             "counted to the end on request, {state}"
         );
         for page in [0, 1, 4] {
-            let rows =
-                comment::list(&mut conn, c.id(), &filter(common), page * 50, Some(50)).unwrap();
+            let rows = comment_list::list(&mut conn, c.id(), &filter(common), page * 50, Some(50))
+                .unwrap();
             let numbers: Vec<i32> = rows.iter().map(|r| r.comment.number).collect();
             let expected: Vec<i32> = matching(common)
                 .into_iter()
@@ -524,16 +526,16 @@ fn a_search_for_a_common_word_is_counted_up_to_the_cap_and_pages_in_number_order
             .find(|s| s.chars().count() == 8 && (1..100).contains(&matching(s).len()))
             .expect("a phrase found in a few comments");
         assert_eq!(
-            comment::count_for_page(&mut conn, c.id(), &filter(&rare)).unwrap(),
+            comment_list::count_for_page(&mut conn, c.id(), &filter(&rare)).unwrap(),
             (matching(&rare).len() as i64, false),
             "{rare}, {state}"
         );
         // Counted as common (cap 0): read without the index, window after window of No.
-        let as_common = comment::CommentFilter {
+        let as_common = comment_list::CommentFilter {
             search_cap: Some(0),
             ..filter(&rare)
         };
-        let rows = comment::list(&mut conn, c.id(), &as_common, 0, Some(50)).unwrap();
+        let rows = comment_list::list(&mut conn, c.id(), &as_common, 0, Some(50)).unwrap();
         let numbers: Vec<i32> = rows.iter().map(|r| r.comment.number).collect();
         let expected: Vec<i32> = matching(&rare).into_iter().take(50).collect();
         assert_eq!(numbers, expected, "{rare} read in No. order, {state}");

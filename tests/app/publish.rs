@@ -6,6 +6,7 @@ use crate::helpers::*;
 use calamine::{Data, Reader, Xlsx};
 use pubcom::auth::{accounts::Actor, Role};
 use pubcom::domain::{CommentId, CommentNo, GroupStatus, ResponseState};
+use pubcom::models::comment_list;
 use pubcom::models::{comment, consultation, duplicate_group, response};
 use pubcom::publish::check::{self, ProblemKind};
 use pubcom::publish::export::{export, Document, ExportError, Format, Request};
@@ -49,7 +50,7 @@ fn id_of(db: &TestDb, slug: &str, n: i32) -> CommentId {
 
 fn approve_all(db: &TestDb, slug: &str) {
     let c = cons(db, slug);
-    for row in comment::list(&mut db.conn(), c.id(), &Default::default(), 0, None).unwrap() {
+    for row in comment_list::list(&mut db.conn(), c.id(), &Default::default(), 0, None).unwrap() {
         if let Some(r) = response::for_comment(&mut db.conn(), row.comment.id()).unwrap() {
             response::set_state_if_version(
                 &mut db.conn(),

@@ -7,6 +7,7 @@ use pubcom::auth::accounts::Actor;
 use pubcom::domain::{
     CategoryId, CommentNo, ConsultationId, Disposition, SubmitterId, SubmitterKind, UserId,
 };
+use pubcom::models::comment_list;
 use pubcom::models::{comment, consultation};
 
 fn events(db: &TestDb, action: &str) -> i64 {
@@ -364,7 +365,7 @@ fn a_stored_code_that_means_nothing_is_an_error_not_a_default() {
         format!("{err:?}").contains("finished"),
         "the error names the field and the stored value: {err:?}"
     );
-    assert!(comment::list(&mut conn, cid, &Default::default(), 0, None).is_err());
+    assert!(comment_list::list(&mut conn, cid, &Default::default(), 0, None).is_err());
 
     diesel::update(submitters::table)
         .set(submitters::kind.eq("person"))
