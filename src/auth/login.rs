@@ -52,7 +52,7 @@ pub fn attempt(
     let reserved = crate::db::transaction(conn, |conn| {
         user::reserve_login_check(
             conn,
-            u.id.0,
+            u.id,
             now,
             MAX_FAILURES,
             Duration::minutes(LOCK_MINUTES),
@@ -74,7 +74,7 @@ pub fn attempt(
     if u.disabled {
         return Ok(Outcome::Disabled);
     }
-    user::record_login_success(conn, u.id.0)?;
+    user::record_login_success(conn, u.id)?;
     Ok(Outcome::Success(Box::new(u)))
 }
 

@@ -196,7 +196,7 @@ fn write_one(
         }
         (Some(c), Some(v)) if c.version == v => {
             let state = review::after_edit(c.state(), editor.is_reviewer);
-            if !response::update_if_version(conn, c.id.0, v, disposition, body, state, user)? {
+            if !response::update_if_version(conn, c.id, v, disposition, body, state, user)? {
                 let now =
                     response::for_comment(conn, comment.id())?.ok_or(DieselError::NotFound)?;
                 return Ok(Outcome::Conflict(Box::new(now)));
@@ -333,7 +333,7 @@ fn review_in(
     };
     if !response::set_state_if_version(
         conn,
-        current.id.0,
+        current.id,
         expected,
         to,
         kept_remark,
@@ -357,7 +357,7 @@ fn review_in(
             if let Ok(s) = review::next(r.state(), action) {
                 response::set_state_if_version(
                     conn,
-                    r.id.0,
+                    r.id,
                     r.version,
                     s,
                     kept_remark,

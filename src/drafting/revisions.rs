@@ -3,7 +3,7 @@
 
 use crate::auth::accounts::Actor;
 use crate::db::DbConnection;
-use crate::domain::{ClauseId, CommentId, ConsultationId, Disposition};
+use crate::domain::{ClauseId, CommentId, ConsultationId, Disposition, RevisionId};
 use crate::models::comment_list;
 use crate::models::{audit, clause, response, revision, Conn};
 use std::collections::HashMap;
@@ -23,7 +23,10 @@ pub struct RevisionForm {
 
 #[derive(Debug)]
 pub enum Outcome {
-    Saved { id: i64, version: i32 },
+    Saved {
+        id: crate::domain::RevisionId,
+        version: i32,
+    },
     Conflict(Box<revision::Revision>),
     Refused(String),
 }
@@ -70,7 +73,7 @@ pub fn save(
     actor: &Actor,
     consultation: ConsultationId,
     form: &RevisionForm,
-    existing: Option<(i64, i32)>,
+    existing: Option<(RevisionId, i32)>,
 ) -> anyhow::Result<Outcome> {
     if let Some(why) = check(form) {
         return Ok(Outcome::Refused(why));
@@ -148,7 +151,7 @@ pub fn save(
             actor,
             action,
             consultation,
-            id,
+            id.0,
             before,
             Some(with_links(saved.snapshot(), &form.comments)),
         )?;
@@ -164,7 +167,7 @@ pub fn delete(
     conn: &mut DbConnection,
     actor: &Actor,
     consultation: ConsultationId,
-    id: i64,
+    id: crate::domain::RevisionId,
     version: i32,
 ) -> anyhow::Result<Outcome> {
     crate::db::transaction(conn, |conn| {
@@ -185,7 +188,7 @@ pub fn delete(
             actor,
             crate::domain::AuditAction::RevisionDelete,
             consultation,
-            id,
+            id.0,
             Some(with_links(current.snapshot(), &links)),
             None,
         )?;
@@ -293,7 +296,7 @@ pub fn warnings(
     let mut out = Vec::new();
     let mut spans: Vec<(i64, i64, (usize, usize), String)> = Vec::new();
     for r in &revisions {
-        if revision::linked_comments(conn, r.id.0)?.is_empty() {
+        if revision::linked_comments(conn, r.id)?.is_empty() {
             out.push(Warning::Unlinked { revision: r.id.0 });
         }
         let Some(c) = r.clause_id.and_then(|id| clauses.get(&id)) else {

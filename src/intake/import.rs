@@ -468,7 +468,7 @@ fn insert_revision(
     consultation: ConsultationId,
     comment: CommentId,
     rev: &rows::RevisionRow,
-) -> diesel::QueryResult<i64> {
+) -> diesel::QueryResult<crate::domain::RevisionId> {
     revision::insert(
         conn,
         &revision::NewRevision {

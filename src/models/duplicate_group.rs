@@ -207,7 +207,7 @@ pub fn page(
 /// The first `limit` members of a group in No. order.
 pub fn first_members(
     conn: &mut Conn,
-    group: i64,
+    group: crate::domain::GroupId,
     limit: i64,
 ) -> QueryResult<Vec<crate::models::comment::Comment>> {
     comments::table
@@ -231,7 +231,7 @@ pub fn confirmed_ids(
     Ok(ids.into_iter().collect())
 }
 
-pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<DuplicateGroup>> {
+pub fn find(conn: &mut Conn, id: crate::domain::GroupId) -> QueryResult<Option<DuplicateGroup>> {
     duplicate_groups::table
         .find(id)
         .select(DuplicateGroup::as_select())
@@ -239,7 +239,11 @@ pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<DuplicateGroup>> {
         .optional()
 }
 
-pub fn set_status(conn: &mut Conn, id: i64, status: GroupStatus) -> QueryResult<usize> {
+pub fn set_status(
+    conn: &mut Conn,
+    id: crate::domain::GroupId,
+    status: GroupStatus,
+) -> QueryResult<usize> {
     diesel::update(duplicate_groups::table.find(id))
         .set((
             duplicate_groups::status.eq(status.code()),

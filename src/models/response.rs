@@ -83,7 +83,7 @@ pub fn for_comment(conn: &mut Conn, comment: CommentId) -> QueryResult<Option<Re
 /// saved in between (nothing is written then).
 pub fn update_if_version(
     conn: &mut Conn,
-    id: i64,
+    id: crate::domain::ResponseId,
     expected: i32,
     disposition: Disposition,
     body: &str,
@@ -110,7 +110,7 @@ pub fn update_if_version(
 /// Moves the review state if the stored version is still `expected`.
 pub fn set_state_if_version(
     conn: &mut Conn,
-    id: i64,
+    id: crate::domain::ResponseId,
     expected: i32,
     state: ResponseState,
     remark: Option<&str>,

@@ -33,9 +33,13 @@ pub struct NewRevision<'a> {
 }
 
 /// Inserts a revision answering the given comments.
-pub fn insert(conn: &mut Conn, r: &NewRevision, answers: &[CommentId]) -> QueryResult<i64> {
+pub fn insert(
+    conn: &mut Conn,
+    r: &NewRevision,
+    answers: &[CommentId],
+) -> QueryResult<crate::domain::RevisionId> {
     let t = now();
-    let id: i64 = diesel::insert_into(revisions::table)
+    let id: crate::domain::RevisionId = diesel::insert_into(revisions::table)
         .values((
             revisions::consultation_id.eq(r.consultation.0),
             revisions::clause_label.eq(r.clause_label),
@@ -83,7 +87,7 @@ pub fn all(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Vec<Rev
         .load(conn)
 }
 
-pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<Revision>> {
+pub fn find(conn: &mut Conn, id: crate::domain::RevisionId) -> QueryResult<Option<Revision>> {
     revisions::table
         .find(id)
         .select(Revision::as_select())
@@ -110,7 +114,10 @@ pub fn for_clause(conn: &mut Conn, clause: crate::domain::ClauseId) -> QueryResu
 }
 
 /// The comments a revision answers (ids).
-pub fn linked_comments(conn: &mut Conn, revision: i64) -> QueryResult<Vec<i64>> {
+pub fn linked_comments(
+    conn: &mut Conn,
+    revision: crate::domain::RevisionId,
+) -> QueryResult<Vec<i64>> {
     revision_comments::table
         .filter(revision_comments::revision_id.eq(revision))
         .select(revision_comments::comment_id)
@@ -119,7 +126,7 @@ pub fn linked_comments(conn: &mut Conn, revision: i64) -> QueryResult<Vec<i64>> 
 
 pub fn set_clause(
     conn: &mut Conn,
-    id: i64,
+    id: crate::domain::RevisionId,
     clause: Option<crate::domain::ClauseId>,
 ) -> QueryResult<usize> {
     diesel::update(revisions::table.find(id))
@@ -138,7 +145,7 @@ pub struct RevisionText<'a> {
 /// Writes new text if the stored version is still `expected`.
 pub fn update_if_version(
     conn: &mut Conn,
-    id: i64,
+    id: crate::domain::RevisionId,
     expected: i32,
     t: &RevisionText,
     user: Option<crate::domain::UserId>,
@@ -163,7 +170,11 @@ pub fn update_if_version(
 }
 
 /// Replaces the comments a revision answers.
-pub fn set_links(conn: &mut Conn, id: i64, comments: &[CommentId]) -> QueryResult<()> {
+pub fn set_links(
+    conn: &mut Conn,
+    id: crate::domain::RevisionId,
+    comments: &[CommentId],
+) -> QueryResult<()> {
     diesel::delete(revision_comments::table.filter(revision_comments::revision_id.eq(id)))
         .execute(conn)?;
     for c in comments {
@@ -177,7 +188,11 @@ pub fn set_links(conn: &mut Conn, id: i64, comments: &[CommentId]) -> QueryResul
     Ok(())
 }
 
-pub fn delete_if_version(conn: &mut Conn, id: i64, expected: i32) -> QueryResult<bool> {
+pub fn delete_if_version(
+    conn: &mut Conn,
+    id: crate::domain::RevisionId,
+    expected: i32,
+) -> QueryResult<bool> {
     diesel::delete(revision_comments::table.filter(revision_comments::revision_id.eq(id)))
         .execute(conn)?;
     Ok(diesel::delete(

@@ -31,8 +31,8 @@ pub fn add(
     conn: &mut Conn,
     consultation: ConsultationId,
     clause_prefix: Option<&str>,
-    category: Option<i64>,
-    drafter: i64,
+    category: Option<crate::domain::CategoryId>,
+    drafter: crate::domain::UserId,
 ) -> QueryResult<i64> {
     let position = routing_rules::table
         .filter(routing_rules::consultation_id.eq(consultation.0))

@@ -98,7 +98,7 @@ pub fn count(conn: &mut Conn) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }
 
-pub fn record_login_success(conn: &mut Conn, id: i64) -> QueryResult<usize> {
+pub fn record_login_success(conn: &mut Conn, id: crate::domain::UserId) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((
             users::failed_logins.eq(0),
@@ -120,7 +120,7 @@ pub enum Reservation {
 /// writes, so concurrent reservations queue for the row (PostgreSQL) or the database (SQLite).
 pub fn reserve_login_check(
     conn: &mut Conn,
-    id: i64,
+    id: crate::domain::UserId,
     at: chrono::NaiveDateTime,
     max: i32,
     lock: chrono::Duration,
@@ -157,7 +157,7 @@ pub fn reserve_login_check(
 
 pub fn record_login_failure(
     conn: &mut Conn,
-    id: i64,
+    id: crate::domain::UserId,
     failures: i32,
     locked_until: Option<chrono::NaiveDateTime>,
 ) -> QueryResult<usize> {

@@ -57,10 +57,12 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
         }
     }
     let revision_comment = |conn: &mut Conn, id: i64| -> QueryResult<Option<CommentNo>> {
-        Ok(revision::linked_comments(conn, id)?
-            .first()
-            .and_then(|c| by_id.get(&CommentId(*c)))
-            .copied())
+        Ok(
+            revision::linked_comments(conn, crate::domain::RevisionId(id))?
+                .first()
+                .and_then(|c| by_id.get(&CommentId(*c)))
+                .copied(),
+        )
     };
     for w in revisions::warnings(conn, consultation)? {
         let (kind, target) = match &w {

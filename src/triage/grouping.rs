@@ -171,7 +171,7 @@ pub fn decide(
     conn: &mut DbConnection,
     actor: &Actor,
     consultation: ConsultationId,
-    group: i64,
+    group: crate::domain::GroupId,
     action: &str,
     member: Option<CommentId>,
 ) -> anyhow::Result<()> {
@@ -181,11 +181,11 @@ pub fn decide(
             .ok_or_else(|| anyhow::anyhow!("そのグループはありません"))?;
         let done = match (action, member) {
             ("confirm", _) => {
-                duplicate_group::set_status(conn, g.id.0, GroupStatus::Confirmed)?;
+                duplicate_group::set_status(conn, g.id, GroupStatus::Confirmed)?;
                 AuditAction::GroupConfirm
             }
             ("reject", _) => {
-                duplicate_group::set_status(conn, g.id.0, GroupStatus::Rejected)?;
+                duplicate_group::set_status(conn, g.id, GroupStatus::Rejected)?;
                 AuditAction::GroupReject
             }
             ("remove", Some(c)) => {

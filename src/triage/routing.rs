@@ -97,8 +97,7 @@ pub fn add_rule(
                 "分類",
             )?;
         }
-        let category = category.map(|c| c.0);
-        let rid = routing_rule::add(conn, consultation, clause_prefix, category, drafter.0)?;
+        let rid = routing_rule::add(conn, consultation, clause_prefix, category, drafter)?;
 
         let mut e = actor.event(
             crate::domain::AuditAction::RoutingRuleAdd,

@@ -47,7 +47,7 @@ pub async fn index(
                 )?;
                 let mut groups = Vec::new();
                 for (g, size) in page {
-                    let shown = duplicate_group::first_members(&mut conn, g.id.0, MEMBERS_SHOWN)?;
+                    let shown = duplicate_group::first_members(&mut conn, g.id, MEMBERS_SHOWN)?;
                     groups.push((g, size, shown));
                 }
                 Ok((c, groups, total, can_edit))
@@ -160,7 +160,7 @@ pub async fn decide(
                     &mut conn,
                     &Actor::of(&id.user),
                     c.id(),
-                    group,
+                    crate::domain::GroupId(group),
                     &f.action,
                     member,
                 )

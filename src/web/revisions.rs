@@ -169,12 +169,12 @@ pub async fn update(
             slug.to_string(),
             Permission::Draft,
             move |mut conn, id, c| -> Result<Reply, AppError> {
-                let existing = revision::find(&mut conn, rid)?
+                let existing = revision::find(&mut conn, crate::domain::RevisionId(rid))?
                     .filter(|r| r.consultation_id == c.id)
                     .ok_or(AppError::NotFound)?;
                 let mut rf = to_form(&mut conn, c.id(), &f)?;
                 // Links to comments not on this form's list stay: the form edits from one comment's page.
-                for other in revision::linked_comments(&mut conn, existing.id.0)? {
+                for other in revision::linked_comments(&mut conn, existing.id)? {
                     if !rf.comments.contains(&CommentId(other)) {
                         rf.comments.push(CommentId(other));
                     }
@@ -187,7 +187,7 @@ pub async fn update(
                     &Actor::of(&id.user),
                     c.id(),
                     &rf,
-                    Some((rid, version)),
+                    Some((crate::domain::RevisionId(rid), version)),
                 )?;
                 let back = f.back.clone().unwrap_or_default();
                 outcome_reply(&st, &id, &mut conn, &slug, &back, outcome)
@@ -219,11 +219,16 @@ pub async fn delete(
             slug.to_string(),
             Permission::Draft,
             move |mut conn, id, c| -> Result<Reply, AppError> {
-                revision::find(&mut conn, rid)?
+                revision::find(&mut conn, crate::domain::RevisionId(rid))?
                     .filter(|r| r.consultation_id == c.id)
                     .ok_or(AppError::NotFound)?;
-                let outcome =
-                    revisions::delete(&mut conn, &Actor::of(&id.user), c.id(), rid, f.version)?;
+                let outcome = revisions::delete(
+                    &mut conn,
+                    &Actor::of(&id.user),
+                    c.id(),
+                    crate::domain::RevisionId(rid),
+                    f.version,
+                )?;
                 let outcome = match outcome {
                     Outcome::Saved { .. } => {
                         return Ok(Reply::Redirect(format!(

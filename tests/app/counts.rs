@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use pubcom::auth::{accounts::Actor, Role};
 use pubcom::db::schema::{assignments, comment_tallies, comments, responses};
 use pubcom::db::DbConnection;
-use pubcom::domain::{CategoryId, ClauseId, CommentNo, Disposition, UserId};
+use pubcom::domain::{CategoryId, ClauseId, CommentNo, Disposition};
 use pubcom::drafting::answers::{self, Editor};
 use pubcom::drafting::review::ReviewAction;
 use pubcom::models::comment_list;
@@ -161,15 +161,7 @@ fn maintained_counts_equal_a_recount_after_every_kind_of_change() {
     add_user(&db, "drafter1", Role::Drafter, false, &["gl6"]);
     let drafter = user::find_by_login(&mut conn, "drafter1").unwrap().unwrap();
     let targets: Vec<_> = (1..=30).map(|n| find(&mut conn, n)).collect();
-    tagging::assign(
-        &mut conn,
-        &actor,
-        c.id(),
-        &targets,
-        UserId(drafter.id.0),
-        None,
-    )
-    .unwrap();
+    tagging::assign(&mut conn, &actor, c.id(), &targets, drafter.id, None).unwrap();
     assert_counts_agree(&db, "assigning");
 
     let editor = Editor {

@@ -513,7 +513,7 @@ fn one_answer_is_applied_to_a_selection_skipping_approved_ones() {
         .unwrap();
     response::set_state_if_version(
         &mut db.conn(),
-        r3.id.0,
+        r3.id,
         r3.version,
         ResponseState::Approved,
         None,
@@ -728,7 +728,7 @@ fn a_stale_revision_save_is_refused() {
     let stale: Vec<(&str, String)> = fields("二回目", rev.version.to_string());
     let stale: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(d.post(&path, &stale).status, 409);
-    let stored = pubcom::models::revision::find(&mut db.conn(), rev.id.0)
+    let stored = pubcom::models::revision::find(&mut db.conn(), rev.id)
         .unwrap()
         .unwrap();
     assert_eq!(

@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use diesel::connection::SimpleConnection;
 use pubcom::db::{search_index, DbConnection};
-use pubcom::domain::{CommentId, CommentNo, Disposition};
+use pubcom::domain::{CommentNo, Disposition};
 use pubcom::intake::ImportError;
 use pubcom::models::comment_list;
 use pubcom::models::{clause_ref, comment, consultation, response};
@@ -76,9 +76,7 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
         first.body,
         "全資料読む必要がある人向けの各編合冊版の刊行予定はあるか。"
     );
-    let answer = response::for_comment(&mut conn, CommentId(first.id.0))
-        .unwrap()
-        .unwrap();
+    let answer = response::for_comment(&mut conn, first.id).unwrap().unwrap();
     assert_eq!(
         answer.body,
         "現時点において、合冊版の刊行予定はございません。"
@@ -87,9 +85,7 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
     let stock = comment::find_by_no(&mut conn, c.id(), no(3))
         .unwrap()
         .unwrap();
-    let answer = response::for_comment(&mut conn, CommentId(stock.id.0))
-        .unwrap()
-        .unwrap();
+    let answer = response::for_comment(&mut conn, stock.id).unwrap().unwrap();
     assert_eq!(
         answer.disposition,
         Disposition::Noted,
@@ -104,7 +100,7 @@ fn the_real_mhlw_sample_imports_255_comments_with_their_cells() {
         Some("3. 2. 2 医療機関等の特性に応じたガイドライン参照箇所")
     );
     assert_eq!(fifth.page.as_deref(), Some("P4"));
-    let refs = clause_ref::for_comment(&mut conn, CommentId(fifth.id.0)).unwrap();
+    let refs = clause_ref::for_comment(&mut conn, fifth.id).unwrap();
     assert!(refs
         .iter()
         .any(|r| r.source == "chapter" && r.clause_path.as_deref() == Some("3.2.2")));
@@ -136,9 +132,7 @@ fn a_row_with_a_missing_column_is_read_with_an_empty_page() {
         "{}",
         row.body
     );
-    assert!(response::for_comment(&mut conn, CommentId(row.id.0))
-        .unwrap()
-        .is_some());
+    assert!(response::for_comment(&mut conn, row.id).unwrap().is_some());
 }
 
 #[test]
@@ -676,9 +670,7 @@ fn comments_citing_many_clauses_import_in_one_go() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        clause_ref::for_comment(&mut conn, CommentId(last.id.0))
-            .unwrap()
-            .len(),
+        clause_ref::for_comment(&mut conn, last.id).unwrap().len(),
         12
     );
 }

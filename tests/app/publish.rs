@@ -54,7 +54,7 @@ fn approve_all(db: &TestDb, slug: &str) {
         if let Some(r) = response::for_comment(&mut db.conn(), row.comment.id()).unwrap() {
             response::set_state_if_version(
                 &mut db.conn(),
-                r.id.0,
+                r.id,
                 r.version,
                 ResponseState::Approved,
                 None,
@@ -111,7 +111,7 @@ fn make_publishable(db: &TestDb) {
             &mut db.conn(),
             &Actor::system("t"),
             c.id(),
-            r.id.0,
+            r.id,
             r.version,
         )
         .unwrap();

@@ -103,7 +103,7 @@ fn a_refused_return_shows_the_saved_answer_and_the_typed_remark() {
     let a = answer(&db, "gl6", 7).unwrap();
     response::set_state_if_version(
         &mut db.conn(),
-        a.id.0,
+        a.id,
         a.version,
         ResponseState::InReview,
         None,
@@ -282,9 +282,7 @@ fn staff_correct_a_kind_and_the_check_flags_organisations_that_may_be_people() {
         &[("kind", "individual"), ("back", "/c/mic/comments/1")],
     );
     assert_eq!(r.status, 303);
-    let now = submitter::find(&mut db.conn(), pubcom::domain::SubmitterId(sato.id.0))
-        .unwrap()
-        .unwrap();
+    let now = submitter::find(&mut db.conn(), sato.id).unwrap().unwrap();
     assert_eq!(now.kind(), SubmitterKind::Individual);
     assert!(now.public_number.is_some());
     assert!(flagged(&db).is_empty());
@@ -722,13 +720,36 @@ fn a_group_of_40000_comments_is_created_confirmed_and_cleared() {
     assert_eq!(page.body.matches("name=\"member\"").count(), 10);
     assert!(page.body.len() < 100_000, "{} bytes", page.body.len());
     let actor = Actor::system("test");
-    pubcom::triage::grouping::decide(&mut db.conn(), &actor, cid, group, "confirm", None).unwrap();
-    pubcom::triage::grouping::decide(&mut db.conn(), &actor, cid, group, "remove", Some(ids[0]))
-        .unwrap();
+    pubcom::triage::grouping::decide(
+        &mut db.conn(),
+        &actor,
+        cid,
+        pubcom::domain::GroupId(group),
+        "confirm",
+        None,
+    )
+    .unwrap();
+    pubcom::triage::grouping::decide(
+        &mut db.conn(),
+        &actor,
+        cid,
+        pubcom::domain::GroupId(group),
+        "remove",
+        Some(ids[0]),
+    )
+    .unwrap();
     assert_eq!(members(&db), 39_999);
     let open = pubcom::models::duplicate_group::open_comments(&mut db.conn(), cid).unwrap();
     assert_eq!(open.len(), 1, "only the removed member is open");
-    pubcom::triage::grouping::decide(&mut db.conn(), &actor, cid, group, "reject", None).unwrap();
+    pubcom::triage::grouping::decide(
+        &mut db.conn(),
+        &actor,
+        cid,
+        pubcom::domain::GroupId(group),
+        "reject",
+        None,
+    )
+    .unwrap();
     let report = pubcom::triage::grouping::propose(&mut db.conn(), &actor, cid).unwrap();
     assert_eq!(report.groups, 0, "a rejected group stays settled");
     {

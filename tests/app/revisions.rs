@@ -296,12 +296,7 @@ fn the_check_flags_a_number_given_twice_or_taken_from_a_clause_that_keeps_it() {
         .unwrap()
         .unwrap();
     let clauses = pubcom::models::clause::all(&mut db.conn(), c.id()).unwrap();
-    let id = |l: &str| {
-        clauses
-            .iter()
-            .find(|c| c.label == l)
-            .map(|c| pubcom::domain::ClauseId(c.id.0))
-    };
+    let id = |l: &str| clauses.iter().find(|c| c.label == l).map(|c| c.id);
     let one = comment::find_by_no(&mut db.conn(), c.id(), CommentNo { number: 1, part: 0 })
         .unwrap()
         .unwrap();

@@ -4,9 +4,7 @@
 use crate::helpers::*;
 use diesel::prelude::*;
 use pubcom::auth::accounts::Actor;
-use pubcom::domain::{
-    CategoryId, CommentNo, ConsultationId, Disposition, SubmitterId, SubmitterKind, UserId,
-};
+use pubcom::domain::{CategoryId, CommentNo, ConsultationId, Disposition, SubmitterKind};
 use pubcom::models::comment_list;
 use pubcom::models::{comment, consultation};
 
@@ -82,7 +80,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 &mut conn(),
                 &actor,
                 other,
-                SubmitterId(sub.0),
+                sub,
                 SubmitterKind::Organization,
             )
             .is_err()
@@ -92,7 +90,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
                 &mut conn(),
                 &actor,
                 cid,
-                SubmitterId(sub.0),
+                sub,
                 SubmitterKind::Organization,
             )
             .is_ok()
@@ -107,26 +105,12 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
         &db,
         "routing_rule_add",
         || {
-            pubcom::triage::routing::add_rule(
-                &mut conn(),
-                &actor,
-                cid,
-                None,
-                None,
-                UserId(drafter.0),
-            )
-            .is_err()
+            pubcom::triage::routing::add_rule(&mut conn(), &actor, cid, None, None, drafter)
+                .is_err()
         },
         || {
-            pubcom::triage::routing::add_rule(
-                &mut conn(),
-                &actor,
-                cid,
-                Some("3"),
-                None,
-                UserId(drafter.0),
-            )
-            .is_ok()
+            pubcom::triage::routing::add_rule(&mut conn(), &actor, cid, Some("3"), None, drafter)
+                .is_ok()
         },
     );
     once(
@@ -150,7 +134,7 @@ fn each_stage_writes_with_exactly_one_audit_event_or_none() {
             let cat = pubcom::models::category::for_consultation(&mut conn(), cid).unwrap()[0].id;
             let change = pubcom::triage::tagging::TagChange {
                 clause: None,
-                category: Some(Some(CategoryId(cat.0))),
+                category: Some(Some(cat)),
             };
             pubcom::triage::tagging::tag(
                 &mut conn(),

@@ -17,7 +17,7 @@ pub use submitters::*;
 
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{
-    CategoryId, ClauseId, CommentId, CommentNo, Disposition, ResponseState, UserId,
+    CategoryId, ClauseId, CommentId, CommentNo, Disposition, ResponseState, RevisionId, UserId,
 };
 use crate::drafting::answers::{self, Editor, Outcome};
 use crate::drafting::review::ReviewAction;

@@ -12,7 +12,7 @@ pub async fn list_revisions(state: Data<AppState>, id: Identity, slug: Path<Stri
             move |mut conn, _id, c| -> Result<Value, AppError> {
                 let mut out = Vec::new();
                 for r in revision::all(&mut conn, c.id())? {
-                    let nos: Vec<String> = revision::linked_comments(&mut conn, r.id.0)?
+                    let nos: Vec<String> = revision::linked_comments(&mut conn, r.id)?
                         .into_iter()
                         .filter_map(|cid| comment::find(&mut conn, CommentId(cid)).ok().flatten())
                         .map(|c| c.no().to_string())
@@ -50,7 +50,7 @@ fn save_revision(
     id: &Identity,
     slug: &str,
     b: &RevisionBody,
-    existing: Option<i64>,
+    existing: Option<RevisionId>,
 ) -> Result<Reply, AppError> {
     let c = id.consultation(conn, slug, Permission::Draft)?;
     let mut ids = Vec::new();
@@ -126,7 +126,9 @@ pub async fn update_revision(
 ) -> ApiResult {
     let (slug, rid) = path.into_inner();
     let r = state
-        .blocking(move |mut conn| save_revision(&mut conn, &id, &slug, &body, Some(rid)))
+        .blocking(move |mut conn| {
+            save_revision(&mut conn, &id, &slug, &body, Some(RevisionId(rid)))
+        })
         .await?;
     Ok(r.into_response())
 }
