@@ -40,9 +40,7 @@ async fn load_tokens(
 ) -> Result<Vec<api_token::ApiToken>, AppError> {
     let user = id.user.id();
     state
-        .blocking(move |mut conn| -> Result<_, AppError> {
-            Ok(api_token::all(&mut conn, Some(user))?)
-        })
+        .blocking(move |mut conn| Ok(api_token::all(&mut conn, Some(user))?))
         .await
 }
 
@@ -68,7 +66,7 @@ pub async fn change_password(
     }
     let user = id.user.clone();
     let result = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             Ok(accounts::change_own_password(
                 &mut conn,
                 &user,
@@ -104,7 +102,7 @@ pub async fn create_token(
     }
     let (actor, login) = (accounts::Actor::of(&id.user), id.user.login.clone());
     let created = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             Ok(accounts::create_token(
                 &mut conn, &actor, &login, &name, role,
             ))
@@ -130,7 +128,7 @@ pub async fn revoke_token(
     let actor = accounts::Actor::of(&id.user);
     let (user, admin) = (id.user.id, id.is_admin());
     state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             let t = api_token::find(&mut conn, token_id)?.ok_or(AppError::NotFound)?;
             if t.user_id != user && !admin {
                 return Err(AppError::NotFound);

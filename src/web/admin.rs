@@ -44,7 +44,7 @@ struct UsersPage {
 
 async fn load(state: &AppState) -> Result<UsersPage, AppError> {
     state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             let consultations = consultation::all(&mut conn)?;
             let users = user::all(&mut conn)?
                 .into_iter()
@@ -110,9 +110,7 @@ pub async fn add_user(
     };
     let actor = accounts::Actor::of(&id.user);
     let result = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
-            Ok(accounts::add_user(&mut conn, &actor, &account))
-        })
+        .blocking(move |mut conn| Ok(accounts::add_user(&mut conn, &actor, &account)))
         .await?;
     let (login, pw) = match result {
         Ok((_, pw)) => (f.login.trim().to_string(), pw),
@@ -132,7 +130,7 @@ async fn account_action(
     id.require(Permission::Administer)?;
     let actor = accounts::Actor::of(&id.user);
     state
-        .blocking(move |mut conn| -> Result<_, AppError> { Ok(f(&mut conn, &actor)) })
+        .blocking(move |mut conn| Ok(f(&mut conn, &actor)))
         .await?
         .map_err(|e| AppError::BadRequest(e.to_string()))
 }
@@ -179,9 +177,7 @@ pub async fn reset_password(
     let actor = accounts::Actor::of(&id.user);
     let l = login.clone();
     let pw = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
-            Ok(accounts::reset_password(&mut conn, &actor, &l, None))
-        })
+        .blocking(move |mut conn| Ok(accounts::reset_password(&mut conn, &actor, &l, None)))
         .await?
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let page = load(&state).await?;
@@ -327,7 +323,7 @@ async fn audit_events(
     let slug = q.consultation.clone().filter(|s| !s.is_empty());
     let action = q.action.clone().filter(|s| !s.is_empty());
     state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             let consultation = match slug {
                 Some(s) => Some(
                     consultation::find_by_slug(&mut conn, &s)?

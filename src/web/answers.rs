@@ -74,7 +74,7 @@ pub async fn save(
     let f = form.into_inner();
     let st = state.clone();
     let reply = state
-        .blocking(move |mut conn| -> Result<Reply, AppError> {
+        .blocking(move |mut conn| {
             let page = comment_page::load(&mut conn, &id, &slug, &no)?;
             if !page.role.allows(Permission::Draft) {
                 return Err(AppError::Forbidden);
@@ -209,7 +209,7 @@ pub async fn review(
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
     let st = state.clone();
-    let reply = state.blocking(move |mut conn| -> Result<Reply, AppError> {
+    let reply = state.blocking(move |mut conn| {
         let page = comment_page::load(&mut conn, &id, &slug, &no)?;
         let needed = if f.action.needs_reviewer() { Permission::Review } else { Permission::Draft };
         if !page.role.allows(needed) {
@@ -261,7 +261,7 @@ pub async fn assign(
             &id,
             slug.to_string(),
             Permission::Assign,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
                 let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
                 super::require_drafter(&mut conn, c.id(), drafter)?;
@@ -324,7 +324,7 @@ pub async fn bulk(
             &id,
             slug.to_string(),
             Permission::Draft,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let (mut disposition, mut text) = (
                     f.disposition.parse::<Disposition>().ok(),
                     f.body.trim().to_string(),

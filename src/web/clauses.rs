@@ -31,7 +31,7 @@ pub async fn tree(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, _who, c| -> Result<Tree, AppError> {
+            move |mut conn, _who, c| {
                 let clauses = clause::all(&mut conn, c.id())?;
                 let direct = clause::comment_counts(&mut conn, c.id())?;
                 // Each clause's count includes its descendants': walk up from every tagged clause.
@@ -101,7 +101,7 @@ pub async fn show(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, _who, c| -> Result<ClausePage, AppError> {
+            move |mut conn, _who, c| {
                 let cl = clause::find(&mut conn, crate::domain::ClauseId(clause_id))?
                     .filter(|x| x.consultation_id == c.id)
                     .ok_or(AppError::NotFound)?;

@@ -129,7 +129,7 @@ pub async fn index(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, who, c| -> Result<_, AppError> {
+            move |mut conn, who, c| {
                 let role = who.role_in(&mut conn, &c)?;
                 let allows = |p| role.is_some_and(|r| r.allows(p));
                 let (rows, total) = comment_list::page(

@@ -13,7 +13,7 @@ use maud::{html, Markup};
 pub async fn index(state: Data<AppState>, id: Identity) -> Result<Markup, AppError> {
     let who = id.clone();
     let rows = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             who.visible_consultations(&mut conn)?
                 .into_iter()
                 .map(|c| {
@@ -46,7 +46,7 @@ pub async fn set_title(
             &id,
             s.to_string(),
             Permission::Publish,
-            move |mut conn, id, c| -> Result<_, AppError> {
+            move |mut conn, id, c| {
                 crate::consultations::set_title(&mut conn, &Actor::of(&id.user), &c, &title)?;
                 Ok(())
             },

@@ -127,7 +127,7 @@ pub async fn publish(
             &id,
             slug.to_string(),
             Permission::Publish,
-            move |mut conn, _who, c| -> Result<_, AppError> {
+            move |mut conn, _who, c| {
                 let problems = check::run(&mut conn, c.id(), &c.slug)?;
                 Ok((c, problems))
             },
@@ -220,7 +220,7 @@ pub async fn redact(
             &id,
             s.to_string(),
             Permission::Publish,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
                 let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
                 redactions::redact(

@@ -35,7 +35,7 @@ pub async fn index(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, who, c| -> Result<_, AppError> {
+            move |mut conn, who, c| {
                 let can_edit = who
                     .role_in(&mut conn, &c)?
                     .is_some_and(|r| r.allows(Permission::Triage));
@@ -112,7 +112,7 @@ pub async fn propose(
             &id,
             s.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 grouping::propose(&mut conn, &Actor::of(&id.user), c.id())?;
                 Ok(())
             },
@@ -142,7 +142,7 @@ pub async fn decide(
             &id,
             s.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 let member = match f.member.as_deref() {
                     Some(no) => {
                         let no: CommentNo = no

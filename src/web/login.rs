@@ -108,9 +108,7 @@ pub async fn submit(
     }
     let (login_name, password) = (form.login.trim().to_string(), form.password.clone());
     let outcome = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
-            Ok(login::sign_in(&mut conn, &login_name, &password, now())?)
-        })
+        .blocking(move |mut conn| Ok(login::sign_in(&mut conn, &login_name, &password, now())?))
         .await?;
     let (outcome, new_session) = outcome;
     if let Some(secret) = new_session {
@@ -148,7 +146,7 @@ pub async fn submit(
 pub async fn logout(state: Data<AppState>, id: Identity) -> Result<HttpResponse, AppError> {
     if let Via::Session { id: session_id, .. } = id.via {
         state
-            .blocking(move |mut conn| -> Result<_, AppError> {
+            .blocking(move |mut conn| {
                 Ok(login::sign_out(
                     &mut conn,
                     &Actor::of(&id.user),

@@ -40,7 +40,7 @@ pub async fn dashboard(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, _who, c| -> Result<Dashboard, AppError> {
+            move |mut conn, _who, c| {
                 let today = chrono::Utc::now().date_naive();
                 let by_state = stats::by_state(&mut conn, c.id())?;
                 let total: i64 = by_state.iter().map(|(_, n)| n).sum();

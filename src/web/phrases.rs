@@ -23,7 +23,7 @@ pub async fn index(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, who, c| -> Result<_, AppError> {
+            move |mut conn, who, c| {
                 let can_edit = who
                     .role_in(&mut conn, &c)?
                     .is_some_and(|r| r.allows(Permission::Draft));
@@ -87,7 +87,7 @@ pub async fn add(
             &id,
             s.to_string(),
             Permission::Draft,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 stock_phrases::add(&mut conn, &Actor::of(&id.user), c.id(), d, &body)?;
                 Ok(())
             },
@@ -109,7 +109,7 @@ pub async fn delete(
             &id,
             s.to_string(),
             Permission::Draft,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 if !stock_phrases::remove(&mut conn, &Actor::of(&id.user), c.id(), pid)? {
                     return Err(AppError::NotFound);
                 }

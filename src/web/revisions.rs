@@ -137,7 +137,7 @@ pub async fn create(
             &id,
             slug.to_string(),
             Permission::Draft,
-            move |mut conn, id, c| -> Result<Reply, AppError> {
+            move |mut conn, id, c| {
                 let mut rf = to_form(&mut conn, c.id(), &f)?;
                 let this: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
                 let this =
@@ -168,7 +168,7 @@ pub async fn update(
             &id,
             slug.to_string(),
             Permission::Draft,
-            move |mut conn, id, c| -> Result<Reply, AppError> {
+            move |mut conn, id, c| {
                 let existing = revision::find(&mut conn, crate::domain::RevisionId(rid))?
                     .filter(|r| r.consultation_id == c.id)
                     .ok_or(AppError::NotFound)?;
@@ -218,7 +218,7 @@ pub async fn delete(
             &id,
             slug.to_string(),
             Permission::Draft,
-            move |mut conn, id, c| -> Result<Reply, AppError> {
+            move |mut conn, id, c| {
                 revision::find(&mut conn, crate::domain::RevisionId(rid))?
                     .filter(|r| r.consultation_id == c.id)
                     .ok_or(AppError::NotFound)?;

@@ -29,7 +29,7 @@ pub async fn index(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, who, c| -> Result<_, AppError> {
+            move |mut conn, who, c| {
                 let can_edit = who
                     .role_in(&mut conn, &c)?
                     .is_some_and(|r| r.allows(Permission::Assign));
@@ -111,7 +111,7 @@ pub async fn add(
             &id,
             s.to_string(),
             Permission::Assign,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 let prefix = Some(f.clause_prefix.trim()).filter(|p| !p.is_empty());
                 let category = f.category.trim().parse::<i64>().ok().map(CategoryId);
                 super::require_drafter(&mut conn, c.id(), f.drafter)?;
@@ -143,7 +143,7 @@ pub async fn delete(
             &id,
             s.to_string(),
             Permission::Assign,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 if !routing::delete_rule(&mut conn, &Actor::of(&id.user), c.id(), rid)? {
                     return Err(AppError::NotFound);
                 }
@@ -174,7 +174,7 @@ pub async fn apply(
             &id,
             s.to_string(),
             Permission::Assign,
-            move |mut conn, id, c| -> Result<usize, AppError> {
+            move |mut conn, id, c| {
                 let rules = routing_rule::for_consultation(&mut conn, c.id())?;
                 Ok(routing::apply(
                     &mut conn,

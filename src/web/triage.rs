@@ -88,7 +88,7 @@ pub async fn tags_bulk(
             &id,
             slug.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let targets = chosen(&mut conn, c.id(), &f.all("no"))?;
                 let change = TagChange {
                     clause: f.id("set_clause")?.map(|i| Some(ClauseId(i))),
@@ -117,7 +117,7 @@ pub async fn assign_bulk(
             &id,
             slug.to_string(),
             Permission::Assign,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let drafter = f
                     .id("assign_to")?
                     .ok_or_else(|| AppError::BadRequest("担当者を選んでください".into()))?;
@@ -152,7 +152,7 @@ pub async fn tag_one(
             &id,
             slug.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let targets = chosen(&mut conn, c.id(), std::slice::from_ref(&no))?;
                 // An empty select means "none" here: the form always sends both.
                 let change = TagChange {
@@ -193,7 +193,7 @@ pub async fn set_submitter_kind(
             &id,
             s.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 if !id.can_view_personal() {
                     return Err(AppError::Forbidden);
                 }
@@ -226,7 +226,7 @@ pub async fn categories(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, who, c| -> Result<_, AppError> {
+            move |mut conn, who, c| {
                 let can_edit = who
                     .role_in(&mut conn, &c)?
                     .is_some_and(|r| r.allows(Permission::Triage));
@@ -281,7 +281,7 @@ pub async fn add_category(
             &id,
             s.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<(), AppError> {
+            move |mut conn, id, c| {
                 tagging::add_category(&mut conn, &Actor::of(&id.user), c.id(), &name)?;
                 Ok(())
             },
@@ -302,7 +302,7 @@ pub async fn split_form(
             &id,
             slug.to_string(),
             Permission::Triage,
-            move |mut conn, _who, c| -> Result<_, AppError> {
+            move |mut conn, _who, c| {
                 let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
                 let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
                 Ok((c, cm))
@@ -346,7 +346,7 @@ pub async fn split(
             &id,
             slug.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
                 let cm =
                     comment::find_by_no(&mut conn, c.id(), parsed)?.ok_or(AppError::NotFound)?;
@@ -373,7 +373,7 @@ pub async fn unsplit(
             &id,
             slug.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<String, AppError> {
+            move |mut conn, id, c| {
                 let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
                 let first = CommentNo {
                     number: parsed.number,

@@ -58,7 +58,7 @@ pub async fn comments(
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, id, c| -> Result<_, AppError> {
+            move |mut conn, id, c| {
                 let total = comment_list::count_filtered(&mut conn, c.id(), &filter)?;
                 let rows = comment_list::list(
                     &mut conn,
@@ -123,7 +123,7 @@ pub async fn comment_detail(
     path: Path<(String, String)>,
 ) -> ApiResult {
     let (slug, no) = path.into_inner();
-    let v = state.blocking(move |mut conn| -> Result<Value, AppError> {
+    let v = state.blocking(move |mut conn| {
         let (_, cm) = load(&mut conn, &id, &slug, &no, Permission::View)?;
         let answer = response::for_comment(&mut conn, cm.id())?;
         let revs = revision::for_comment(&mut conn, cm.id())?;
@@ -162,7 +162,7 @@ pub async fn put_answer(
         .parse()
         .map_err(|e: crate::domain::UnknownValue| AppError::BadRequest(e.to_string()))?;
     let r = state
-        .blocking(move |mut conn| -> Result<Reply, AppError> {
+        .blocking(move |mut conn| {
             let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Draft)?;
             let actor = Actor::of(&id.user);
             let is_reviewer = id
@@ -215,7 +215,7 @@ pub async fn review(
 ) -> ApiResult {
     let (slug, no) = path.into_inner();
     let b = body.into_inner();
-    let r = state.blocking(move |mut conn| -> Result<Reply, AppError> {
+    let r = state.blocking(move |mut conn| {
         let need = if b.action.needs_reviewer() { Permission::Review } else { Permission::Draft };
         let (c, cm) = load(&mut conn, &id, &slug, &no, need)?;
         let actor = Actor::of(&id.user);
@@ -250,7 +250,7 @@ pub async fn put_tags(
     let (slug, no) = path.into_inner();
     let b = body.into_inner();
     state
-        .blocking(move |mut conn| -> Result<(), AppError> {
+        .blocking(move |mut conn| {
             let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Triage)?;
             let change = TagChange {
                 clause: b.clause_id.map(|x| x.map(ClauseId)),
@@ -279,7 +279,7 @@ pub async fn put_assignment(
     let (slug, no) = path.into_inner();
     let b = body.into_inner();
     state
-        .blocking(move |mut conn| -> Result<(), AppError> {
+        .blocking(move |mut conn| {
             let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Assign)?;
             crate::web::require_drafter(&mut conn, c.id(), b.drafter_id)?;
             tagging::assign(
@@ -316,7 +316,7 @@ pub async fn redact(
         return Err(AppError::BadRequest("original と reason が必要です".into()).into());
     }
     let rid = state
-        .blocking(move |mut conn| -> Result<i64, AppError> {
+        .blocking(move |mut conn| {
             let (c, cm) = load(&mut conn, &id, &slug, &no, Permission::Publish)?;
             Ok(crate::publish::redactions::redact(
                 &mut conn,

@@ -15,7 +15,7 @@ pub async fn consultations(
     id: Identity,
 ) -> Result<Json<Vec<ConsultationJson>>, ApiError> {
     let list = state
-        .blocking(move |mut conn| -> Result<_, AppError> {
+        .blocking(move |mut conn| {
             id.visible_consultations(&mut conn)?
                 .into_iter()
                 .map(|c| {

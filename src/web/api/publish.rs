@@ -10,9 +10,7 @@ pub async fn run_check(state: Data<AppState>, id: Identity, slug: Path<String>) 
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, _id, c| -> Result<Vec<check::Problem>, AppError> {
-                Ok(check::run(&mut conn, c.id(), &c.slug)?)
-            },
+            move |mut conn, _id, c| Ok(check::run(&mut conn, c.id(), &c.slug)?),
         )
         .await?;
     Ok(HttpResponse::Ok().json(json!({"ok": problems.is_empty(), "problems": problems})))
@@ -51,7 +49,7 @@ pub async fn export_file(
             final_version: q.final_version.unwrap_or(false),
         },
     };
-    let r = state.in_consultation(&id, slug.to_string(), Permission::Publish, move |mut conn, id, c| -> Result<Reply, AppError> {
+    let r = state.in_consultation(&id, slug.to_string(), Permission::Publish, move |mut conn, id, c| {
         Ok(match export::export_for(&mut conn, &Actor::of(&id.user), &c, &req, "api") {
             Ok(f) => {
                 Reply::File { content_type: f.content_type, name: f.file_name, bytes: f.bytes }

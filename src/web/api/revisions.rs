@@ -9,7 +9,7 @@ pub async fn list_revisions(state: Data<AppState>, id: Identity, slug: Path<Stri
             &id,
             slug.to_string(),
             Permission::View,
-            move |mut conn, _id, c| -> Result<Value, AppError> {
+            move |mut conn, _id, c| {
                 let mut out = Vec::new();
                 for r in revision::all(&mut conn, c.id())? {
                     let nos: Vec<String> = revision::linked_comments(&mut conn, r.id)?

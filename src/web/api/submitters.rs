@@ -22,7 +22,7 @@ pub async fn put_submitter_kind(
             &id,
             slug.to_string(),
             Permission::Triage,
-            move |mut conn, id, c| -> Result<bool, AppError> {
+            move |mut conn, id, c| {
                 if !id.can_view_personal() {
                     return Err(AppError::Forbidden);
                 }
