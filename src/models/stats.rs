@@ -3,16 +3,128 @@
 use super::tally::{self, Dimension};
 use super::{Conn, QueryResult};
 use crate::db::schema::{assignments, comments, responses, users};
-use crate::domain::ConsultationId;
+use crate::domain::{ClauseId, ConsultationId, Disposition, ResponseState};
 use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// Where a consultation's work stands: the dashboard's tiles and charts (labels in Japanese).
+pub struct Progress {
+    pub total: i64,
+    pub states: Vec<(String, i64)>,
+    pub chapters: Vec<(String, i64)>,
+    pub categories: Vec<(String, i64)>,
+    pub dispositions: Vec<(String, i64)>,
+    pub workload: Vec<Workload>,
+    pub untagged: i64,
+    pub unassigned: i64,
+    pub unanswered: i64,
+    pub approved: i64,
+    pub overdue: i64,
+}
+
+/// A stored code the tally holds, as its type (a code that means nothing is an error).
+fn coded<T: std::str::FromStr>(code: &str) -> QueryResult<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    code.parse()
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+}
+
+pub fn progress(
+    conn: &mut Conn,
+    c: ConsultationId,
+    today: chrono::NaiveDate,
+) -> QueryResult<Progress> {
+    let by_state = by_state(conn, c)?;
+    let total: i64 = by_state.iter().map(|(_, n)| n).sum();
+    let unanswered = by_state
+        .iter()
+        .find(|(s, _)| s.is_none())
+        .map_or(0, |(_, n)| *n);
+    let approved = by_state
+        .iter()
+        .find(|(s, _)| *s == Some(ResponseState::Approved))
+        .map_or(0, |(_, n)| *n);
+    let states = by_state
+        .iter()
+        .map(|(s, n)| (s.map_or("回答なし", |s| s.label()).to_string(), *n))
+        .collect();
+    let (chapters, untagged) = by_chapter(conn, c)?;
+    let counts = super::category::counts(conn, c)?;
+    let categories = super::category::for_consultation(conn, c)?
+        .into_iter()
+        .map(|k| (k.name, counts.get(&k.id.0).copied().unwrap_or(0)))
+        .collect();
+    let dispositions = by_disposition(conn, c)?
+        .into_iter()
+        .map(|(d, n)| Ok((coded::<Disposition>(&d)?.label().to_string(), n)))
+        .collect::<QueryResult<_>>()?;
+    let workload = workload(conn, c, today)?;
+    let overdue = workload.iter().map(|w| w.overdue).sum();
+    Ok(Progress {
+        unassigned: unassigned(conn, c)?,
+        total,
+        states,
+        chapters,
+        categories,
+        dispositions,
+        workload,
+        untagged,
+        unanswered,
+        approved,
+        overdue,
+    })
+}
+
+/// Comments per chapter: each comment's clause counted under its top-level ancestor, with
+/// the number of comments without a clause. Without a clause tree, the 章 cells as imported.
+fn by_chapter(conn: &mut Conn, c: ConsultationId) -> QueryResult<(Vec<(String, i64)>, i64)> {
+    let clauses = super::clause::all(conn, c)?;
+    let parent: HashMap<ClauseId, Option<ClauseId>> =
+        clauses.iter().map(|x| (x.id, x.parent_id)).collect();
+    let names: HashMap<ClauseId, String> = clauses
+        .iter()
+        .map(|x| (x.id, format!("{} {}", x.label, x.heading)))
+        .collect();
+    let mut chapters: Vec<(String, i64)> = Vec::new();
+    let mut untagged = 0;
+    for (cid, n) in by_clause(conn, c)? {
+        let Some(mut at) = cid.map(ClauseId) else {
+            untagged += n;
+            continue;
+        };
+        while let Some(Some(p)) = parent.get(&at) {
+            at = *p;
+        }
+        let name = names.get(&at).cloned().unwrap_or_default();
+        match chapters.iter_mut().find(|(k, _)| *k == name) {
+            Some(e) => e.1 += n,
+            None => chapters.push((name, n)),
+        }
+    }
+    if clauses.is_empty() {
+        chapters = by_chapter_cell(conn, c)?
+            .into_iter()
+            .take(15)
+            .map(|(k, n)| (k.unwrap_or_else(|| "（記載なし）".into()), n))
+            .collect();
+    }
+    Ok((chapters, untagged))
+}
 
 /// Comments per answer state (`None`: no answer yet).
-pub fn by_state(conn: &mut Conn, c: ConsultationId) -> QueryResult<Vec<(Option<String>, i64)>> {
+pub fn by_state(
+    conn: &mut Conn,
+    c: ConsultationId,
+) -> QueryResult<Vec<(Option<ResponseState>, i64)>> {
     let total = tally::total(conn, c, Dimension::All)?;
     let answered = tally::counts(conn, c, Dimension::State)?;
     let with_answer: i64 = answered.iter().map(|(_, n)| n).sum();
-    let mut out: Vec<(Option<String>, i64)> = vec![(None, total - with_answer)];
-    out.extend(answered.into_iter().map(|(s, n)| (Some(s), n)));
+    let mut out: Vec<(Option<ResponseState>, i64)> = vec![(None, total - with_answer)];
+    for (s, n) in answered {
+        out.push((Some(coded(&s)?), n));
+    }
     Ok(out)
 }
 
