@@ -89,6 +89,38 @@ impl StockPhrases {
     }
 }
 
+/// The answer text with a stock phrase appended on its own line, and the phrase's disposition.
+/// `key` names the phrase as the answer form does: `t3` the templates' fourth, `c12` the
+/// consultation's phrase #12. `None` when there is no such phrase.
+pub fn insert(
+    body: &str,
+    key: &str,
+    templates: &StockPhrases,
+    consultation_phrases: &[crate::models::stock_phrase::StoredPhrase],
+) -> Option<(Disposition, String)> {
+    let (kind, index) = key.split_at_checked(1)?;
+    let (disposition, text) = match kind {
+        "t" => templates
+            .phrases
+            .get(index.parse::<usize>().ok()?)
+            .map(|(d, t)| (*d, t.as_str()))?,
+        "c" => {
+            let id = index.parse::<i64>().ok()?;
+            consultation_phrases
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| (p.disposition, p.body.as_str()))?
+        }
+        _ => return None,
+    };
+    let mut out = body.trim_end().to_string();
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(text);
+    Some((disposition, out))
+}
+
 /// Adds a consultation's own stock phrase, with its audit event, in one transaction.
 pub fn add(
     conn: &mut crate::db::DbConnection,

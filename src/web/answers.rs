@@ -82,27 +82,14 @@ pub async fn save(
             let disposition = f.disposition.parse::<Disposition>().ok();
             let version = f.version.trim().parse::<i32>().ok();
             if let Some(key) = f.insert.as_deref() {
-                let phrase: Option<(Disposition, String)> = match key.split_at(1) {
-                    ("t", i) => i
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| st.phrases.phrases.get(i))
-                        .map(|(d, t)| (*d, t.clone())),
-                    ("c", i) => i
-                        .parse::<i64>()
-                        .ok()
-                        .and_then(|i| page.consultation_phrases.iter().find(|p| p.id == i))
-                        .map(|p| (p.disposition, p.body.clone())),
-                    _ => None,
-                };
-                let Some((phrase_disposition, text)) = phrase else {
+                let Some((phrase_disposition, body)) = crate::drafting::stock_phrases::insert(
+                    &f.body,
+                    key,
+                    &st.phrases,
+                    &page.consultation_phrases,
+                ) else {
                     return Err(AppError::BadRequest("その定型文はありません".into()));
                 };
-                let mut body = f.body.trim_end().to_string();
-                if !body.is_empty() {
-                    body.push('\n');
-                }
-                body.push_str(&text);
                 let form = AnswerForm {
                     disposition: disposition.or(Some(phrase_disposition)),
                     body,
