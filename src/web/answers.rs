@@ -249,8 +249,7 @@ pub async fn assign(
             slug.to_string(),
             Permission::Assign,
             move |mut conn, id, c| {
-                let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-                let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+                let cm = super::comment_named(&mut conn, c.id(), &no)?;
                 super::require_drafter(&mut conn, c.id(), drafter)?;
                 crate::triage::tagging::assign(
                     &mut conn,

@@ -5,9 +5,7 @@ use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
-use crate::domain::CommentNo;
 use crate::error::AppError;
-use crate::models::comment;
 use crate::publish::export::{self, Document, ExportError, Format, Request};
 use crate::publish::{check, redactions, results};
 use actix_web::web::{Data, Form, Path, Query};
@@ -221,8 +219,7 @@ pub async fn redact(
             s.to_string(),
             Permission::Publish,
             move |mut conn, id, c| {
-                let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-                let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+                let cm = super::comment_named(&mut conn, c.id(), &no)?;
                 redactions::redact(
                     &mut conn,
                     &Actor::of(&id.user),

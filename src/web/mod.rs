@@ -151,6 +151,17 @@ pub fn parse_due(value: Option<&str>) -> Result<Option<chrono::NaiveDate>, crate
     }
 }
 
+/// The comment of a consultation named by its No. in a path (`12`, `12-2`); not found otherwise.
+pub fn comment_named(
+    conn: &mut crate::models::Conn,
+    consultation: crate::domain::ConsultationId,
+    no: &str,
+) -> Result<crate::models::comment::Comment, crate::error::AppError> {
+    let no: crate::domain::CommentNo = no.parse().map_err(|_| crate::error::AppError::NotFound)?;
+    crate::models::comment::find_by_no(conn, consultation, no)?
+        .ok_or(crate::error::AppError::NotFound)
+}
+
 /// Refuses a user who cannot draft answers in the consultation as the target of assignment
 /// or routing.
 pub fn require_drafter(

@@ -139,9 +139,7 @@ pub async fn create(
             Permission::Draft,
             move |mut conn, id, c| {
                 let mut rf = to_form(&mut conn, c.id(), &f)?;
-                let this: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-                let this =
-                    comment::find_by_no(&mut conn, c.id(), this)?.ok_or(AppError::NotFound)?;
+                let this = super::comment_named(&mut conn, c.id(), &no)?;
                 if !rf.comments.contains(&this.id()) {
                     rf.comments.insert(0, this.id());
                 }

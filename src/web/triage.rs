@@ -303,8 +303,7 @@ pub async fn split_form(
             slug.to_string(),
             Permission::Triage,
             move |mut conn, _who, c| {
-                let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-                let cm = comment::find_by_no(&mut conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+                let cm = super::comment_named(&mut conn, c.id(), &no)?;
                 Ok((c, cm))
             },
         )
@@ -347,9 +346,7 @@ pub async fn split(
             slug.to_string(),
             Permission::Triage,
             move |mut conn, id, c| {
-                let parsed: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-                let cm =
-                    comment::find_by_no(&mut conn, c.id(), parsed)?.ok_or(AppError::NotFound)?;
+                let cm = super::comment_named(&mut conn, c.id(), &no)?;
                 let text = f.get("parts").unwrap_or_default().replace("\r\n", "\n");
                 let parts: Vec<String> = text.split("\n---\n").map(String::from).collect();
                 crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts)

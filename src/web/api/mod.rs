@@ -142,8 +142,7 @@ fn load(
     p: Permission,
 ) -> Result<(Consultation, comment::Comment), AppError> {
     let c = id.consultation(conn, slug, p)?;
-    let no: CommentNo = no.parse().map_err(|_| AppError::NotFound)?;
-    let cm = comment::find_by_no(conn, c.id(), no)?.ok_or(AppError::NotFound)?;
+    let cm = crate::web::comment_named(conn, c.id(), no)?;
     Ok((c, cm))
 }
 
