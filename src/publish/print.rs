@@ -3,6 +3,7 @@
 
 use super::results::ResultTable;
 use super::shinkyu::ShinkyuRow;
+use super::writers;
 use crate::drafting::diff;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -14,7 +15,9 @@ table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 th, td { border: 0.5pt solid #000; padding: 1.5mm 2mm; vertical-align: top; white-space: pre-wrap; word-break: break-all; }
-th { background: #e6e6e6; font-weight: bold; }
+th { background: #e6e6e6; font-weight: bold; word-break: keep-all; overflow-wrap: normal; white-space: normal; }
+th span { white-space: nowrap; }
+tr.tall { page-break-inside: auto; break-inside: auto; }
 del { text-decoration: line-through; }
 ins { text-decoration: underline; color: #d00000; }
 .draft-mark { position: fixed; top: 35%; left: 0; right: 0; text-align: center; font-size: 120pt; color: rgba(200, 0, 0, 0.12); transform: rotate(-20deg); z-index: -1; }
@@ -38,17 +41,50 @@ fn page(title: &str, draft: bool, body: Markup) -> Markup {
     }
 }
 
+/// A header title in pieces that each stay on one line: it breaks only before （.
+fn header_pieces(title: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (at, c) in title.char_indices() {
+        if c == '（' && at > start {
+            pieces.push(&title[start..at]);
+            start = at;
+        }
+    }
+    pieces.push(&title[start..]);
+    pieces
+}
+
+/// Lines of a row beyond which it is let break across pages (about a page of 9.5 pt text):
+/// kept whole, it would leave a blank page before it.
+const TALL_ROW_LINES: usize = 30;
+
 pub fn result_table(t: &ResultTable) -> Markup {
-    let widths: f64 = t.layout.columns().iter().map(|(_, w)| w).sum();
+    let columns = t.layout.columns();
+    // Wide enough for the longest unbreakable piece of each header.
+    let widths: Vec<f64> = columns
+        .iter()
+        .map(|(title, w)| {
+            let longest = header_pieces(title)
+                .iter()
+                .map(|p| writers::text_width(p))
+                .fold(0.0, f64::max);
+            w.max((1.25 * longest).ceil() + 3.0)
+        })
+        .collect();
+    let total: f64 = widths.iter().sum();
     page(
         &t.title,
         t.draft,
         html! {
             h1 { @if t.draft { span.draft-heading { "【案】" } } (t.title) " 意見募集の結果" }
             table.results {
-                colgroup { @for (_, w) in t.layout.columns() { col style={ "width:" (format!("{:.1}", w / widths * 100.0)) "%" }; } }
-                thead { tr { @for (h, _) in t.layout.columns() { th { (h) } } } }
-                tbody { @for row in &t.rows { tr { @for cell in row { td { (cell) } } } } }
+                colgroup { @for w in &widths { col style={ "width:" (format!("{:.1}", w / total * 100.0)) "%" }; } }
+                thead { tr { @for (h, _) in columns { th { @for p in header_pieces(h) { span { (p) } } } } } }
+                tbody { @for row in &t.rows {
+                    @let lines = row.iter().zip(&widths).map(|(c, w)| writers::wrapped_lines(c, *w)).max().unwrap_or(1);
+                    tr.tall[lines > TALL_ROW_LINES] { @for cell in row { td { (cell) } } }
+                } }
             }
         },
     )

@@ -2,12 +2,13 @@
 //! its 新 number) / 変更理由, deletions struck through and additions in red (XLSX rich text,
 //! HTML del/ins). A 新設 has an empty 旧 side, a 削除 reads （削除） on the 新 side.
 
+use super::writers;
 use crate::db::schema::{responses, revision_comments};
 use crate::domain::{ConsultationId, ResponseState};
 use crate::drafting::diff::{self, SegmentKind};
 use crate::models::{revision, Conn};
 use diesel::prelude::*;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShinkyuRow {
@@ -85,8 +86,29 @@ impl ShinkyuRow {
     }
 }
 
+/// Widths of the 旧, 新 and 変更理由 columns (Excel character units).
+const WIDTHS: [f64; 3] = [56.0, 56.0, 32.0];
+
+/// The fragments of a cell's rich text that fall in `range` of its whole text.
+fn cut<'a>(
+    parts: &'a [(&'a Format, String)],
+    range: std::ops::Range<usize>,
+) -> Vec<(&'a Format, &'a str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (format, text) in parts {
+        let (start, end) = (at, at + text.len());
+        at = end;
+        let (from, to) = (range.start.max(start), range.end.min(end));
+        if from < to {
+            out.push((*format, &text[from - start..to - start]));
+        }
+    }
+    out
+}
+
 pub fn xlsx_bytes(title: &str, rows: &[ShinkyuRow], draft: bool) -> anyhow::Result<Vec<u8>> {
-    let mut workbook = Workbook::new();
+    let mut workbook = writers::workbook()?;
     let sheet = workbook.add_worksheet();
     sheet.set_name("新旧対照表")?;
     let header = Format::new()
@@ -104,73 +126,77 @@ pub fn xlsx_bytes(title: &str, rows: &[ShinkyuRow], draft: bool) -> anyhow::Resu
         .set_font_color(Color::RGB(0xD00000))
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
     let bold = Format::new().set_bold();
-    for (col, (name, width)) in [
-        ("旧（原案）", 56.0),
-        ("新（修正後）", 56.0),
-        ("変更理由", 32.0),
-    ]
-    .iter()
-    .enumerate()
+    for (col, (name, width)) in ["旧（原案）", "新（修正後）", "変更理由"]
+        .iter()
+        .zip(WIDTHS)
+        .enumerate()
     {
-        sheet.set_column_width(col as u16, *width)?;
+        sheet.set_column_width(col as u16, width)?;
         sheet.write_string_with_format(0, col as u16, *name, &header)?;
     }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
+    let mut row = 1u32;
+    for r in rows {
         let segs = diff::segments(&r.original, &r.revised);
-        let labelled = |label: &str| !label.is_empty();
-        let lines = [
-            (
-                super::writers::wrapped_lines(&r.original, 56.0),
-                labelled(&r.original_label),
-            ),
-            (
-                super::writers::wrapped_lines(&r.revised, 56.0),
-                labelled(&r.revised_label),
-            ),
-            (super::writers::wrapped_lines(&r.reason, 32.0), false),
-        ]
-        .iter()
-        .map(|(n, label)| n + usize::from(*label))
-        .max()
-        .unwrap_or(1);
-        sheet.set_row_height(row, super::writers::row_height(lines))?;
-        for (col, keep, label) in [
-            (0u16, SegmentKind::Deleted, r.original_label.as_str()),
-            (1u16, SegmentKind::Added, r.revised_label.as_str()),
-        ] {
-            // Each side's own number in bold on its first line.
-            let heading = format!("{label}\n");
-            let mut parts: Vec<(&Format, &str)> = Vec::new();
+        // Each side's own number in bold on its first line, then its text, deletions struck
+        // through on the 旧 side and additions in red on the 新 side.
+        let side = |label: &str, keep: SegmentKind| -> Vec<(&Format, String)> {
+            let mut parts = Vec::new();
             if !label.is_empty() {
-                parts.push((&bold, heading.as_str()));
+                parts.push((&bold, format!("{label}\n")));
             }
-            parts.extend(
-                segs.iter()
-                    .filter(|s| s.kind == SegmentKind::Same || s.kind == keep)
-                    .map(|s| {
-                        (
-                            if s.kind == SegmentKind::Same {
-                                &plain
-                            } else if keep == SegmentKind::Deleted {
-                                &deleted
-                            } else {
-                                &added
-                            },
-                            s.text.as_str(),
-                        )
-                    })
-                    .filter(|(_, t)| !t.is_empty()),
-            );
-            match parts.len() {
-                0 => sheet.write_string_with_format(row, col, "", &cell)?,
-                1 if parts[0].0 == &bold => {
-                    sheet.write_string_with_format(row, col, label, &cell)?
+            for s in segs
+                .iter()
+                .filter(|s| s.kind == SegmentKind::Same || s.kind == keep)
+            {
+                let format = match s.kind {
+                    SegmentKind::Same => &plain,
+                    SegmentKind::Deleted => &deleted,
+                    SegmentKind::Added => &added,
+                };
+                if !s.text.is_empty() {
+                    parts.push((format, s.text.clone()));
                 }
-                _ => sheet.write_rich_string_with_format(row, col, &parts, &cell)?,
-            };
+            }
+            parts
+        };
+        let sides = [
+            side(&r.original_label, SegmentKind::Deleted),
+            side(&r.revised_label, SegmentKind::Added),
+            vec![(&plain, r.reason.clone())],
+        ];
+        // A revision taller than a row can be goes on in the rows below it.
+        let texts: Vec<String> = sides
+            .iter()
+            .map(|parts| parts.iter().map(|(_, t)| t.as_str()).collect())
+            .collect();
+        let pieces: Vec<Vec<&str>> = texts
+            .iter()
+            .zip(WIDTHS)
+            .map(|(t, w)| writers::split_for_rows(t, w, writers::MAX_LINES_PER_ROW))
+            .collect();
+        let height = pieces.iter().map(Vec::len).max().unwrap_or(1);
+        let mut offsets = [0usize; 3];
+        for part in 0..height {
+            let lines = pieces
+                .iter()
+                .zip(WIDTHS)
+                .map(|(p, w)| p.get(part).map_or(1, |t| writers::wrapped_lines(t, w)))
+                .max()
+                .unwrap_or(1);
+            sheet.set_row_height(row, writers::row_height(lines))?;
+            for col in 0..3 {
+                let piece = pieces[col].get(part).copied().unwrap_or("");
+                let range = offsets[col]..offsets[col] + piece.len();
+                offsets[col] = range.end;
+                let fragments = cut(&sides[col], range);
+                if fragments.iter().all(|(f, _)| *f == &plain) || fragments.len() < 2 {
+                    sheet.write_string_with_format(row, col as u16, piece, &cell)?;
+                } else {
+                    sheet.write_rich_string_with_format(row, col as u16, &fragments, &cell)?;
+                }
+            }
+            row += 1;
         }
-        sheet.write_string_with_format(row, 2, &r.reason, &cell)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     sheet.set_repeat_rows(0, 0)?;

@@ -101,20 +101,38 @@ pub const CONTINUED: &str = "（続き）";
 
 /// Lines of 11-point text a row holds below Excel's 409-point row limit, with room to spare
 /// for fonts that set Japanese a little taller.
-const MAX_LINES_PER_ROW: usize = 24;
+pub const MAX_LINES_PER_ROW: usize = 24;
 
-/// Points per line of wrapped 11-point text, and the padding of a cell.
-const LINE_HEIGHT: f64 = 15.6;
+/// Points per line of wrapped 11-point text (LibreOffice sets Japanese lines 15.98 pt
+/// apart), and the padding of a cell.
+const LINE_HEIGHT: f64 = 16.5;
 
 /// The height of a row showing `lines` lines.
 pub fn row_height(lines: usize) -> f64 {
-    (lines.max(1) as f64 * LINE_HEIGHT + 3.0).min(409.0)
+    (lines.max(1) as f64 * LINE_HEIGHT + 4.0).min(409.0)
+}
+
+/// The workbook's default font: Arial, whose stand-in (Liberation Sans) every office suite
+/// has, so the printed size does not depend on Calibri being installed.
+pub fn workbook() -> anyhow::Result<Workbook> {
+    let mut workbook = Workbook::new();
+    workbook.set_default_format(
+        &Format::new().set_font_name("Arial").set_font_size(11),
+        19,
+        72,
+    )?;
+    Ok(workbook)
 }
 
 /// Half-width characters a line of a column of this width holds (a full-width character
 /// counts two), with a margin for proportional fonts.
 fn line_capacity(width: f64) -> f64 {
     ((width - 1.0) * 0.9).max(2.0)
+}
+
+/// Half-width units a text takes on one line (a full-width character counts two).
+pub fn text_width(text: &str) -> f64 {
+    text.chars().map(char_width).sum()
 }
 
 fn char_width(c: char) -> f64 {
@@ -174,7 +192,7 @@ pub fn split_for_rows(text: &str, width: f64, max_lines: usize) -> Vec<&str> {
 
 impl XlsxSink {
     pub fn new(head: &TableHead) -> anyhow::Result<XlsxSink> {
-        let mut workbook = Workbook::new();
+        let mut workbook = workbook()?;
         // Fast compression: deflate was most of the time of a large export, for a file
         // about a fifth larger.
         workbook.set_zip_compression_level(1);
@@ -187,11 +205,14 @@ impl XlsxSink {
             .set_align(FormatAlign::VerticalCenter)
             .set_background_color(Color::RGB(0xD9E1F2))
             .set_border(FormatBorder::Thin);
+        let mut header_lines = 1;
         for (col, (title, width)) in head.layout.columns().iter().enumerate() {
             let col = col as u16;
             sheet.set_column_width(col, *width)?;
             sheet.write_string_with_format(0, col, *title, &header)?;
+            header_lines = header_lines.max(wrapped_lines(title, *width));
         }
+        sheet.set_row_height(0, row_height(header_lines))?;
         sheet.set_freeze_panes(1, 0)?;
         sheet.set_repeat_rows(0, 0)?;
         sheet.set_landscape();
@@ -229,29 +250,40 @@ impl XlsxSink {
             .collect();
         let rows = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
         for part in 0..rows {
-            let lines = pieces
+            let texts: Vec<&str> = pieces
                 .iter()
-                .zip(self.widths.iter())
-                .map(|(p, w)| p.get(part).map_or(1, |t| wrapped_lines(t, *w)))
-                .max()
-                .unwrap_or(1);
-            sheet.set_row_height(self.next_row, row_height(lines))?;
-            for (c, p) in pieces.iter().enumerate() {
-                let text = match (part, c, p.get(part)) {
+                .enumerate()
+                .map(|(c, p)| match (part, c, p.get(part)) {
                     (0, _, Some(t)) => *t,
                     (_, 0, _) => CONTINUED,
                     (_, _, Some(t)) => t,
                     (_, _, None) => "",
-                };
+                })
+                .collect();
+            // The height of the texts written, （続き） included.
+            let lines = texts
+                .iter()
+                .zip(self.widths.iter())
+                .map(|(t, w)| wrapped_lines(t, *w))
+                .max()
+                .unwrap_or(1);
+            for (c, text) in texts.iter().enumerate() {
                 // Written as strings: a spreadsheet never evaluates them as formulas.
-                sheet.write_string_with_format(self.next_row, c as u16, text, &self.cell)?;
+                sheet.write_string_with_format(self.next_row, c as u16, *text, &self.cell)?;
             }
+            // After the cells: set before them, the last row's height made the
+            // constant-memory writer write that row twice.
+            sheet.set_row_height(self.next_row, row_height(lines))?;
             self.next_row += 1;
         }
         Ok(())
     }
 
     pub fn finish(mut self) -> anyhow::Result<Vec<u8>> {
+        // An empty cell under the table: the constant-memory writer writes its last row a
+        // second time (empty) when it is saved, and that row is then this one.
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        sheet.write_blank(self.next_row, 0, &Format::new())?;
         Ok(self.workbook.save_to_buffer()?)
     }
 }

@@ -325,7 +325,11 @@ fn clause_order_puts_general_comments_first_and_group_mode_makes_one_row() {
         html.contains("class=\"draft-mark\""),
         "a draft carries the 案 watermark"
     );
-    assert!(html.contains("<th>御意見</th>"));
+    assert!(html.contains("<th><span>御意見</span></th>"));
+    assert!(
+        html.contains("<th><span>回答</span><span>（考え方）</span></th>"),
+        "a header title breaks only before （"
+    );
 }
 
 fn shared_strings(xlsx: &[u8]) -> String {
