@@ -9,6 +9,69 @@ pub fn nfkc(s: &str) -> String {
     s.nfkc().collect()
 }
 
+/// The form searched: NFKC (ＴＬＳ and TLS, ｸﾗｳﾄﾞ and クラウド are one), applied alike to the
+/// text indexed and to the query. Already-normal text (most of it) is returned as it is.
+pub fn search_fold(s: &str) -> std::borrow::Cow<'_, str> {
+    match unicode_normalization::is_nfkc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.into(),
+        _ => nfkc(s).into(),
+    }
+}
+
+/// Where `query` (folded as searches fold) first occurs in `text`, as a byte range of `text`
+/// itself: what a result list highlights.
+pub fn find_folded(text: &str, query: &str) -> Option<std::ops::Range<usize>> {
+    let query = search_fold(query.trim()).to_lowercase();
+    if query.is_empty() {
+        return None;
+    }
+    // The folded text a character (with a following half-width voiced mark) at a time,
+    // each folded piece remembering the bytes of `text` it came from.
+    let mut folded = String::new();
+    let mut origin: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let mut end = at + c.len_utf8();
+        if let Some(&(next_at, next)) = chars.peek() {
+            if matches!(next, '\u{FF9E}' | '\u{FF9F}') {
+                end = next_at + next.len_utf8();
+                chars.next();
+            }
+        }
+        for f in nfkc(&text[at..end]).to_lowercase().chars() {
+            folded.push(f);
+            origin.extend(std::iter::repeat_n(at..end, f.len_utf8()));
+        }
+    }
+    let start = folded.find(&query)?;
+    let last = start + query.len() - 1;
+    Some(origin[start].start..origin[last].end)
+}
+
+/// A line of `text` around the first match of `query`: (before, match, after), cut to about
+/// `width` characters with … where text is left out.
+pub fn snippet(text: &str, query: &str, width: usize) -> Option<(String, String, String)> {
+    let m = find_folded(text, query)?;
+    let flat = |s: &str| s.replace(['\r', '\n'], " ");
+    let (before, hit, after) = (&text[..m.start], &text[m.clone()], &text[m.end..]);
+    let room = width.saturating_sub(hit.chars().count()) / 2;
+    let before_chars: Vec<char> = before.chars().collect();
+    let lead: String = before_chars[before_chars.len().saturating_sub(room)..]
+        .iter()
+        .collect();
+    let tail_room = width.saturating_sub(hit.chars().count() + lead.chars().count());
+    let mut tail: String = after.chars().take(tail_room).collect();
+    let lead = if lead.len() < before.len() {
+        format!("…{lead}")
+    } else {
+        lead
+    };
+    if tail.len() < after.len() {
+        tail.push('…');
+    }
+    Some((flat(&lead), flat(hit), flat(&tail)))
+}
+
 /// A label compared as a reader numbers it: digit runs by value (`1.10` after `1.9`),
 /// other characters by code point (（ア） before （イ）, ④ before ⑤).
 pub fn natural_key(label: &str) -> Vec<(u32, u64)> {
@@ -339,6 +402,26 @@ pub fn japan_time(utc: chrono::NaiveDateTime) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn searches_find_width_variants_and_mark_the_original_characters() {
+        assert_eq!(search_fold("ＴＬＳ"), "TLS");
+        assert_eq!(search_fold("ｸﾗｳﾄﾞ"), "クラウド");
+        assert!(matches!(
+            search_fold("クラウド"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let text = "通信はＴＬＳ１．３で暗号化し、ｸﾗｳﾄﾞに置く。";
+        let m = find_folded(text, "tls1.3").unwrap();
+        assert_eq!(&text[m], "ＴＬＳ１．３");
+        let m = find_folded(text, "クラウド").unwrap();
+        assert_eq!(&text[m], "ｸﾗｳﾄﾞ");
+        assert_eq!(find_folded(text, "オンプレミス"), None);
+        let (before, hit, after) = snippet(text, "ｸﾗｳﾄﾞ", 10).unwrap();
+        assert_eq!(hit, "ｸﾗｳﾄﾞ");
+        assert_eq!(before, "…し、");
+        assert_eq!(after, "に置く…");
+    }
 
     #[test]
     fn match_keys_ignore_width_spaces_and_punctuation() {

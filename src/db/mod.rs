@@ -18,6 +18,12 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// The default database when neither `--database` nor `DATABASE_URL` names one.
 pub const DEFAULT_SQLITE_FILE: &str = "pubcom.sqlite3";
 
+diesel::define_sql_function! {
+    /// A text in the form searches compare (`text::search_fold`): SQLite's search index and
+    /// its scans call it; PostgreSQL uses its own `normalize(…, NFKC)`.
+    fn pubcom_fold(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
     Pg(diesel::PgConnection),
@@ -183,6 +189,10 @@ impl ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(path)
                     .map_err(r2d2::Error::ConnectionError)?;
+                pubcom_fold_utils::register_impl(&mut conn, |text: String| {
+                    crate::text::search_fold(&text).into_owned()
+                })
+                .map_err(r2d2::Error::QueryError)?;
                 // busy_timeout first: switching to WAL needs the lock when several open at once.
                 // A new file gets 16 KB pages (comment texts of a few KB fill 4 KB pages badly:
                 // 100k import 6.6 s -> 4.9 s; an existing file keeps its size). A 32 MB page

@@ -98,7 +98,7 @@ pub fn index_slice(conn: &mut DbConnection, slice: i64) -> QueryResult<i64> {
         };
         let upto = range.last_id.min(range.first_id.saturating_add(slice - 1));
         diesel::sql_query(
-            "INSERT INTO comments_fts(rowid, body) SELECT id, body FROM comments \
+            "INSERT INTO comments_fts(rowid, body) SELECT id, pubcom_fold(body) FROM comments \
              WHERE id BETWEEN ? AND ?",
         )
         .bind::<BigInt, _>(range.first_id)

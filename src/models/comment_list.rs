@@ -70,6 +70,10 @@ pub struct Resolved {
     like_without_index: bool,
     /// PostgreSQL: the LIKE is looked up in `comment_search`, which holds the trigram index.
     like_in_search_table: bool,
+    /// The comment text as searches compare it (folded, as the query is), in SQL.
+    folded_body: &'static str,
+    /// LIKE ignoring ASCII case: SQLite's LIKE does, PostgreSQL's ILIKE (pg_trgm serves both).
+    like_op: &'static str,
     fts: Option<String>,
     /// A search on its own (3+ characters): its matches, counted up to the cap + 1.
     fts_matches: Option<i64>,
@@ -79,6 +83,12 @@ pub struct Resolved {
 impl CommentFilter {
     fn text(&self) -> Option<&str> {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    /// The search text in the form searched (width variants folded, as the index is).
+    fn folded_text(&self) -> Option<String> {
+        self.text()
+            .map(|q| crate::text::search_fold(q).into_owned())
     }
 
     fn search_cap(&self, sqlite: bool) -> i64 {
@@ -128,7 +138,8 @@ impl CommentFilter {
         };
         let mut fts_matches = None;
         let mut common = false;
-        let (like, fts) = match self.text() {
+        let folded = self.folded_text();
+        let (like, fts) = match folded.as_deref() {
             // Comments waiting for the search index (after a bulk import) are found by LIKE.
             Some(q)
                 if sqlite
@@ -178,6 +189,12 @@ impl CommentFilter {
         Ok(Resolved {
             like_without_index: common || self.text().is_some_and(|q| q.chars().count() < 3),
             like_in_search_table: !sqlite,
+            folded_body: if sqlite {
+                "pubcom_fold(comments.body)"
+            } else {
+                "normalize(comments.body, NFKC)"
+            },
+            like_op: if sqlite { " LIKE " } else { " ILIKE " },
             like,
             fts,
             fts_matches,
@@ -194,7 +211,8 @@ macro_rules! apply_filter {
         match r.like.clone() {
             Some(pattern) if r.like_without_index => {
                 q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("(comments.body || '') LIKE ")
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(r.folded_body)
+                        .sql(r.like_op)
                         .bind::<diesel::sql_types::Text, _>(pattern)
                         .sql(" ESCAPE '\\'"),
                 )
@@ -205,12 +223,20 @@ macro_rules! apply_filter {
                         "comments.id IN (SELECT s.comment_id FROM comment_search s WHERE s.consultation_id = ",
                     )
                     .bind::<diesel::sql_types::BigInt, _>($consultation.0)
-                    .sql(" AND s.body LIKE ")
+                    .sql(" AND s.body")
+                    .sql(r.like_op)
                     .bind::<diesel::sql_types::Text, _>(pattern)
                     .sql(" ESCAPE '\\')"),
                 )
             }
-            Some(pattern) => q = q.filter(comments::body.like(pattern).escape('\\')),
+            Some(pattern) => {
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(r.folded_body)
+                        .sql(r.like_op)
+                        .bind::<diesel::sql_types::Text, _>(pattern)
+                        .sql(" ESCAPE '\\'"),
+                )
+            }
             None => {}
         }
         if let Some(fts) = r.fts.clone() {
@@ -294,7 +320,7 @@ fn like_count_capped(
     }
     diesel::sql_query(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM comment_search \
-         WHERE consultation_id = $1 AND body LIKE $2 ESCAPE '\\' LIMIT $3) AS found",
+         WHERE consultation_id = $1 AND body ILIKE $2 ESCAPE '\\' LIMIT $3) AS found",
     )
     .bind::<diesel::sql_types::BigInt, _>(consultation.0)
     .bind::<diesel::sql_types::Text, _>(pattern)

@@ -199,6 +199,8 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
     let first = (p.page - 1) * PAGE_SIZE + 1;
     let last = (first + p.rows.len() as i64 - 1).max(0);
     let slug = &p.consultation.slug;
+    // A search shows each comment's text around its match, the match marked.
+    let search = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let query = params.query();
     let pager = html! {
         nav.pager {
@@ -297,7 +299,12 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                                     td { (r.comment.volume.as_deref().unwrap_or("—")) }
                                     td { (r.comment.chapter.as_deref().unwrap_or("—")) }
                                     td.num { (r.comment.page.as_deref().unwrap_or("—")) }
-                                    td.text { (excerpt(&r.comment.body, 3, 80)) }
+                                    td.text {
+                                        @match search.and_then(|q| crate::text::snippet(&r.comment.body, q, 120)) {
+                                            Some((before, hit, after)) => { (before) mark { (hit) } (after) }
+                                            None => { (excerpt(&r.comment.body, 3, 80)) }
+                                        }
+                                    }
                                     td.answer {
                                         @if let Some(d) = r.disposition { (disposition_badge(d)) " " }
                                         @if let Some(st) = r.state { span.muted { "［" (st.label()) "］" } " " }

@@ -381,7 +381,7 @@ fn a_large_import_is_searchable_at_once_and_indexed_afterwards_without_corruptin
     assert_eq!(search_index::pending_count(&mut conn).unwrap(), 0);
     assert!(!search_index::has_pending(&mut conn).unwrap());
     if sqlite {
-        // Compares the index with the comments table itself.
+        // Checks the index's own structure (it holds the folded texts, not the comments' own).
         conn.batch_execute(
             "INSERT INTO comments_fts(comments_fts, rank) VALUES ('integrity-check', 1)",
         )

@@ -57,3 +57,51 @@ fn an_unknown_consultation_is_a_404_page() {
     assert_eq!(r.status, 404);
     assert!(r.body.contains("見つかりません"));
 }
+
+/// Searches fold width variants (NFKC) in the query and in the indexed text alike, through
+/// the search index, the short-query scan and the page, and mark the match in a snippet.
+#[test]
+fn searches_find_full_and_half_width_spellings_alike_and_mark_them() {
+    use pubcom::models::{comment_list, consultation};
+    let db = TestDb::new();
+    let csv = "No.,意見\n\
+        1,通信はTLSで暗号化すること。\n\
+        2,通信はＴＬＳで暗号化すること。\n\
+        3,クラウドサービスの利用について。\n\
+        4,ｸﾗｳﾄﾞｻｰﾋﾞｽの利用について。\n\
+        5,AIの利用について。\n\
+        6,ＡＩの利用について。\n\
+        7,関係のない意見です。\n";
+    import_bytes(&mut db.conn(), "w.csv", csv.as_bytes(), &options("w")).unwrap();
+    let c = consultation::find_by_slug(&mut db.conn(), "w")
+        .unwrap()
+        .unwrap();
+    let found = |q: &str| -> Vec<String> {
+        let filter = comment_list::CommentFilter {
+            q: Some(q.to_string()),
+            ..Default::default()
+        };
+        comment_list::list(&mut db.conn(), c.id(), &filter, 0, Some(50))
+            .unwrap()
+            .iter()
+            .map(|r| r.comment.no().to_string())
+            .collect()
+    };
+    for q in ["TLS", "ＴＬＳ", "tls"] {
+        assert_eq!(found(q), ["1", "2"], "{q}");
+    }
+    for q in ["クラウド", "ｸﾗｳﾄﾞ", "ｸﾗｳﾄﾞｻｰﾋﾞｽ"] {
+        assert_eq!(found(q), ["3", "4"], "{q}");
+    }
+    // Two characters: no trigram to look up, the texts are scanned (folded too).
+    for q in ["AI", "ＡＩ"] {
+        assert_eq!(found(q), ["5", "6"], "{q}");
+    }
+
+    add_user(&db, "staff", Role::Coordinator, false, &["w"]);
+    let client = Client::login(&spawn_app(db.pool.clone()), "staff", PASSWORD);
+    let page = client.get("/c/w?q=%EF%BC%B4%EF%BC%AC%EF%BC%B3"); // ＴＬＳ
+    assert!(page.body.contains("意見 2 件"), "{}", page.body);
+    assert!(page.body.contains("<mark>TLS</mark>"), "{}", page.body);
+    assert!(page.body.contains("<mark>ＴＬＳ</mark>"), "{}", page.body);
+}

@@ -1,0 +1,24 @@
+DROP TRIGGER comments_fts_insert;
+DROP TRIGGER comments_fts_delete;
+DROP TRIGGER comments_fts_update;
+DROP TABLE comments_fts;
+CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='comments', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments
+WHEN NOT EXISTS (SELECT 1 FROM search_backlog b WHERE new.id BETWEEN b.first_id AND b.last_id)
+BEGIN
+    INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
+END;
+CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments
+WHEN NOT EXISTS (SELECT 1 FROM search_backlog b WHERE old.id BETWEEN b.first_id AND b.last_id)
+BEGIN
+    INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON comments
+WHEN NOT EXISTS (SELECT 1 FROM search_backlog b WHERE old.id BETWEEN b.first_id AND b.last_id)
+BEGIN
+    INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
+END;
+INSERT INTO comments_fts(rowid, body)
+    SELECT id, body FROM comments c
+    WHERE NOT EXISTS (SELECT 1 FROM search_backlog b WHERE c.id BETWEEN b.first_id AND b.last_id);
