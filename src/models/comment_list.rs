@@ -6,7 +6,9 @@ use super::comment::Comment;
 use super::list_cache::ListCache;
 use super::{Conn, QueryResult};
 use crate::db::schema::*;
-use crate::domain::{CommentId, ConsultationId, Disposition, ResponseState, SubmitterKind};
+use crate::domain::{
+    CommentId, CommentNo, ConsultationId, Disposition, ResponseState, SubmitterKind,
+};
 use diesel::prelude::*;
 use std::collections::HashMap;
 
@@ -680,6 +682,51 @@ fn page_ids(
     .limit(limit)
     .offset(offset)
     .load(conn)
+}
+
+/// The comments before and after `no` among those the filter keeps, in No. order: where a
+/// drafter goes from a comment without losing the list they came from.
+pub fn neighbours(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+    no: CommentNo,
+) -> QueryResult<(Option<CommentNo>, Option<CommentNo>)> {
+    let resolved = filter.resolve(conn, consultation)?;
+    let as_no = |(number, part): (i32, i32)| CommentNo { number, part };
+    let before = apply_filter!(
+        comments::table
+            .select((comments::number, comments::part))
+            .into_boxed(),
+        consultation,
+        filter,
+        &resolved
+    )
+    .filter(
+        comments::number.lt(no.number).or(comments::number
+            .eq(no.number)
+            .and(comments::part.lt(no.part))),
+    )
+    .order((comments::number.desc(), comments::part.desc()))
+    .first::<(i32, i32)>(conn)
+    .optional()?;
+    let after = apply_filter!(
+        comments::table
+            .select((comments::number, comments::part))
+            .into_boxed(),
+        consultation,
+        filter,
+        &resolved
+    )
+    .filter(
+        comments::number.gt(no.number).or(comments::number
+            .eq(no.number)
+            .and(comments::part.gt(no.part))),
+    )
+    .order((comments::number, comments::part))
+    .first::<(i32, i32)>(conn)
+    .optional()?;
+    Ok((before.map(as_no), after.map(as_no)))
 }
 
 /// A page of a search read without an index (PostgreSQL), in windows of No. that grow:

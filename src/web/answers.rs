@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::models::comment;
 use actix_web::http::StatusCode;
 use actix_web::web::{self, Data, Form, Path};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 
 /// What a handler decided, built inside the blocking closure.
 pub enum Reply {
@@ -68,14 +68,16 @@ pub async fn save(
     state: Data<AppState>,
     id: Identity,
     path: Path<(String, String)>,
+    req: HttpRequest,
     form: Form<AnswerData>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
+    let list = req.query_string().to_string();
     let f = form.into_inner();
     let st = state.clone();
     let reply = state
         .blocking(move |mut conn| {
-            let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+            let page = comment_page::load_in(&mut conn, &id, &slug, &no, &list)?;
             if !page.role.allows(Permission::Draft) {
                 return Err(AppError::Forbidden);
             }
@@ -145,11 +147,11 @@ pub async fn save(
                     };
                     Ok(Reply::Redirect(format!(
                         "{}{note}#answer",
-                        comment_page::url(&page)
+                        comment_page::link(&page)
                     )))
                 }
                 Outcome::Conflict(current) => {
-                    let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+                    let page = comment_page::load_in(&mut conn, &id, &slug, &no, &list)?;
                     let form = AnswerForm {
                         disposition: Some(disposition),
                         body: f.body.clone(),
@@ -191,22 +193,24 @@ pub async fn review(
     state: Data<AppState>,
     id: Identity,
     path: Path<(String, String)>,
+    req: HttpRequest,
     form: Form<ReviewData>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
+    let list = req.query_string().to_string();
     let f = form.into_inner();
     let st = state.clone();
     let reply = state.blocking(move |mut conn| {
-        let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+        let page = comment_page::load_in(&mut conn, &id, &slug, &no, &list)?;
         let needed = if f.action.needs_reviewer() { Permission::Review } else { Permission::Draft };
         if !page.role.allows(needed) {
             return Err(AppError::Forbidden);
         }
         let actor = Actor::of(&id.user);
         match answers::review(&mut conn, &editor_for(&actor, &page), &page.comment, f.action, f.version, f.remark.as_deref(),)? {
-            Outcome::Saved { .. } => Ok(Reply::Redirect(format!("{}#answer", comment_page::url(&page)))),
+            Outcome::Saved { .. } => Ok(Reply::Redirect(format!("{}#answer", comment_page::link(&page)))),
             Outcome::Conflict(current) => {
-                let page = comment_page::load(&mut conn, &id, &slug, &no)?;
+                let page = comment_page::load_in(&mut conn, &id, &slug, &no, &list)?;
                 let form = AnswerForm::stored_with_error(&page, format!("ほかの人がこの回答を変更しました（版 {}）。内容を確かめてからもう一度操作してください。", current.version), f.remark.clone());
                 Ok(page_reply(&st, &id, &page, form, StatusCode::CONFLICT))
             }

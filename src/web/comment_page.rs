@@ -1,7 +1,7 @@
 //! One comment's page: the text as submitted, its submitter, tags, the answer with its
 //! review buttons, revisions with their diff, assignment, and the history of changes.
 
-use super::comments::disposition_badge;
+use super::comments::{disposition_badge, ListParams};
 use super::identity::Identity;
 use super::layout::{self, csrf_field};
 use super::state::AppState;
@@ -10,13 +10,14 @@ use crate::domain::ClauseId;
 use crate::domain::{CommentNo, Disposition, ResponseState, SubmitterKind};
 use crate::drafting::{diff, revisions as rev_rules};
 use crate::error::AppError;
+use crate::models::comment_list;
 use crate::models::{
     assignment, audit, category, clause, clause_ref, comment, consultation, membership, response,
     revision, stock_phrase, submitter, Conn,
 };
 use crate::text::excerpt;
-use actix_web::web::{Data, Path};
-use actix_web::HttpResponse;
+use actix_web::web::{Data, Path, Query};
+use actix_web::{HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 /// Everything the page shows, loaded in one go.
@@ -37,6 +38,10 @@ pub struct CommentPage {
     pub consultation_phrases: Vec<stock_phrase::StoredPhrase>,
     categories: Vec<category::Category>,
     warnings: Vec<String>,
+    /// The list this page was opened from (its query string, '' for the whole list) and the
+    /// comments before and after this one in it.
+    pub list: String,
+    neighbours: (Option<CommentNo>, Option<CommentNo>),
 }
 
 /// What the answer form shows when it is not simply the stored answer.
@@ -125,6 +130,8 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         assignment,
         warnings,
         role,
+        list: String::new(),
+        neighbours: (None, None),
         consultation: c,
         comment: cm,
         category,
@@ -132,16 +139,40 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
     })
 }
 
-/// GET /c/{slug}/comments/{no}
+/// [`load`], within the list the page was opened from: `list` is that list's query string
+/// (the comment page's own), which its links and forms keep.
+pub fn load_in(
+    conn: &mut Conn,
+    id: &Identity,
+    slug: &str,
+    no: &str,
+    list: &str,
+) -> Result<CommentPage, AppError> {
+    let mut page = load(conn, id, slug, no)?;
+    let params = Query::<ListParams>::from_query(list)
+        .map_err(|_| AppError::BadRequest("一覧の条件を読めません".into()))?;
+    page.list = params.query();
+    page.neighbours = comment_list::neighbours(
+        conn,
+        page.consultation.id(),
+        &params.filter(),
+        page.comment.no(),
+    )?;
+    Ok(page)
+}
+
+/// GET /c/{slug}/comments/{no}?{the list's filters}
 pub async fn show(
     state: Data<AppState>,
     id: Identity,
     path: Path<(String, String)>,
+    req: HttpRequest,
 ) -> Result<Markup, AppError> {
     let (slug, no) = path.into_inner();
     let who = id.clone();
+    let list = req.query_string().to_string();
     let page = state
-        .blocking(move |mut conn| load(&mut conn, &who, &slug, &no))
+        .blocking(move |mut conn| load_in(&mut conn, &who, &slug, &no, &list))
         .await?;
     Ok(view(&state, &id, &page, AnswerForm::default()))
 }
@@ -167,6 +198,20 @@ pub fn url(page: &CommentPage) -> String {
     )
 }
 
+/// `?` and the list's query string, or nothing for the whole list.
+fn in_list(page: &CommentPage) -> String {
+    if page.list.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", page.list)
+    }
+}
+
+/// The page's address within its list (where a save returns to).
+pub fn link(page: &CommentPage) -> String {
+    format!("{}{}", url(page), in_list(page))
+}
+
 fn state_label(r: &response::Response) -> &'static str {
     r.state().label()
 }
@@ -188,7 +233,13 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
         &format!("No. {}", c.no()),
         id.into(),
         html! {
-            p { a href={ "/c/" (slug) } { "← " (d.consultation.title) } }
+            @let list = in_list(d);
+            nav.pager aria-label="意見の移動" {
+                a href={ "/c/" (slug) (list) } { "← " (d.consultation.title) @if !list.is_empty() { "（絞り込んだ一覧）" } }
+                " "
+                @if let Some(p) = d.neighbours.0 { a #prev rel="prev" href={ "/c/" (slug) "/comments/" (p) (list) } { "‹ 前の意見 No. " (p) } " " }
+                @if let Some(n) = d.neighbours.1 { a #next rel="next" href={ "/c/" (slug) "/comments/" (n) (list) } { "次の意見 No. " (n) " ›" } }
+            }
             h1 { "意見 No. " (c.no()) }
             @if let Some(n) = &form.notice { p.flash role="status" { (n) } }
             @for w in &d.warnings { p.warning { "⚠ " (w) } }
@@ -377,7 +428,7 @@ fn answer_form(
     // the page would lose it.
     let unsaved = stored.map_or("", |r| r.body.as_str()) != body;
     html! {
-        form.answer.guarded method="post" action={ (base) "/answer" } data-unsaved[unsaved] {
+        form.answer.guarded method="post" action={ (base) "/answer" (in_list(d)) } data-unsaved[unsaved] {
             (csrf_field(id))
             input type="hidden" name="version" value=(version.map(|v| v.to_string()).unwrap_or_default());
             label { "対応区分 " select name="disposition" {
@@ -418,12 +469,12 @@ fn review_buttons(
         div.review {
 
             @if can_review && st == ResponseState::InReview {
-                form.inline method="post" action={ (base) "/review" } {
+                form.inline method="post" action={ (base) "/review" (in_list(d)) } {
                     (csrf_field(id))
                     input type="hidden" name="version" value=(r.version);
                     button type="submit" name="action" value="approve" { "確定する" }
                 }
-                form.filters method="post" action={ (base) "/review" } {
+                form.filters method="post" action={ (base) "/review" (in_list(d)) } {
                     (csrf_field(id))
                     input type="hidden" name="version" value=(r.version);
                     label { "差戻しの理由" textarea name="remark" rows="2" cols="50" { (form.remark.as_deref().unwrap_or("")) } }
@@ -431,7 +482,7 @@ fn review_buttons(
                 }
             }
             @if can_review && st == ResponseState::Approved {
-                form.inline method="post" action={ (base) "/review" } {
+                form.inline method="post" action={ (base) "/review" (in_list(d)) } {
                     (csrf_field(id))
                     input type="hidden" name="version" value=(r.version);
                     button.secondary type="submit" name="action" value="reopen" { "確定を解除して修正する" }

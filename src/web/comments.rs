@@ -71,8 +71,9 @@ impl ListParams {
         }
     }
 
-    /// The filters as a query string, for pager links.
-    fn query(&self) -> String {
+    /// The filters as a query string, for pager links and the comment pages opened from
+    /// the list.
+    pub fn query(&self) -> String {
         let pairs = [
             ("q", &self.q),
             ("category", &self.category),
@@ -199,6 +200,12 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
     let first = (p.page - 1) * PAGE_SIZE + 1;
     let last = (first + p.rows.len() as i64 - 1).max(0);
     let slug = &p.consultation.slug;
+    // A comment opened from the list keeps the list's filters (its previous / next links).
+    let in_list = if params.query().is_empty() {
+        String::new()
+    } else {
+        format!("?{}", params.query())
+    };
     // A search shows each comment's text around its match, the match marked.
     let search = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let query = params.query();
@@ -294,7 +301,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                             @for r in &p.rows {
                                 tr {
                                     @if p.can_draft || p.can_triage { td { input type="checkbox" name="no" value=(r.comment.no()) aria-label={ "No. " (r.comment.no()) " を選択" }; } }
-                                    td.num { a href={ "/c/" (slug) "/comments/" (r.comment.no()) } { (r.comment.no()) } }
+                                    td.num { a href={ "/c/" (slug) "/comments/" (r.comment.no()) (in_list) } { (r.comment.no()) } }
                                     td { (r.category.as_deref().unwrap_or("")) }
                                     td { (r.comment.volume.as_deref().unwrap_or("—")) }
                                     td { (r.comment.chapter.as_deref().unwrap_or("—")) }

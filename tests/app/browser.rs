@@ -256,6 +256,35 @@ fn staff_filter_tag_and_assign_in_a_real_browser_and_the_dashboard_follows() {
     browser.type_into("#search", "サイバー攻撃");
     browser.click("#filters button[type=submit]");
     browser.wait_for("意見 6 件");
+    // The same words typed in half-width kana find the same comments, marked in the rows.
+    browser.clear("#search");
+    browser.type_into("#search", "ｻｲﾊﾞｰ攻撃");
+    browser.click("#filters button[type=submit]");
+    let page = browser.wait_for("意見 6 件");
+    assert!(page.contains("サイバー攻撃"), "{page}");
+    assert_eq!(
+        browser.text("#comments tbody tr:nth-child(1) mark"),
+        "サイバー攻撃"
+    );
+
+    // A comment opened from the filtered list goes to the previous / next one in that list,
+    // and back to it.
+    let no_of = |row: usize| browser.text(&format!("#comments tbody tr:nth-child({row}) td.num a"));
+    let (first, second) = (no_of(1), no_of(2));
+    browser.click("#comments tbody tr:nth-child(1) td.num a");
+    browser.wait_for(&format!("意見 No. {first}"));
+    assert!(browser.source().contains("（絞り込んだ一覧）"));
+    browser.click("#next");
+    browser.wait_for(&format!("意見 No. {second}"));
+    let search = browser.script("return decodeURIComponent(location.search)");
+    assert!(
+        search.as_str().unwrap_or("").contains("q=ｻｲﾊﾞｰ攻撃"),
+        "the filter stays in the address: {search}"
+    );
+    browser.click("#prev");
+    browser.wait_for(&format!("意見 No. {first}"));
+    browser.click("nav.pager a");
+    browser.wait_for("意見 6 件");
 
     // Select the first two rows with the keyboard: j x j x.
     browser.keys("jxjx");
