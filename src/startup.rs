@@ -12,6 +12,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(web::upload::limits())
             .configure(web::routes)
             .wrap(middleware::from_fn(web::guard::authenticate))
             .wrap(web::guard::security_headers())

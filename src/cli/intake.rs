@@ -68,30 +68,8 @@ pub fn index_pending_with_bar(conn: &mut db::DbConnection) -> anyhow::Result<()>
 }
 
 pub fn print_report(r: &ImportReport) {
-    println!(
-        "{}: 形式 {} / 文字コード {} / プロファイル {}",
-        r.file, r.format, r.encoding, r.profile
-    );
-    if r.already_imported {
-        println!("このファイルは取込済みです。追加した意見: 0 件");
-        return;
-    }
-    for w in &r.warnings {
-        println!("注意: {} 行目: {}", w.line, w.message);
-    }
-    println!(
-        "読んだ行: {} / 追加した意見: {} 件（既にあったもの {} 件）/ 回答: {} 件 / 修正内容: {} 件",
-        r.rows_read,
-        r.comments_added,
-        r.comments_already_present,
-        r.responses_added,
-        r.revisions_added
-    );
-    if r.individuals + r.organizations > 0 {
-        println!(
-            "提出者: 個人 {} 人 / 法人・団体 {} 件（属性の列と名称から判定。法人・団体と示されない提出者は個人として扱い、名前を公表しません。誤りは意見の画面で直せます）",
-            r.individuals, r.organizations
-        );
+    for line in r.lines() {
+        println!("{line}");
     }
 }
 
@@ -103,15 +81,10 @@ pub fn comments(
 ) -> anyhow::Result<()> {
     let report = intake::import_file(settings, file, &opts)?;
     intake::print_report(&report);
-    // Also after a re-import: an earlier run may have stopped after its commit.
     let mut conn = connect(settings)?;
     let c = consultation::find_by_slug(&mut conn, &opts.consultation)?.context("consultation")?;
-    if import_batch::awaiting_grouping(&mut conn, db::now())?.contains(&c.id()) {
-        let r = crate::triage::grouping::propose(
-            &mut conn,
-            &accounts::Actor::system(&opts.actor),
-            c.id(),
-        )?;
+    let actor = accounts::Actor::system(&opts.actor);
+    if let Some(r) = crate::triage::grouping::propose_if_awaiting(&mut conn, &actor, c.id())? {
         println!("同旨の候補: {} グループ（{} 件）", r.groups, r.comments);
     }
     Ok(())

@@ -6,7 +6,7 @@ use crate::db::{self, DatabaseUrl};
 use crate::intake::decode::TextEncoding;
 use crate::intake::import::{self, ImportOptions, ImportReport};
 use crate::intake::table::FileFormat;
-use crate::models::{consultation, import_batch};
+use crate::models::consultation;
 use crate::publish::results;
 use anyhow::Context;
 use clap::{Parser, Subcommand};

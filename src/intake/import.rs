@@ -51,6 +51,39 @@ pub struct ImportReport {
     pub warnings: Vec<RowWarning>,
 }
 
+impl ImportReport {
+    /// What an import tells the user, a line at a time (the command line prints them, the
+    /// upload page shows them).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "{}: 形式 {} / 文字コード {} / プロファイル {}",
+            self.file, self.format, self.encoding, self.profile
+        )];
+        if self.already_imported {
+            out.push("このファイルは取込済みです。追加した意見: 0 件".into());
+            return out;
+        }
+        for w in &self.warnings {
+            out.push(format!("注意: {} 行目: {}", w.line, w.message));
+        }
+        out.push(format!(
+            "読んだ行: {} / 追加した意見: {} 件（既にあったもの {} 件）/ 回答: {} 件 / 修正内容: {} 件",
+            self.rows_read,
+            self.comments_added,
+            self.comments_already_present,
+            self.responses_added,
+            self.revisions_added
+        ));
+        if self.individuals + self.organizations > 0 {
+            out.push(format!(
+                "提出者: 個人 {} 人 / 法人・団体 {} 件（属性の列と名称から判定。法人・団体と示されない提出者は個人として扱い、名前を公表しません。誤りは意見の画面で直せます）",
+                self.individuals, self.organizations
+            ));
+        }
+        out
+    }
+}
+
 /// Parses a file into import rows without touching the database.
 pub fn parse_file(
     file: &str,

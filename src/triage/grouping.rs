@@ -13,6 +13,20 @@ pub struct ProposeReport {
     pub comments: usize,
 }
 
+/// After an import: the 同旨 proposals, if the consultation has comments imported since its
+/// last proposal (also after a re-import: an earlier run may have stopped after its commit).
+pub fn propose_if_awaiting(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    consultation: ConsultationId,
+) -> anyhow::Result<Option<ProposeReport>> {
+    let awaiting = crate::models::import_batch::awaiting_grouping(conn, crate::db::now())?;
+    if !awaiting.contains(&consultation) {
+        return Ok(None);
+    }
+    propose(conn, actor, consultation).map(Some)
+}
+
 /// Replaces the open proposals with fresh ones over every comment not already settled in a
 /// confirmed or rejected group. The comparison runs outside the transaction (a million
 /// comments take a while); the writes then keep only comments still open, and mark the

@@ -111,6 +111,7 @@ struct ListPage {
     search_indexing: bool,
     page: i64,
     can_publish: bool,
+    can_import: bool,
     can_draft: bool,
     can_triage: bool,
 }
@@ -151,6 +152,7 @@ pub async fn index(
                     clauses: clause::all(&mut conn, c.id())?,
                     drafters: membership::drafters(&mut conn, c.id())?,
                     can_publish: allows(Permission::Publish),
+                    can_import: allows(Permission::Import),
                     can_draft: allows(Permission::Draft),
                     can_triage: allows(Permission::Triage) || allows(Permission::Assign),
                     consultation: c,
@@ -271,6 +273,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 a href={ "/c/" (slug) "/routing" } { "振り分け" }
                 a href={ "/c/" (slug) "/phrases" } { "定型文" }
                 @if p.can_publish { a href={ "/c/" (slug) "/publish" } { "公表" } }
+                @if p.can_import { a href={ "/c/" (slug) "/import" } { "取込" } }
             }
             (flash(params))
             form.filters #filters method="get" action={ "/c/" (slug) } {

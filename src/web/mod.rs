@@ -23,6 +23,7 @@ pub mod revisions;
 pub mod routing;
 pub mod state;
 pub mod triage;
+pub mod upload;
 
 use actix_web::{web, HttpResponse};
 
@@ -68,6 +69,9 @@ route_table! {
     post "/c/{slug}/comments/{no}/unsplit" => triage::unsplit;
     get "/c/{slug}/categories" => triage::categories;
     get "/c/{slug}/dashboard" => overview::dashboard;
+    get "/c/{slug}/import" => upload::form;
+    post "/c/{slug}/import/comments" => upload::comments;
+    post "/c/{slug}/import/clauses" => upload::clauses;
     get "/c/{slug}/groups" => groups::index;
     post "/c/{slug}/groups/propose" => groups::propose;
     post "/c/{slug}/groups/{id}" => groups::decide;

@@ -18,6 +18,8 @@ pub struct AppState {
     pub templates_dir: std::path::PathBuf,
     pub public_url: String,
     pub phrases: crate::drafting::stock_phrases::StockPhrases,
+    /// Import profiles (the layouts a comment table may have), for uploads.
+    pub profiles: std::sync::Arc<Vec<crate::intake::profile::Profile>>,
     /// List-page counts and pages by consultation, filter and data version.
     pub list_cache: std::sync::Arc<crate::models::list_cache::ListCache>,
 }
@@ -36,6 +38,7 @@ impl AppState {
             templates_dir: settings.templates_dir.clone(),
             public_url: settings.public_url.clone(),
             phrases: settings.stock_phrases()?,
+            profiles: std::sync::Arc::new(settings.profiles()?),
             list_cache: Default::default(),
         })
     }

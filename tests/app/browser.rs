@@ -319,6 +319,23 @@ fn staff_filter_tag_and_assign_in_a_real_browser_and_the_dashboard_follows() {
         std::fs::metadata(&shot).unwrap().len() > 10_000,
         "a rendered page"
     );
+
+    // Import from the page: a file chosen in the browser's file field and uploaded.
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-upload.csv");
+    std::fs::write(
+        &file,
+        "資料NO.,氏名・名称,属性,意見\n9101,個人W,個人,ブラウザから取り込んだ意見です。\n",
+    )
+    .unwrap();
+    browser.go(&format!("{base}/c/gl6"));
+    browser.click("nav.tabs a[href$='/import']");
+    browser.wait_for("意見の表");
+    browser.type_into("#import-comments input[type=file]", file.to_str().unwrap());
+    browser.click("#import-comments button[type=submit]");
+    let report = browser.wait_for("取り込みました");
+    assert!(report.contains("追加した意見: 1 件"), "{report}");
+    browser.go(&format!("{base}/c/gl6"));
+    browser.wait_for("意見 256 件");
 }
 
 #[test]

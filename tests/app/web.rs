@@ -105,3 +105,57 @@ fn searches_find_full_and_half_width_spellings_alike_and_mark_them() {
     assert!(page.body.contains("<mark>TLS</mark>"), "{}", page.body);
     assert!(page.body.contains("<mark>ＴＬＳ</mark>"), "{}", page.body);
 }
+
+/// A table uploaded on the import page is read as `pubcom import` reads it: the same report,
+/// the same refusal naming file, row and column with nothing written, and only for staff
+/// allowed to import.
+#[test]
+fn a_table_uploaded_on_the_page_imports_as_the_command_does() {
+    let (db, c) = app_with_sample();
+    let page = c.get("/c/gl6/import");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+
+    let good = "資料NO.,氏名・名称,属性,意見\n9001,個人Z,個人,アップロードした意見です。\n9002,株式会社テスト,法人,もう一つの意見です。\n";
+    let r = c.upload("/c/gl6/import/comments", "upload.csv", good.as_bytes(), &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("追加した意見: 2 件"), "{}", r.body);
+    assert!(
+        r.body.contains("提出者: 個人 1 人 / 法人・団体 1 件"),
+        "{}",
+        r.body
+    );
+    assert!(c.get("/c/gl6").body.contains("意見 257 件"));
+    let again = c.upload("/c/gl6/import/comments", "upload.csv", good.as_bytes(), &[]);
+    assert!(again.body.contains("取込済み"), "{}", again.body);
+
+    // A row without its comment text: refused with the file, row and column; nothing written.
+    let bad = "資料NO.,氏名・名称,属性,意見\n9003,個人Y,個人,正しい行です。\nabc,個人X,個人,番号が読めない行です。\n";
+    let r = c.upload("/c/gl6/import/comments", "bad.csv", bad.as_bytes(), &[]);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("取り込めませんでした"), "{}", r.body);
+    assert!(
+        r.body.contains("bad.csv") && r.body.contains("3 行目"),
+        "{}",
+        r.body
+    );
+    assert!(
+        c.get("/c/gl6").body.contains("意見 257 件"),
+        "nothing was written"
+    );
+
+    let none = c.upload("/c/gl6/import/comments", "", b"", &[]);
+    assert_eq!(none.status, 400);
+    assert!(none.body.contains("ファイルを選んでください"));
+
+    add_user(&db, "viewer", Role::Viewer, false, &["gl6"]);
+    let base = c.base.clone();
+    let viewer = Client::login(&base, "viewer", PASSWORD);
+    assert_eq!(viewer.get("/c/gl6/import").status, 403);
+    assert_eq!(
+        viewer
+            .upload("/c/gl6/import/comments", "upload.csv", good.as_bytes(), &[])
+            .status,
+        403
+    );
+}
