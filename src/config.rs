@@ -17,7 +17,12 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// The address users reach the app at, for links in mail.
     pub public_url: String,
+    /// Whether `public_url` was given; if not, `pubcom serve` uses the address it listens on.
+    pub public_url_given: bool,
 }
+
+/// Where links point when no public URL is given and nothing listens yet.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 impl Settings {
     /// Settings for a database with everything else at its default (tests, tools).
@@ -27,7 +32,8 @@ impl Settings {
             templates_dir: PathBuf::from("templates"),
             profiles_dir: PathBuf::from("import/profiles"),
             secure_cookies: false,
-            public_url: "http://127.0.0.1:8080".to_string(),
+            public_url: DEFAULT_PUBLIC_URL.to_string(),
+            public_url_given: false,
         }
     }
 }

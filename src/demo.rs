@@ -22,27 +22,45 @@ const DEMO_USERS: [(&str, &str, Role, bool); 5] = [
 pub const MHLW_SAMPLE: &[u8] = include_bytes!("../import/samples/mhlw-gl6-draft-comments.tsv");
 pub const MIC_SAMPLE: &[u8] =
     include_bytes!("../import/samples/mic-cloud-gl-published-excerpt.csv");
+/// The drafts' clause trees (built from what the samples quote of them).
+pub const MHLW_OUTLINE: &[u8] = include_bytes!("../import/samples/mhlw-gl6-outline.md");
+pub const MIC_OUTLINE: &[u8] = include_bytes!("../import/samples/mic-cloud-gl-outline.md");
+
+/// (slug, title, comment table's file name and bytes, outline's file name and bytes)
+type Sample = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [u8],
+    &'static str,
+    &'static [u8],
+);
 
 /// Imports both samples (idempotent) and returns what was done, line by line.
 pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<String>> {
     let profiles = settings.profiles()?;
     let phrases = settings.stock_phrases()?;
-    let samples: [(&str, &str, &str, &[u8]); 2] = [
+    let samples: [Sample; 2] = [
         (
             "mhlw-gl6",
             "医療情報システムの安全管理に関するガイドライン第6.0版（案）",
             "mhlw-gl6-draft-comments.tsv",
             MHLW_SAMPLE,
+            "mhlw-gl6-outline.md",
+            MHLW_OUTLINE,
         ),
         (
             "mic-cloud-gl",
             "クラウドサービス事業者が医療情報を取り扱う際の安全管理に関するガイドライン（案）",
             "mic-cloud-gl-published-excerpt.csv",
             MIC_SAMPLE,
+            "mic-cloud-gl-outline.md",
+            MIC_OUTLINE,
         ),
     ];
+    let actor = accounts::Actor::system("demo");
     let mut lines = Vec::new();
-    for (slug, title, file, bytes) in samples {
+    for (slug, title, file, bytes, outline_file, outline) in samples {
         let opts = ImportOptions {
             consultation: slug.into(),
             actor: "demo".into(),
@@ -67,9 +85,28 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<
             "{slug}: {file} から {} 件を取り込みました",
             report.comments_added
         ));
+        let clauses = crate::intake::clause_import::import_clauses(
+            conn,
+            outline_file,
+            outline,
+            slug,
+            None,
+            &actor,
+        )?;
+        lines.push(format!(
+            "{slug}: {outline_file} から項番 {} 件（{} 件の意見に項番を付けました）",
+            clauses.clauses_read, clauses.comments_tagged
+        ));
+        let c = consultation::find_by_slug(conn, slug)?
+            .ok_or_else(|| anyhow::anyhow!("{slug} missing"))?;
+        if let Some(r) = crate::triage::grouping::propose_if_awaiting(conn, &actor, c.id())? {
+            lines.push(format!(
+                "{slug}: 同旨の候補 {} グループ（{} 件）",
+                r.groups, r.comments
+            ));
+        }
     }
     if user::count(conn)? == 0 {
-        let actor = accounts::Actor::system("demo");
         for (login, name, role, personal) in DEMO_USERS {
             let account = accounts::NewAccount {
                 login: login.into(),

@@ -48,14 +48,9 @@ pub struct Cli {
     /// Cookie に常に Secure を付ける（HTTPS の reverse proxy の後ろで動かすとき）
     #[arg(long, global = true, env = "PUBCOM_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// 利用者がアクセスする URL（メール中のリンクに使う）
-    #[arg(
-        long,
-        global = true,
-        env = "PUBCOM_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub public_url: String,
+    /// 利用者がアクセスする URL（メール中のリンクに使う）。省略時は待ち受けているアドレス
+    #[arg(long, global = true, env = "PUBCOM_PUBLIC_URL")]
+    pub public_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -325,7 +320,13 @@ impl Cli {
             database: DatabaseUrl::parse(self.database.as_deref()),
             templates_dir: self.templates.clone(),
             secure_cookies: self.secure_cookies,
-            public_url: self.public_url.trim_end_matches('/').to_string(),
+            public_url: self
+                .public_url
+                .as_deref()
+                .unwrap_or(crate::config::DEFAULT_PUBLIC_URL)
+                .trim_end_matches('/')
+                .to_string(),
+            public_url_given: self.public_url.is_some(),
             profiles_dir: self.profiles.clone(),
         }
     }

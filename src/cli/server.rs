@@ -3,6 +3,14 @@
 use super::*;
 
 pub fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(bind)
+        .with_context(|| format!("{bind} で待ち受けできません"))?;
+    // Links in mail point where the server listens unless a public URL is given.
+    let mut settings = settings.clone();
+    if !settings.public_url_given {
+        settings.public_url = format!("http://{}", listener.local_addr()?);
+    }
+    let settings = &settings;
     let pool = db::connect_server(&settings.database, 8)?;
     let state = crate::startup::AppState::new(pool.clone(), settings)?;
     let job = crate::mail::worker::MailJob {
@@ -16,8 +24,6 @@ pub fn serve(settings: &Settings, bind: &str) -> anyhow::Result<()> {
     if !settings.database.is_postgres() {
         db::search_index::spawn_indexer(pool, std::time::Duration::from_secs(5));
     }
-    let listener = std::net::TcpListener::bind(bind)
-        .with_context(|| format!("{bind} で待ち受けできません"))?;
     println!(
         "pubcom: http://{} で待ち受けています（{}）",
         listener.local_addr()?,

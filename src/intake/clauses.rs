@@ -131,9 +131,64 @@ fn child_label(parent: &str, kind: Kind, marker: &str) -> String {
     }
 }
 
+/// A heading that opens a volume (編) of a guideline published in several, each numbering
+/// its chapters from 1: `# システム運用編 (Control)`.
+static VOLUME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*#{1,2}\s+(\S+編)\s*(.*)$").expect("static regex"));
+
+/// The volume a 編 cell names (`システム運用編 (Control)` → `システム運用編`), if it names one.
+pub fn volume_name(cell: &str) -> Option<String> {
+    let cell = normalize_width(cell.trim());
+    let name = cell.split([' ', '(', '（']).next()?;
+    (name.ends_with('編') && name.chars().count() > 1).then(|| name.to_string())
+}
+
 /// Parses a draft. A label met a second time (old and new versions side by side, as in a
-/// 新旧対照表) keeps its first text; the repeat is reported.
+/// 新旧対照表) keeps its first text; the repeat is reported. A draft in volumes (`# …編`
+/// headings) gives each volume a root clause and labels its clauses `システム運用編 13.1.2`.
 pub fn parse(text: &str) -> (Vec<ParsedClause>, Vec<OutlineWarning>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| VOLUME.is_match(lines[i]))
+        .collect();
+    if starts.is_empty() {
+        return parse_volume(text);
+    }
+    let (mut clauses, mut warnings) = parse_volume(&lines[..starts[0]].join("\n"));
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(lines.len());
+        let v = VOLUME.captures(lines[start]).expect("matched above");
+        let volume = v[1].to_string();
+        clauses.push(ParsedClause {
+            label: volume.clone(),
+            parent: None,
+            heading: v[2].trim().to_string(),
+            body: String::new(),
+            depth: 1,
+            line: start + 1,
+        });
+        let (inner, inner_warnings) = parse_volume(&lines[start + 1..end].join("\n"));
+        for c in inner {
+            clauses.push(ParsedClause {
+                label: format!("{volume} {}", c.label),
+                parent: Some(match c.parent {
+                    Some(p) => format!("{volume} {p}"),
+                    None => volume.clone(),
+                }),
+                depth: c.depth + 1,
+                line: c.line + start + 1,
+                ..c
+            });
+        }
+        warnings.extend(inner_warnings.into_iter().map(|w| OutlineWarning {
+            line: w.line + start + 1,
+            ..w
+        }));
+    }
+    (clauses, warnings)
+}
+
+fn parse_volume(text: &str) -> (Vec<ParsedClause>, Vec<OutlineWarning>) {
     let mut clauses: Vec<ParsedClause> = Vec::new();
     let mut warnings = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -251,6 +306,49 @@ pub fn ancestors(label: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_in_volumes_labels_each_volumes_clauses_with_its_name() {
+        let text = "# 表題\n\n# 企画管理編 (Management)\n- 7. 安全管理のための人的管理\n  - 7.5 外部保存・外部委託の終了\n# システム運用編 (Control)\n- 7. 情報管理\n  - 7.1 外部へ持ち出す医療情報の管理対策\n";
+        let (clauses, warnings) = parse(text);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let got: Vec<(&str, Option<&str>)> = clauses
+            .iter()
+            .map(|c| (c.label.as_str(), c.parent.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("企画管理編", None),
+                ("企画管理編 7", Some("企画管理編")),
+                ("企画管理編 7.5", Some("企画管理編 7")),
+                ("システム運用編", None),
+                ("システム運用編 7", Some("システム運用編")),
+                ("システム運用編 7.1", Some("システム運用編 7")),
+            ]
+        );
+        assert_eq!(clauses[5].depth, 3);
+        assert_eq!(
+            volume_name("システム運用編 (Control)").as_deref(),
+            Some("システム運用編")
+        );
+        assert_eq!(volume_name("すべて"), None);
+        let labels: HashMap<String, crate::domain::ClauseId> = clauses
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.label.clone(), crate::domain::ClauseId(i as i64)))
+            .collect();
+        let best = |path: &str, volume: Option<&str>| {
+            crate::triage::clause_links::best_clause(&labels, path, None, volume)
+                .map(|id| clauses[id.0 as usize].label.as_str())
+        };
+        assert_eq!(
+            best("7.1", Some("システム運用編")),
+            Some("システム運用編 7.1")
+        );
+        assert_eq!(best("7.2", Some("企画管理編")), Some("企画管理編 7"));
+        assert_eq!(best("7", Some("システム運用編")), Some("システム運用編 7"));
+    }
 
     fn labels(text: &str) -> Vec<(String, Option<String>)> {
         parse(text)

@@ -15,22 +15,35 @@ pub struct LinkReport {
     pub revisions_linked: usize,
 }
 
-/// (ref id, comment id, source, clause path, detail)
-type RefRow = (i64, i64, String, Option<String>, Option<String>);
+/// (ref id, comment id, source, clause path, detail, the comment's 編 cell)
+type RefRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// The most specific clause a reference names: `3.2.2(2)(イ)1.` falls back to
 /// `3.2.2(2)(イ)`, then `3.2.2(2)`, … until a clause with that label exists.
+/// In a draft of several volumes, the comment's volume (its 編 cell) is tried first:
+/// `13.1.2` of a comment on システム運用編 is `システム運用編 13.1.2`.
 pub fn best_clause(
     labels: &HashMap<String, ClauseId>,
     path: &str,
     detail: Option<&str>,
+    volume: Option<&str>,
 ) -> Option<ClauseId> {
     let with_detail = detail
         .filter(|d| d.starts_with(['C', 'D', '脚']))
         .map(|d| format!("{path} {d}"));
-    with_detail
+    let plain: Vec<String> = with_detail.into_iter().chain(ancestors(path)).collect();
+    let in_volume = volume
         .into_iter()
-        .chain(ancestors(path))
+        .flat_map(|v| plain.iter().map(move |l| format!("{v} {l}")));
+    in_volume
+        .chain(plain.iter().cloned())
         .find_map(|l| labels.get(&l).copied())
 }
 
@@ -56,12 +69,17 @@ pub fn resolve(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Lin
             comment_clause_refs::source,
             comment_clause_refs::clause_path,
             comment_clause_refs::detail,
+            comments::volume,
         ))
         .load(conn)?;
     let mut first_for_comment: HashMap<i64, (u8, i64)> = HashMap::new();
-    for (ref_id, comment_id, source, path, detail) in refs {
+    for (ref_id, comment_id, source, path, detail, volume) in refs {
         let Some(path) = path else { continue };
-        let Some(clause_id) = best_clause(&labels, &path, detail.as_deref()) else {
+        let volume = volume
+            .as_deref()
+            .and_then(crate::intake::clauses::volume_name);
+        let Some(clause_id) = best_clause(&labels, &path, detail.as_deref(), volume.as_deref())
+        else {
             continue;
         };
         diesel::update(comment_clause_refs::table.find(ref_id))
@@ -90,7 +108,7 @@ pub fn resolve(conn: &mut Conn, consultation: ConsultationId) -> QueryResult<Lin
             continue;
         };
         let path = r.path.as_deref().unwrap_or_default();
-        if let Some(clause_id) = best_clause(&labels, path, r.detail.as_deref()) {
+        if let Some(clause_id) = best_clause(&labels, path, r.detail.as_deref(), None) {
             diesel::update(revisions::table.find(id))
                 .set(revisions::clause_id.eq(clause_id))
                 .execute(conn)?;
