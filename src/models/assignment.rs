@@ -63,3 +63,27 @@ pub fn drafter_of(
         .first(conn)
         .optional()
 }
+
+/// The drafter's name and the due date of each of these comments that is assigned.
+pub fn for_comments(
+    conn: &mut Conn,
+    comments: &[CommentId],
+) -> QueryResult<std::collections::HashMap<CommentId, (String, Option<chrono::NaiveDate>)>> {
+    let rows: Vec<Vec<(i64, String, Option<chrono::NaiveDate>)>> =
+        crate::db::in_chunks(comments, |chunk| {
+            assignments::table
+                .inner_join(users::table.on(users::id.eq(assignments::drafter_id)))
+                .filter(assignments::comment_id.eq_any(chunk))
+                .select((
+                    assignments::comment_id,
+                    users::display_name,
+                    assignments::due_on,
+                ))
+                .load(conn)
+        })?;
+    Ok(rows
+        .into_iter()
+        .flatten()
+        .map(|(c, name, due)| (CommentId(c), (name, due)))
+        .collect())
+}

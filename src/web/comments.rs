@@ -105,6 +105,11 @@ struct ListPage {
     clauses: Vec<clause::Clause>,
     drafters: Vec<(i64, String)>,
     rows: Vec<comment_list::CommentRow>,
+    /// 担当 and 期限 of the rows that are assigned.
+    assigned:
+        std::collections::HashMap<crate::domain::CommentId, (String, Option<chrono::NaiveDate>)>,
+    /// The signed-in user, for 「自分の担当」.
+    me: i64,
     /// With `at_least`: the count stopped there (a search matching very many comments).
     total: (i64, bool),
     /// Comments of a recent import wait for the search index: searches read every body.
@@ -144,7 +149,11 @@ pub async fn index(
                 )?;
                 let search_indexing =
                     filter.q.is_some() && crate::db::search_index::has_pending(&mut conn)?;
+                let ids: Vec<_> = rows.iter().map(|r| r.comment.id).collect();
+                let assigned = crate::models::assignment::for_comments(&mut conn, &ids)?;
                 Ok(ListPage {
+                    assigned,
+                    me: who.user.id.0,
                     total,
                     search_indexing,
                     rows,
@@ -202,6 +211,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
     let first = (p.page - 1) * PAGE_SIZE + 1;
     let last = (first + p.rows.len() as i64 - 1).max(0);
     let slug = &p.consultation.slug;
+    let today = (chrono::Utc::now().naive_utc() + chrono::Duration::hours(9)).date();
     // A comment opened from the list keeps the list's filters (its previous / next links).
     let in_list = if params.query().is_empty() {
         String::new()
@@ -267,6 +277,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
             p { a href="/" { "← 案件の一覧" } }
             h1 { (p.consultation.title) }
             nav.tabs {
+                a href={ "/c/" (slug) "?drafter=" (p.me) } { "自分の担当" }
                 a href={ "/c/" (slug) "/dashboard" } { "状況" }
                 a href={ "/c/" (slug) "/clauses" } { "原案の項番" }
                 a href={ "/c/" (slug) "/groups" } { "同旨の意見" }
@@ -299,7 +310,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 form #bulk method="post" action={ "/c/" (slug) "/answers/bulk" } {
                     @if p.can_draft || p.can_triage { (csrf_field(id)) input type="hidden" name="back" value=(query); }
                     table.list #comments {
-                        thead { tr { @if p.can_draft || p.can_triage { th { "選択" } } th { "No." } th { "分類" } th { "編" } th { "章" } th { "頁" } th { "御意見" } th { "回答（考え方）" } } }
+                        thead { tr { @if p.can_draft || p.can_triage { th { "選択" } } th { "No." } th { "分類" } th { "編" } th { "章" } th { "頁" } th { "御意見" } th { "回答（考え方）" } th { "担当" } th { "期限" } } }
                         tbody {
                             @for r in &p.rows {
                                 tr {
@@ -319,6 +330,14 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                                         @if let Some(d) = r.disposition { (disposition_badge(d)) " " }
                                         @if let Some(st) = r.state { span.muted { "［" (st.label()) "］" } " " }
                                         (excerpt(r.answer.as_deref().unwrap_or(""), 3, 60))
+                                    }
+                                    @let assigned = p.assigned.get(&r.comment.id);
+                                    td.drafter { (assigned.map_or("—", |(name, _)| name.as_str())) }
+                                    td.due {
+                                        @match assigned.and_then(|(_, due)| *due) {
+                                            Some(due) => span.overdue[due < today && r.state != Some(ResponseState::Approved)] { (due.format("%m/%d")) },
+                                            None => "—",
+                                        }
                                     }
                                 }
                             }

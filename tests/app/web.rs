@@ -159,3 +159,59 @@ fn a_table_uploaded_on_the_page_imports_as_the_command_does() {
         403
     );
 }
+
+/// A drafter finds their own comments with one click, and the list shows who answers each
+/// comment and by when.
+#[test]
+fn a_drafter_sees_their_own_comments_with_due_dates() {
+    use pubcom::models::{comment, consultation, user};
+    let (db, _c) = app_with_sample();
+    add_user(&db, "drafter", Role::Drafter, false, &["gl6"]);
+    let mut conn = db.conn();
+    let c = consultation::find_by_slug(&mut conn, "gl6")
+        .unwrap()
+        .unwrap();
+    let me = user::find_by_login(&mut conn, "drafter").unwrap().unwrap();
+    let targets: Vec<_> = [3, 5]
+        .iter()
+        .map(|n| {
+            comment::find_by_no(
+                &mut conn,
+                c.id(),
+                pubcom::domain::CommentNo {
+                    number: *n,
+                    part: 0,
+                },
+            )
+            .unwrap()
+            .unwrap()
+        })
+        .collect();
+    pubcom::triage::tagging::assign(
+        &mut conn,
+        &pubcom::auth::accounts::Actor::system("test"),
+        c.id(),
+        &targets,
+        me.id(),
+        chrono::NaiveDate::from_ymd_opt(2020, 1, 31),
+    )
+    .unwrap();
+    drop(conn);
+    let base = _c.base.clone();
+    let drafter = Client::login(&base, "drafter", PASSWORD);
+    let list = drafter.get("/c/gl6");
+    let mine = format!("/c/gl6?drafter={}", me.id);
+    assert!(
+        list.body.contains(&format!("href=\"{mine}\"")),
+        "the 自分の担当 tab"
+    );
+    let page = drafter.get(&mine);
+    assert!(page.body.contains("意見 2 件"), "{}", page.body);
+    assert!(page.body.contains("<th>担当</th>") && page.body.contains("<th>期限</th>"));
+    assert!(page.body.contains("drafter さん"), "{}", page.body);
+    assert!(
+        page.body.contains("<span class=\"overdue\">01/31</span>"),
+        "a past due date stands out: {}",
+        page.body
+    );
+}
