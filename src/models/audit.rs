@@ -61,6 +61,47 @@ impl AuditEvent {
     pub fn action_label(&self) -> &'static str {
         self.action.label()
     }
+
+    /// Who acted, as people know them: a user by name, the command line and the system in
+    /// words (`cli:tanaka` → コマンド（tanaka）).
+    pub fn actor_name(
+        &self,
+        names: &std::collections::HashMap<crate::domain::UserId, String>,
+    ) -> String {
+        if let Some(name) = self.user_id.and_then(|u| names.get(&u)) {
+            return name.clone();
+        }
+        match self.actor.split_once(':') {
+            Some(("cli", who)) => format!("コマンド（{who}）"),
+            Some(("user", login)) => login.to_string(),
+            Some(("api", who)) => format!("API（{who}）"),
+            _ => format!("システム（{}）", self.actor),
+        }
+    }
+
+    /// What was changed, in Japanese.
+    pub fn entity_label(&self) -> &str {
+        match self.entity.as_str() {
+            "comment" => "意見",
+            "response" => "回答",
+            "revision" => "修正内容",
+            "duplicate_group" => "同旨",
+            "user" => "利用者",
+            "import_batch" => "取込",
+            "result_table" => "意見募集の結果",
+            "shinkyu" => "新旧対照表",
+            "revised" => "修正後の本文",
+            "routing_rule" => "振り分け規則",
+            "category" => "分類",
+            "stock_phrase" => "定型文",
+            "submitter" => "提出者",
+            "consultation" => "案件",
+            "api_token" => "API トークン",
+            "redaction" => "黒塗り",
+            "clause" => "項番",
+            other => other,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -200,3 +200,15 @@ pub fn set_role(
         ))
         .execute(conn)
 }
+
+/// Every user's display name, by id (for histories).
+pub fn names(
+    conn: &mut Conn,
+) -> QueryResult<std::collections::HashMap<crate::domain::UserId, String>> {
+    Ok(users::table
+        .select((users::id, users::display_name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, name)| (crate::domain::UserId(id), name))
+        .collect())
+}

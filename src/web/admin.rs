@@ -353,6 +353,9 @@ pub async fn audit(
     id.require(Permission::Administer)?;
     let page = q.page.unwrap_or(1).max(1);
     let (events, total) = audit_events(&state, &q, (page - 1) * AUDIT_PAGE, AUDIT_PAGE).await?;
+    let names = state
+        .blocking(|mut conn| Ok(user::names(&mut conn)?))
+        .await?;
     let pages = (total + AUDIT_PAGE - 1) / AUDIT_PAGE;
     let query = format!(
         "consultation={}&action={}",
@@ -382,11 +385,11 @@ pub async fn audit(
                     @for e in &events {
                         tr {
                             td { (crate::text::japan_time(e.occurred_at)) }
-                            td { (e.actor) }
+                            td { (e.actor_name(&names)) }
                             td { (e.action_label()) }
-                            td { (e.entity) @if let Some(i) = e.entity_id { " #" (i) } }
-                            td.text { (e.before_json.as_deref().unwrap_or("")) }
-                            td.text { (e.after_json.as_deref().unwrap_or("")) }
+                            td { (e.entity_label()) @if let Some(i) = e.entity_id { " #" (i) } }
+                            td.text { (super::history::changes(e.before_json.as_deref())) }
+                            td.text { (super::history::changes(e.after_json.as_deref())) }
                         }
                     }
                 }

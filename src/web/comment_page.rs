@@ -33,6 +33,8 @@ pub struct CommentPage {
     revisions: Vec<revision::Revision>,
     clauses: Vec<clause::Clause>,
     history: Vec<audit::AuditEvent>,
+    /// Who the history's users are, by id.
+    user_names: std::collections::HashMap<crate::domain::UserId, String>,
     assignment: Option<(assignment::Assignment, String)>,
     drafters: Vec<(i64, String)>,
     pub consultation_phrases: Vec<stock_phrase::StoredPhrase>,
@@ -127,6 +129,7 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         consultation_phrases: stock_phrase::for_consultation(conn, c.id())?,
         revisions,
         history,
+        user_names: crate::models::user::names(conn)?,
         assignment,
         warnings,
         role,
@@ -354,10 +357,10 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                         thead { tr { th { "日時（日本時間）" } th { "操作者" } th { "操作" } th { "変更前" } th { "変更後" } } }
                         tbody { @for e in &d.history { tr {
                             td { (crate::text::japan_time(e.occurred_at)) }
-                            td { (e.actor) }
+                            td { (e.actor_name(&d.user_names)) }
                             td { (e.action_label()) @if e.entity == "revision" { " #" (e.entity_id.unwrap_or_default()) } }
-                            td.text { (history_text(e.before_json.as_deref())) }
-                            td.text { (history_text(e.after_json.as_deref())) }
+                            td.text { (super::history::changes(e.before_json.as_deref())) }
+                            td.text { (super::history::changes(e.after_json.as_deref())) }
                         } } }
                     }
                 }
@@ -368,46 +371,6 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
 }
 
 /// An audit snapshot as readable lines.
-fn history_text(json: Option<&str>) -> String {
-    let Some(v) = json.and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok()) else {
-        return String::new();
-    };
-    let Some(map) = v.as_object() else {
-        return v.to_string();
-    };
-    map.iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| {
-            let label = match k.as_str() {
-                "disposition" => "区分",
-                "body" => "回答",
-                "state" => "状態",
-                "version" => "版",
-                "remark" => "差戻し理由",
-                "clause" => "項番",
-                "original" => "原案",
-                "revised" => "修正後",
-                "reason" => "理由",
-                "comments" => "意見",
-                other => other,
-            };
-            let text = match (k.as_str(), v.as_str()) {
-                ("disposition", Some(code)) => code
-                    .parse::<Disposition>()
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_else(|_| code.to_string()),
-                ("state", Some(code)) => code
-                    .parse::<ResponseState>()
-                    .map(|d| d.label().to_string())
-                    .unwrap_or_else(|_| code.to_string()),
-                (_, Some(s)) => s.to_string(),
-                _ => v.to_string(),
-            };
-            format!("{label}: {text}")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn answer_form(
     state: &AppState,

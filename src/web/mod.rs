@@ -14,6 +14,7 @@ pub mod error_page;
 pub mod exports;
 pub mod groups;
 pub mod guard;
+pub mod history;
 pub mod identity;
 pub mod layout;
 pub mod login;

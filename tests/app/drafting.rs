@@ -804,4 +804,11 @@ fn history_and_audit_log_speak_japanese_in_japan_time() {
         .body
         .contains(r#"<option value="answer_save" selected>回答の保存</option>"#));
     assert!(log.body.contains(&format!("<td>{shown}</td>")));
+    // Users by name, targets and changes in words, not codes and JSON.
+    assert!(page.contains("<td>tanaka さん</td>"), "{page}");
+    assert!(!page.contains("user:tanaka"));
+    assert!(log.body.contains("<td>tanaka さん</td>"));
+    assert!(log.body.contains("<td>回答 #"), "{}", log.body);
+    assert!(log.body.contains("区分: 修正"), "{}", log.body);
+    assert!(!log.body.contains("\"disposition\""));
 }
