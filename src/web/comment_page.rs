@@ -370,8 +370,6 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
     )
 }
 
-/// An audit snapshot as readable lines.
-
 fn answer_form(
     state: &AppState,
     id: &Identity,

@@ -198,7 +198,7 @@ fn a_stale_save_is_refused_and_both_texts_are_shown() {
     assert_eq!(final_answer.body, "田中の回答\n鈴木の補足");
     let page = a.get("/c/mic/comments/14").body;
     assert!(
-        page.contains("user:tanaka") && page.contains("user:suzuki"),
+        page.contains("<td>tanaka さん</td>") && page.contains("<td>suzuki さん</td>"),
         "the history names both writers"
     );
 }
