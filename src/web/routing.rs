@@ -15,6 +15,9 @@ use maud::{html, Markup};
 #[derive(serde::Deserialize)]
 pub struct Done {
     routed: Option<usize>,
+    /// Why the rule just posted was not added, shown on the form (never read from the URL).
+    #[serde(skip)]
+    error: Option<String>,
 }
 
 /// GET /c/{slug}/routing
@@ -24,24 +27,23 @@ pub async fn index(
     slug: Path<String>,
     q: Query<Done>,
 ) -> Result<Markup, AppError> {
+    page(&state, &id, slug.into_inner(), &q).await
+}
+
+async fn page(state: &AppState, id: &Identity, slug: String, q: &Done) -> Result<Markup, AppError> {
     let (c, rules, drafters, categories, can_edit) = state
-        .in_consultation(
-            &id,
-            slug.to_string(),
-            Permission::View,
-            move |mut conn, who, c| {
-                let can_edit = who
-                    .role_in(&mut conn, &c)?
-                    .is_some_and(|r| r.allows(Permission::Assign));
-                Ok((
-                    c.clone(),
-                    routing_rule::for_consultation(&mut conn, c.id())?,
-                    membership::drafters(&mut conn, c.id())?,
-                    category::for_consultation(&mut conn, c.id())?,
-                    can_edit,
-                ))
-            },
-        )
+        .in_consultation(id, slug, Permission::View, move |mut conn, who, c| {
+            let can_edit = who
+                .role_in(&mut conn, &c)?
+                .is_some_and(|r| r.allows(Permission::Assign));
+            Ok((
+                c.clone(),
+                routing_rule::for_consultation(&mut conn, c.id())?,
+                membership::drafters(&mut conn, c.id())?,
+                category::for_consultation(&mut conn, c.id())?,
+                can_edit,
+            ))
+        })
         .await?;
     let slug = &c.slug;
     let name_of = |uid: i64| {
@@ -58,11 +60,12 @@ pub async fn index(
     };
     Ok(layout::page(
         "振り分け",
-        (&id).into(),
+        id.into(),
         html! {
             p { a href={ "/c/" (slug) } { "← " (c.title) } }
             h1 { "振り分けの規則" }
             @if let Some(n) = q.routed { p.flash role="status" { "規則に従って " (n) " 件を割り当てました。" } }
+            @if let Some(why) = &q.error { p.error #rule-error role="alert" { "規則を追加できませんでした: " (why) } }
             p.summary { "上から順に調べ、最初に当てはまった規則の担当者に割り当てます。割当済みの意見は変えません。" }
             table.list #rules {
                 thead { tr { th { "順" } th { "項番（前方一致）" } th { "分類" } th { "担当者" } th {} } }
@@ -106,7 +109,7 @@ pub async fn add(
     let f = form.into_inner();
     let slug = slug.into_inner();
     let s = slug.clone();
-    state
+    let added = state
         .in_consultation(
             &id,
             s.to_string(),
@@ -126,8 +129,22 @@ pub async fn add(
                 Ok(())
             },
         )
-        .await?;
-    Ok(super::see_other(&format!("/c/{slug}/routing")))
+        .await;
+    // A refused rule is explained on the form, not on a bare error page.
+    match added {
+        Ok(()) => Ok(super::see_other(&format!("/c/{slug}/routing"))),
+        Err(AppError::BadRequest(why)) => {
+            let done = Done {
+                routed: None,
+                error: Some(why),
+            };
+            let body = page(&state, &id, slug, &done).await?;
+            Ok(HttpResponse::BadRequest()
+                .content_type("text/html; charset=utf-8")
+                .body(body.into_string()))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// POST /c/{slug}/routing/{id}/delete

@@ -382,6 +382,11 @@ fn ids_of_another_consultation_are_refused_everywhere() {
         ],
     );
     assert!(r.status == 400, "{} {}", r.status, r.body);
+    assert!(
+        r.body.contains("id=\"rule-error\"") && r.body.contains("振り分けの規則"),
+        "the refusal is shown on the routing form: {}",
+        r.body
+    );
     add_user(&db, "drafter", Role::Drafter, false, &["a"]);
     let drafter = api_token(&db, "drafter", Role::Drafter);
     let r = api.json_with_bearer(
