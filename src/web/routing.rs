@@ -71,19 +71,19 @@ async fn page(state: &AppState, id: &Identity, slug: String, q: &Done) -> Result
                 thead { tr { th { "順" } th { "項番（前方一致）" } th { "分類" } th { "担当者" } th {} } }
                 tbody { @for (i, r) in rules.iter().enumerate() { tr {
                     td.num { (i + 1) } td { (r.clause_prefix.as_deref().unwrap_or("（問わない）")) } td { (category_of(r.category_id)) } td { (name_of(r.drafter_id.0)) }
-                    td { @if can_edit { form.inline method="post" action={ "/c/" (slug) "/routing/" (r.id) "/delete" } { (csrf_field(&id)) button.secondary type="submit" { "削除" } } } }
+                    td { @if can_edit { form.inline method="post" action={ "/c/" (slug) "/routing/" (r.id) "/delete" } { (csrf_field(id)) button.secondary type="submit" { "削除" } } } }
                 } } }
             }
             @if can_edit {
                 form.filters method="post" action={ "/c/" (slug) "/routing" } {
-                    (csrf_field(&id))
+                    (csrf_field(id))
                     label { "項番（例: 3.2）" input type="text" name="clause_prefix" size="12"; }
                     label { "分類" select name="category" { option value="" { "（問わない）" } @for k in &categories { option value=(k.id) { (k.name) } } } }
                     label { "担当者" select name="drafter" { @for (i, n) in &drafters { option value=(i) { (n) } } } }
                     button type="submit" { "規則を追加" }
                 }
                 form.filters method="post" action={ "/c/" (slug) "/routing/apply" } {
-                    (csrf_field(&id))
+                    (csrf_field(id))
                     label { "期限（任意）" input type="date" name="due_on"; }
                     button type="submit" { "未割当の意見に規則を適用" }
                 }
