@@ -143,6 +143,7 @@ pub struct Workload {
     pub user_id: i64,
     pub name: String,
     pub assigned: i64,
+    /// Sent for review or approved.
     pub answered: i64,
     pub approved: i64,
     /// Not approved and past the due date on `today`.
@@ -154,7 +155,12 @@ pub fn workload(
     c: ConsultationId,
     today: chrono::NaiveDate,
 ) -> QueryResult<Vec<Workload>> {
-    let rows: Vec<(i64, String, Option<String>, Option<chrono::NaiveDate>)> = assignments::table
+    let rows: Vec<(
+        i64,
+        String,
+        Option<ResponseState>,
+        Option<chrono::NaiveDate>,
+    )> = assignments::table
         .inner_join(comments::table)
         .inner_join(users::table.on(users::id.eq(assignments::drafter_id)))
         .left_join(responses::table.on(responses::comment_id.eq(assignments::comment_id)))
@@ -187,10 +193,15 @@ pub fn workload(
                 out.len() - 1
             }
         };
-        let approved = state.as_deref() == Some("approved");
+        let approved = state == Some(ResponseState::Approved);
         let w = &mut out[i];
         w.assigned += 1;
-        w.answered += i64::from(state.is_some());
+        // Answered: sent for review or approved. An answer imported with the table, or one
+        // still being written, is not the drafter's finished work yet.
+        w.answered += i64::from(matches!(
+            state,
+            Some(ResponseState::InReview | ResponseState::Approved)
+        ));
         w.approved += i64::from(approved);
         w.overdue += i64::from(!approved && due.is_some_and(|d| d < today));
     }

@@ -337,6 +337,15 @@ fn routing_rules_assign_unassigned_comments_and_drafters_hear_of_it() {
     assert_eq!(pending.len(), 3);
     let workload = c.get("/c/mic/dashboard").body;
     assert!(workload.contains("physical さん") && workload.contains("technical さん"));
+    // The answers imported with the published table are not the drafters' work yet.
+    let cid = pubcom::models::consultation::find_by_slug(&mut db.conn(), "mic")
+        .unwrap()
+        .unwrap()
+        .id();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let load = pubcom::models::stats::workload(&mut db.conn(), cid, today).unwrap();
+    assert_eq!(load.iter().map(|w| w.assigned).sum::<i64>(), 3);
+    assert_eq!(load.iter().map(|w| w.answered).sum::<i64>(), 0, "{load:?}");
     assert!(c.get("/c/mic?untagged=clause").body.contains("意見 2 件"));
 }
 
