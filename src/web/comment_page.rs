@@ -311,7 +311,9 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 }
                 p { a href={ (base) "/split" } { "この意見を分割する" } }
             }
-            section.block {
+            // On a wide screen the comment and the answer stand side by side.
+            div.work {
+            section.block #comment {
                 h2 { "御意見（提出されたとおり）" }
                 div.original #comment-body { (c.body) }
             }
@@ -337,6 +339,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                     (answer_form(state, id, d, &base, &form))
                 }
                 (review_buttons(id, d, &base, can_review, &form))
+            }
             }
             section.block #revisions {
                 h2 { "修正内容" }

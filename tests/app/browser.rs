@@ -260,8 +260,9 @@ fn staff_filter_tag_and_assign_in_a_real_browser_and_the_dashboard_follows() {
     browser.clear("#search");
     browser.type_into("#search", "ｻｲﾊﾞｰ攻撃");
     browser.click("#filters button[type=submit]");
-    let page = browser.wait_for("意見 6 件");
-    assert!(page.contains("サイバー攻撃"), "{page}");
+    // The new page (the old one also says 6): its search box holds the half-width words.
+    let page = browser.wait_for("value=\"ｻｲﾊﾞｰ攻撃\"");
+    assert!(page.contains("意見 6 件"), "{page}");
     assert_eq!(
         browser.text("#comments tbody tr:nth-child(1) mark"),
         "サイバー攻撃"
@@ -274,6 +275,14 @@ fn staff_filter_tag_and_assign_in_a_real_browser_and_the_dashboard_follows() {
     browser.click("#comments tbody tr:nth-child(1) td.num a");
     browser.wait_for(&format!("意見 No. {first}"));
     assert!(browser.source().contains("（絞り込んだ一覧）"));
+    // On a wide screen the comment stands beside the answer.
+    let beside = browser.script(
+        "const c = document.querySelector('#comment').getBoundingClientRect(); \
+         const a = document.querySelector('#answer').getBoundingClientRect(); \
+         return c.right <= a.left && Math.abs(c.top - a.top) < 5;",
+    );
+    assert_eq!(beside, serde_json::json!(true));
+    browser.screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("comment.png"));
     browser.click("#next");
     browser.wait_for(&format!("意見 No. {second}"));
     let search = browser.script("return decodeURIComponent(location.search)");
