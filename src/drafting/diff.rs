@@ -17,11 +17,15 @@ pub struct Segment {
     pub text: String,
 }
 
-/// The differences between two texts, adjacent characters of one kind merged.
+/// The differences between two texts by phrase, as a person marks a 新旧対照表: a changed
+/// word is marked whole (私物 → 個人的所有物, not 「個人的所」 beside an unmarked 「有物」).
+/// Texts are cut into runs of one script (kanji, hiragana, katakana, Latin letters, digits);
+/// punctuation and spaces stand alone. Adjacent pieces of one kind are merged.
 pub fn segments(old: &str, new: &str) -> Vec<Segment> {
+    let (old, new) = (phrases(old), phrases(new));
     let diff = TextDiff::configure()
         .timeout(std::time::Duration::from_secs(2))
-        .diff_chars(old, new);
+        .diff_slices(&old, &new);
     let mut out: Vec<Segment> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {
@@ -36,6 +40,49 @@ pub fn segments(old: &str, new: &str) -> Vec<Segment> {
                 text: change.value().to_string(),
             }),
         }
+    }
+    out
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Script {
+    Kanji,
+    Hiragana,
+    Katakana,
+    Latin,
+    Digit,
+    Other,
+}
+
+fn script(c: char) -> Script {
+    match c {
+        '々' | '〆' | 'ヵ' | 'ヶ' | '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => {
+            Script::Kanji
+        }
+        '\u{3041}'..='\u{309F}' => Script::Hiragana,
+        'ー' | '\u{30A0}'..='\u{30FF}' | '\u{FF66}'..='\u{FF9F}' => Script::Katakana,
+        'a'..='z' | 'A'..='Z' | 'ａ'..='ｚ' | 'Ａ'..='Ｚ' => Script::Latin,
+        '0'..='9' | '０'..='９' => Script::Digit,
+        _ => Script::Other,
+    }
+}
+
+/// A text cut into phrases: runs of one script; anything else a character at a time.
+fn phrases(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut current: Option<Script> = None;
+    for (at, c) in text.char_indices() {
+        let s = script(c);
+        let joins = current == Some(s) && s != Script::Other;
+        if !joins && at > start {
+            out.push(&text[start..at]);
+            start = at;
+        }
+        current = Some(s);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
     }
     out
 }
@@ -97,6 +144,23 @@ mod tests {
         );
         assert_eq!(old_side(&s).into_string(), "（<del>２</del>）を踏まえ、");
         assert_eq!(new_side(&s).into_string(), "（<ins>１</ins>）を踏まえ、");
+    }
+
+    #[test]
+    fn a_changed_word_is_marked_whole_not_in_fragments() {
+        let s = segments(
+            "私物の持込みを禁止する。",
+            "個人的所有物の持込みを禁止する。",
+        );
+        assert_eq!(
+            inline(&s).into_string(),
+            "<del>私物</del><ins>個人的所有物</ins>の持込みを禁止する。"
+        );
+        let s = segments("クラウドサービス事業者は", "クラウド事業者は");
+        assert_eq!(
+            inline(&s).into_string(),
+            "<del>クラウドサービス</del><ins>クラウド</ins>事業者は"
+        );
     }
 
     #[test]
