@@ -87,6 +87,14 @@ fn phrases(text: &str) -> Vec<&str> {
     out
 }
 
+/// How alike two texts are, 0.0 to 1.0 (the share of characters they have in common).
+pub fn similarity(a: &str, b: &str) -> f32 {
+    TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_chars(a, b)
+        .ratio()
+}
+
 /// The 旧 side: unchanged text with deletions struck through.
 pub fn old_side(segs: &[Segment]) -> Markup {
     html! { @for s in segs { @match s.kind {

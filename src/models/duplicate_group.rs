@@ -446,3 +446,27 @@ pub fn clear_proposals(conn: &mut Conn, consultation: ConsultationId) -> QueryRe
     .execute(conn)?;
     diesel::delete(proposed_groups(consultation)).execute(conn)
 }
+
+/// How the members' stored answers are spread over dispositions (members without an answer
+/// are not counted): more than one entry means the answers clash.
+pub fn answer_dispositions(
+    conn: &mut Conn,
+    group: crate::domain::GroupId,
+) -> QueryResult<Vec<(crate::domain::Disposition, i64)>> {
+    use crate::db::schema::responses;
+    comments::table
+        .inner_join(responses::table)
+        .filter(comments::duplicate_group_id.eq(group))
+        .group_by(responses::disposition)
+        .select((responses::disposition, diesel::dsl::count_star()))
+        .order(responses::disposition)
+        .load(conn)
+}
+
+/// How many comments a group holds.
+pub fn size(conn: &mut Conn, group: crate::domain::GroupId) -> QueryResult<i64> {
+    comments::table
+        .filter(comments::duplicate_group_id.eq(group))
+        .count()
+        .get_result(conn)
+}

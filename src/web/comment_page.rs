@@ -40,6 +40,8 @@ pub struct CommentPage {
     pub consultation_phrases: Vec<stock_phrase::StoredPhrase>,
     categories: Vec<category::Category>,
     warnings: Vec<String>,
+    /// The 同旨 group the comment is in, and its size.
+    group: Option<(crate::models::duplicate_group::DuplicateGroup, i64)>,
     /// The list this page was opened from (its query string, '' for the whole list) and the
     /// comments before and after this one in it.
     pub list: String,
@@ -135,6 +137,17 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         role,
         list: String::new(),
         neighbours: (None, None),
+        group: match cm.duplicate_group_id {
+            Some(g) => crate::models::duplicate_group::find(conn, g)?
+                .map(|group| {
+                    Ok::<_, diesel::result::Error>((
+                        group,
+                        crate::models::duplicate_group::size(conn, g)?,
+                    ))
+                })
+                .transpose()?,
+            None => None,
+        },
         consultation: c,
         comment: cm,
         category,
@@ -277,6 +290,13 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                     @for r in &d.refs {
                         span.badge { @if let Some(p) = &r.clause_path { (p) @if let Some(x) = &r.detail { " " (x) } } @else if let (Some(a), Some(b)) = (r.page_from, r.page_to) { "P" (a) @if a != b { "-" (b) } } }
                         " "
+                    }
+                }
+                @if let Some((g, size)) = &d.group {
+                    dt { "同旨" } dd #group {
+                        a href={ "/c/" (slug) "/groups#group-" (g.id) } { "グループ " (g.id) } " "
+                        span.badge { (g.status.label()) } " " (size) " 件 · "
+                        a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" }
                     }
                 }
                 dt { "担当" } dd {

@@ -5,6 +5,7 @@ use super::layout::{self, csrf_field};
 use super::state::AppState;
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{CommentId, CommentNo, GroupStatus};
+use crate::drafting::diff;
 use crate::error::AppError;
 use crate::models::{comment, duplicate_group};
 use crate::text::excerpt;
@@ -16,6 +17,17 @@ use maud::{html, Markup};
 #[derive(serde::Deserialize)]
 pub struct GroupsQuery {
     page: Option<i64>,
+}
+
+/// A group as its page shows it.
+struct Shown {
+    group: duplicate_group::DuplicateGroup,
+    size: i64,
+    members: Vec<comment::Comment>,
+    /// The text the others are compared with.
+    representative: Option<comment::Comment>,
+    /// The members' stored answers by disposition: more than one means they clash.
+    answers: Vec<(crate::domain::Disposition, i64)>,
 }
 
 /// Groups per page, and members shown for each (the rest are in the list, filtered by group).
@@ -48,7 +60,19 @@ pub async fn index(
                 let mut groups = Vec::new();
                 for (g, size) in page {
                     let shown = duplicate_group::first_members(&mut conn, g.id, MEMBERS_SHOWN)?;
-                    groups.push((g, size, shown));
+                    let representative = match g.representative_comment_id {
+                        Some(r) => comment::find(&mut conn, r)?,
+                        None => None,
+                    }
+                    .or_else(|| shown.first().cloned());
+                    let answers = duplicate_group::answer_dispositions(&mut conn, g.id)?;
+                    groups.push(Shown {
+                        group: g,
+                        size,
+                        members: shown,
+                        representative,
+                        answers,
+                    });
                 }
                 Ok((c, groups, total, can_edit))
             },
@@ -76,12 +100,33 @@ pub async fn index(
             }
             @if groups.is_empty() { p.empty { "グループはありません。" } }
             (pager)
-            @for (g, size, members) in &groups {
+            @for Shown { group: g, size, members, representative, answers } in &groups {
                 @let status = g.status;
                 div.group id={ "group-" (g.id) } {
                     h2 { "グループ " (g.id) " " span.badge { (status.label()) } " " span.muted { (size) " 件" } " " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" } }
-                    ul { @for m in members { li {
-                        a href={ "/c/" (slug) "/comments/" (m.no()) } { "No. " (m.no()) } " " (excerpt(&m.body, 1, 90))
+                    @if answers.len() > 1 {
+                        p.warning.clash role="alert" {
+                            "⚠ このグループの意見には異なる回答があります（"
+                            @for (i, (d, n)) in answers.iter().enumerate() { @if i > 0 { "・" } (d.label()) " " (n) " 件" }
+                            "）。確定すると一つの回答にまとめることになります。確かめてから確定してください。"
+                        }
+                    }
+                    @if let Some(r) = representative {
+                        div.representative {
+                            p.muted { "代表: " a href={ "/c/" (slug) "/comments/" (r.no()) } { "No. " (r.no()) } }
+                            div.original { (r.body) }
+                        }
+                    }
+                    ul.members { @for m in members { li {
+                        a href={ "/c/" (slug) "/comments/" (m.no()) } { "No. " (m.no()) } " "
+                        @match representative.as_ref().filter(|r| r.id != m.id) {
+                            Some(r) if r.body == m.body => { span.muted { "代表と同文" } }
+                            Some(r) => {
+                                span.similarity { "一致 " (format!("{:.0}", diff::similarity(&r.body, &m.body) * 100.0)) "%" } " "
+                                details { summary { (excerpt(&m.body, 1, 60)) } div.original.diff { (diff::inline(&diff::segments(&r.body, &m.body))) } }
+                            }
+                            None => { (excerpt(&m.body, 1, 90)) }
+                        }
                         @if can_edit { " " form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) input type="hidden" name="member" value=(m.no()); button.secondary type="submit" name="action" value="remove" { "外す" } } }
                     } } }
                     @if *size > members.len() as i64 {

@@ -460,3 +460,61 @@ fn proposing_again_rewrites_only_the_groups_that_changed() {
         .unwrap();
     assert_eq!(proposed, 2, "the replaced proposal is gone");
 }
+
+/// Confirming a 同旨 group is not blind: its page shows the representative, each member's
+/// likeness and differences to it, and warns when members already hold different answers;
+/// a member's own page names its group.
+#[test]
+fn a_group_shows_its_differences_and_warns_of_clashing_answers_before_confirming() {
+    use pubcom::domain::{Disposition, ResponseState};
+    use pubcom::models::{comment, consultation, response};
+    let db = TestDb::new();
+    let text = "電子カルテのバックアップは、ネットワークから切り離した媒体にも保管することを明記してください。";
+    let csv = format!(
+        "No.,意見\n1,{text}\n2,{text}\n3,{}\n4,まったく別の意見です。\n",
+        text.replace("明記してください", "必ず明記すべきである")
+    );
+    import_bytes(&mut db.conn(), "g.csv", csv.as_bytes(), &options("g")).unwrap();
+    add_user(&db, "coord", Role::Coordinator, false, &["g"]);
+    let mut conn = db.conn();
+    let c = consultation::find_by_slug(&mut conn, "g").unwrap().unwrap();
+    let actor = pubcom::auth::accounts::Actor::system("test");
+    pubcom::triage::grouping::propose(&mut conn, &actor, c.id()).unwrap();
+    let no = |n| {
+        comment::find_by_no(
+            &mut db.conn(),
+            c.id(),
+            pubcom::domain::CommentNo { number: n, part: 0 },
+        )
+        .unwrap()
+        .unwrap()
+    };
+    let (one, three) = (no(1), no(3));
+    assert!(one.duplicate_group_id.is_some() && one.duplicate_group_id == three.duplicate_group_id);
+    for (cm, d) in [(&one, Disposition::Noted), (&three, Disposition::Revise)] {
+        response::insert(&mut conn, cm.id(), d, "回答", ResponseState::Drafting, None).unwrap();
+    }
+    drop(conn);
+    let client = Client::login(&spawn_app(db.pool.clone()), "coord", PASSWORD);
+    let page = client.get("/c/g/groups").body;
+    assert!(page.contains("異なる回答があります"), "{page}");
+    assert!(
+        page.contains("参考 1 件") && page.contains("修正 1 件"),
+        "{page}"
+    );
+    assert!(
+        page.contains("代表と同文"),
+        "No. 2 is the representative's text: {page}"
+    );
+    assert!(
+        page.contains("<ins>"),
+        "the differences to the representative: {page}"
+    );
+    assert!(page.contains("一致 "), "{page}");
+    let member = client.get("/c/g/comments/3").body;
+    let g = one.duplicate_group_id.unwrap();
+    assert!(
+        member.contains(&format!("href=\"/c/g/groups#group-{g}\"")),
+        "a member's page names its group: {member}"
+    );
+}
