@@ -61,13 +61,25 @@ fn clean(parts: Vec<String>) -> Vec<String> {
         .collect()
 }
 
+/// What becomes of a split comment's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AnswerOnSplit {
+    /// Part 1 keeps it; the other parts are answered on their own.
+    #[default]
+    KeepOnFirst,
+    /// Every part gets a copy (in drafting), to be adjusted part by part.
+    CopyToParts,
+}
+
 /// Splits `c` into `parts` (2 or more). Returns the ids in order; the first is `c` itself,
-/// which keeps its answer, tags and history as part 1.
+/// which keeps its answer, tags and history as part 1; with `CopyToParts` the other parts
+/// get a copy of that answer.
 pub fn split(
     conn: &mut DbConnection,
     actor: &Actor,
     c: &Comment,
     parts: &[String],
+    answer: AnswerOnSplit,
 ) -> anyhow::Result<Vec<CommentId>> {
     let parts: Vec<String> = parts
         .iter()
@@ -116,11 +128,27 @@ pub fn split(
             }
             ids.push(CommentId(id));
         }
+        let copied = match (answer, crate::models::response::for_comment(conn, c.id())?) {
+            (AnswerOnSplit::CopyToParts, Some(r)) => {
+                for id in &ids[1..] {
+                    crate::models::response::insert(
+                        conn,
+                        *id,
+                        r.disposition,
+                        &r.body,
+                        crate::domain::ResponseState::Drafting,
+                        actor.user,
+                    )?;
+                }
+                ids.len() - 1
+            }
+            _ => 0,
+        };
         let mut e = actor.event(crate::domain::AuditAction::Split, "comment", Some(c.id.0));
         e.consultation = Some(c.consultation_id);
         e.before = Some(serde_json::json!({"no": c.no().to_string(), "body": c.body}));
         e.after = Some(
-            serde_json::json!({"parts": parts, "ids": ids.iter().map(|i| i.0).collect::<Vec<_>>()}),
+            serde_json::json!({"parts": parts, "ids": ids.iter().map(|i| i.0).collect::<Vec<_>>(), "answers_copied": copied}),
         );
         audit::record(conn, &e)?;
         Ok(ids)
@@ -137,6 +165,19 @@ pub fn undo(conn: &mut DbConnection, actor: &Actor, first: &Comment) -> anyhow::
             .load(conn)?;
         if children.is_empty() {
             anyhow::bail!("この意見は分割されていません");
+        }
+        // Answers copied from part 1 at the split and left as they were go with the parts.
+        if let Some(first_answer) = crate::models::response::for_comment(conn, first.id())? {
+            crate::db::in_chunks(&children, |ids| {
+                diesel::delete(
+                    responses::table
+                        .filter(responses::comment_id.eq_any(ids))
+                        .filter(responses::disposition.eq(first_answer.disposition))
+                        .filter(responses::body.eq(&first_answer.body))
+                        .filter(responses::state.ne(crate::domain::ResponseState::Approved)),
+                )
+                .execute(conn)
+            })?;
         }
         let answered: i64 = crate::db::count_in_chunks(&children, |ids| {
             responses::table

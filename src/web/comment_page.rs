@@ -257,6 +257,19 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 @if let Some(n) = d.neighbours.1 { a #next rel="next" href={ "/c/" (slug) "/comments/" (n) (list) } { "次の意見 No. " (n) " ›" } }
             }
             h1 { "意見 No. " (c.no()) }
+            @if c.part > 0 {
+                @let parts = d.siblings.iter().filter(|s| s.number == c.number).count();
+                p.part-of #part-of {
+                    "No. " (c.number) " を分割した " (c.part) " 番目の部分（全 " (parts) " 部分）"
+                    @if can_triage {
+                        " "
+                        form.inline method="post" action={ (base) "/unsplit" } {
+                            (csrf_field(id))
+                            button.secondary type="submit" { "分割を取り消す" }
+                        }
+                    }
+                }
+            }
             @if let Some(n) = &form.notice { p.flash role="status" { (n) } }
             @for w in &d.warnings { p.warning { "⚠ " (w) } }
             dl.fields {

@@ -304,10 +304,12 @@ pub async fn split_form(
             Permission::Triage,
             move |mut conn, _who, c| {
                 let cm = super::comment_named(&mut conn, c.id(), &no)?;
-                Ok((c, cm))
+                let answered = crate::models::response::for_comment(&mut conn, cm.id())?.is_some();
+                Ok((c, (cm, answered)))
             },
         )
         .await?;
+    let (cm, answered) = cm;
     let parts = crate::triage::split::suggest(&cm.body);
     let base = format!("/c/{}/comments/{}", c.slug, cm.no());
     Ok(layout::page(
@@ -324,6 +326,13 @@ pub async fn split_form(
                 form.stack method="post" action={ (base) "/split" } {
                     (csrf_field(&id))
                     textarea name="parts" rows="16" cols="90" { (parts.join("\n---\n")) }
+                    @if answered {
+                        fieldset {
+                            legend { "この意見の回答は" }
+                            label.check { input type="radio" name="answer" value="first" checked; " 最初の部分（-1）に残す（ほかの部分はそれぞれに回答する）" }
+                            label.check { input type="radio" name="answer" value="copy"; " すべての部分に写す（起案中として。部分ごとに直せます）" }
+                        }
+                    }
                     button type="submit" { "この区切りで分割する" }
                 }
             }
@@ -349,7 +358,11 @@ pub async fn split(
                 let cm = super::comment_named(&mut conn, c.id(), &no)?;
                 let text = f.get("parts").unwrap_or_default().replace("\r\n", "\n");
                 let parts: Vec<String> = text.split("\n---\n").map(String::from).collect();
-                crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts)
+                let answer = match f.get("answer").as_deref() {
+                    Some("copy") => crate::triage::split::AnswerOnSplit::CopyToParts,
+                    _ => crate::triage::split::AnswerOnSplit::KeepOnFirst,
+                };
+                crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts, answer)
                     .map_err(|e| AppError::BadRequest(e.to_string()))?;
                 Ok(format!("/c/{slug}/comments/{}-1", cm.number))
             },

@@ -208,6 +208,7 @@ fn maintained_counts_equal_a_recount_after_every_kind_of_change() {
             "前半の意見です。".to_string(),
             "後半の意見です。".to_string(),
         ],
+        split::AnswerOnSplit::KeepOnFirst,
     )
     .unwrap();
     assert_counts_agree(&db, "splitting");

@@ -518,3 +518,65 @@ fn a_group_shows_its_differences_and_warns_of_clashing_answers_before_confirming
         "a member's page names its group: {member}"
     );
 }
+
+/// Splitting an answered comment: its answer can be copied to every part (and the copies go
+/// again with an undo); each part's page says it is a part and offers the undo itself.
+#[test]
+fn a_split_can_copy_the_answer_to_the_parts_and_parts_are_labelled_as_parts() {
+    use pubcom::domain::{Disposition, ResponseState};
+    let db = TestDb::new();
+    let csv = "No.,御意見\n8,\"前置きです。\n① 用語を統一すべき。\n② 図表を増やすべき。\"\n";
+    import_bytes(&mut db.conn(), "y.csv", csv.as_bytes(), &options("y")).unwrap();
+    add_user(&db, "coord", Role::Coordinator, false, &["y"]);
+    let eight = find(&db, "y", 8, 0).unwrap();
+    pubcom::models::response::insert(
+        &mut db.conn(),
+        eight.id(),
+        Disposition::Noted,
+        "御意見として参考にさせていただきます。",
+        ResponseState::Drafting,
+        None,
+    )
+    .unwrap();
+    let c = Client::login(&spawn_app(db.pool.clone()), "coord", PASSWORD);
+    let form = c.get("/c/y/comments/8/split").body;
+    assert!(
+        form.contains("value=\"copy\""),
+        "the answer's fate is asked: {form}"
+    );
+    let r = c.post(
+        "/c/y/comments/8/split",
+        &[
+            (
+                "parts",
+                "前置きです。\n---\n① 用語を統一すべき。\n---\n② 図表を増やすべき。",
+            ),
+            ("answer", "copy"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    for part in 1..=3 {
+        let p = find(&db, "y", 8, part).unwrap();
+        let a = pubcom::models::response::for_comment(&mut db.conn(), p.id())
+            .unwrap()
+            .expect("every part is answered");
+        assert_eq!(a.disposition, Disposition::Noted);
+    }
+    let page = c.get("/c/y/comments/8-2").body;
+    assert!(
+        page.contains("No. 8 を分割した 2 番目の部分（全 3 部分）"),
+        "{page}"
+    );
+    assert!(
+        page.contains("/c/y/comments/8-2/unsplit"),
+        "undo on the part's own page"
+    );
+    assert_eq!(c.post("/c/y/comments/8-2/unsplit", &[]).status, 303);
+    let whole = find(&db, "y", 8, 0).expect("No. 8 again");
+    assert!(whole.body.contains("② 図表"));
+    assert!(
+        pubcom::models::response::for_comment(&mut db.conn(), whole.id())
+            .unwrap()
+            .is_some()
+    );
+}
