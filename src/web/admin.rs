@@ -255,7 +255,7 @@ fn view(id: &Identity, p: &UsersPage, done: Option<&str>, secret: Option<&str>) 
                                 form.inline method="post" action={ "/admin/users/" (u.login) "/role" } {
                                     (csrf_field(id))
                                     select name="role" { (role_options(Some(u.role()))) }
-                                    label { input type="checkbox" name="can_view_personal" value="1" checked[u.can_view_personal]; "個人情報を閲覧" }
+                                    label.check { input type="checkbox" name="can_view_personal" value="1" checked[u.can_view_personal]; "個人情報を閲覧" }
                                     button.secondary type="submit" { "変更" }
                                 }
                             }
@@ -297,7 +297,7 @@ fn view(id: &Identity, p: &UsersPage, done: Option<&str>, secret: Option<&str>) 
                     label { "氏名" input type="text" name="display_name" required; }
                     label { "メールアドレス（通知の宛先）" input type="email" name="email" required; }
                     label { "役割" select name="role" { (role_options(Some(Role::Drafter))) } }
-                    label { input type="checkbox" name="can_view_personal" value="1"; "提出者の個人情報を閲覧できる" }
+                    label.check { input type="checkbox" name="can_view_personal" value="1"; "提出者の個人情報を閲覧できる" }
                     button type="submit" { "追加する（初期パスワードを発行）" }
                 }
             }
