@@ -67,8 +67,26 @@ pub enum AnswerOnSplit {
     /// Part 1 keeps it; the other parts are answered on their own.
     #[default]
     KeepOnFirst,
+    /// Part N (1-based) keeps it: the first part is often a preamble, the answer belongs
+    /// to the point it answers.
+    KeepOn(usize),
     /// Every part gets a copy (in drafting), to be adjusted part by part.
     CopyToParts,
+}
+
+/// The part an answer most likely belongs to (1-based): the first that makes a point, past
+/// a preamble (`以下の点について意見します。` before ①②…).
+pub fn first_substantive(parts: &[String]) -> usize {
+    match parts {
+        [first, second, ..]
+            if !POINT_START.is_match(first)
+                && !INLINE_CIRCLED.is_match(first)
+                && (POINT_START.is_match(second) || INLINE_CIRCLED.is_match(second)) =>
+        {
+            2
+        }
+        _ => 1,
+    }
 }
 
 /// Splits `c` into `parts` (2 or more). Returns the ids in order; the first is `c` itself,
@@ -128,6 +146,18 @@ pub fn split(
             }
             ids.push(CommentId(id));
         }
+        if let AnswerOnSplit::KeepOn(n) = answer {
+            let Some(target) = n.checked_sub(1).and_then(|i| ids.get(i)) else {
+                return Err(crate::error::Refused(format!(
+                    "回答を残す部分は 1〜{} で指定してください",
+                    ids.len()
+                ))
+                .into());
+            };
+            diesel::update(responses::table.filter(responses::comment_id.eq(c.id)))
+                .set(responses::comment_id.eq(*target))
+                .execute(conn)?;
+        }
         let copied = match (answer, crate::models::response::for_comment(conn, c.id())?) {
             (AnswerOnSplit::CopyToParts, Some(r)) => {
                 for id in &ids[1..] {
@@ -165,6 +195,19 @@ pub fn undo(conn: &mut DbConnection, actor: &Actor, first: &Comment) -> anyhow::
             .load(conn)?;
         if children.is_empty() {
             anyhow::bail!("この意見は分割されていません");
+        }
+        // An answer moved to one part at the split goes back to the whole comment.
+        if crate::models::response::for_comment(conn, first.id())?.is_none() {
+            let moved: Vec<i64> = responses::table
+                .filter(responses::comment_id.eq_any(&children))
+                .filter(responses::state.ne(crate::domain::ResponseState::Approved))
+                .select(responses::id)
+                .load(conn)?;
+            if let [only] = moved[..] {
+                diesel::update(responses::table.find(only))
+                    .set(responses::comment_id.eq(first.id))
+                    .execute(conn)?;
+            }
         }
         // Answers copied from part 1 at the split and left as they were go with the parts.
         if let Some(first_answer) = crate::models::response::for_comment(conn, first.id())? {
@@ -254,5 +297,13 @@ mod tests {
         );
         assert_eq!(suggest("段落一\n\n段落二"), vec!["段落一", "段落二"]);
         assert_eq!(suggest("一つだけの意見"), vec!["一つだけの意見"]);
+    }
+
+    #[test]
+    fn an_answer_belongs_to_the_first_point_past_a_preamble() {
+        let parts = |t: &str| suggest(t);
+        assert_eq!(first_substantive(&parts("前置き\n① 一つ目\n② 二つ目")), 2);
+        assert_eq!(first_substantive(&parts("① 一つ目\n② 二つ目")), 1);
+        assert_eq!(first_substantive(&parts("段落一\n\n段落二")), 1);
     }
 }

@@ -329,7 +329,11 @@ pub async fn split_form(
                     @if answered {
                         fieldset {
                             legend { "この意見の回答は" }
-                            label.check { input type="radio" name="answer" value="first" checked; " 最初の部分（-1）に残す（ほかの部分はそれぞれに回答する）" }
+                            label.check {
+                                input type="radio" name="answer" value="keep" checked;
+                                " 部分 " input type="number" name="keep_on" min="1" value=(crate::triage::split::first_substantive(&parts)) style="width:4em";
+                                " に残す（ほかの部分はそれぞれに回答する。初めは前置きの後の最初の論点）"
+                            }
                             label.check { input type="radio" name="answer" value="copy"; " すべての部分に写す（起案中として。部分ごとに直せます）" }
                         }
                     }
@@ -358,8 +362,13 @@ pub async fn split(
                 let cm = super::comment_named(&mut conn, c.id(), &no)?;
                 let text = f.get("parts").unwrap_or_default().replace("\r\n", "\n");
                 let parts: Vec<String> = text.split("\n---\n").map(String::from).collect();
-                let answer = match f.get("answer").as_deref() {
-                    Some("copy") => crate::triage::split::AnswerOnSplit::CopyToParts,
+                let answer = match (f.get("answer").as_deref(), f.get("keep_on")) {
+                    (Some("copy"), _) => crate::triage::split::AnswerOnSplit::CopyToParts,
+                    (_, Some(n)) => {
+                        crate::triage::split::AnswerOnSplit::KeepOn(n.trim().parse().map_err(
+                            |_| AppError::BadRequest("回答を残す部分の番号を読めません".into()),
+                        )?)
+                    }
                     _ => crate::triage::split::AnswerOnSplit::KeepOnFirst,
                 };
                 crate::triage::split::split(&mut conn, &Actor::of(&id.user), &cm, &parts, answer)

@@ -579,4 +579,38 @@ fn a_split_can_copy_the_answer_to_the_parts_and_parts_are_labelled_as_parts() {
             .unwrap()
             .is_some()
     );
+
+    // Or the answer goes with the point it answers, past the preamble (the default offered).
+    let form = c.get("/c/y/comments/8/split").body;
+    assert!(
+        form.contains("name=\"keep_on\" min=\"1\" value=\"2\""),
+        "{form}"
+    );
+    let r = c.post(
+        "/c/y/comments/8/split",
+        &[
+            (
+                "parts",
+                "前置きです。\n---\n① 用語を統一すべき。\n---\n② 図表を増やすべき。",
+            ),
+            ("answer", "keep"),
+            ("keep_on", "2"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let answer_of_part = |part| {
+        pubcom::models::response::for_comment(&mut db.conn(), find(&db, "y", 8, part).unwrap().id())
+            .unwrap()
+    };
+    assert!(answer_of_part(1).is_none(), "not on the preamble");
+    assert!(answer_of_part(2).is_some());
+    assert!(answer_of_part(3).is_none());
+    assert_eq!(c.post("/c/y/comments/8/unsplit", &[]).status, 303);
+    let whole = find(&db, "y", 8, 0).expect("No. 8 again");
+    assert!(
+        pubcom::models::response::for_comment(&mut db.conn(), whole.id())
+            .unwrap()
+            .is_some(),
+        "the answer comes back with the undo"
+    );
 }
