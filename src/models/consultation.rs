@@ -43,6 +43,14 @@ pub fn all(conn: &mut Conn) -> QueryResult<Vec<Consultation>> {
         .load(conn)
 }
 
+pub fn find(conn: &mut Conn, id: ConsultationId) -> QueryResult<Option<Consultation>> {
+    consultations::table
+        .find(id)
+        .select(Consultation::as_select())
+        .first(conn)
+        .optional()
+}
+
 pub fn find_by_slug(conn: &mut Conn, slug: &str) -> QueryResult<Option<Consultation>> {
     consultations::table
         .filter(consultations::slug.eq(slug))

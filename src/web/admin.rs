@@ -387,7 +387,13 @@ pub async fn audit(
                             td { (crate::text::japan_time(e.occurred_at)) }
                             td { (e.actor_name(&names)) }
                             td { (e.action_label()) }
-                            td { (e.entity_label()) @if let Some(i) = e.entity_id { " #" (i) } }
+                            td {
+                                @match (e.entity.as_str(), e.entity_id) {
+                                    ("comment" | "response", Some(i)) => a href={ "/go/comment/" (i) } { (e.entity_label()) " #" (i) },
+                                    (_, Some(i)) => { (e.entity_label()) " #" (i) }
+                                    (_, None) => { (e.entity_label()) }
+                                }
+                            }
                             td.text { (super::history::changes(e.before_json.as_deref())) }
                             td.text { (super::history::changes(e.after_json.as_deref())) }
                         }

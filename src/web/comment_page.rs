@@ -177,6 +177,26 @@ pub fn load_in(
     Ok(page)
 }
 
+/// GET /go/comment/{id}: a comment by its database id (the audit log's links), to its page.
+pub async fn by_id(
+    state: Data<AppState>,
+    id: Identity,
+    comment: Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let comment = crate::domain::CommentId(comment.into_inner());
+    let to = state
+        .blocking(move |mut conn| {
+            let cm = comment::find(&mut conn, comment)?.ok_or(AppError::NotFound)?;
+            let c = crate::models::consultation::find(&mut conn, cm.consultation_id)?
+                .ok_or(AppError::NotFound)?;
+            // Not found unless the user may see the consultation.
+            id.consultation(&mut conn, &c.slug, Permission::View)?;
+            Ok(format!("/c/{}/comments/{}", c.slug, cm.no()))
+        })
+        .await?;
+    Ok(super::see_other(&to))
+}
+
 /// GET /c/{slug}/comments/{no}?{the list's filters}
 pub async fn show(
     state: Data<AppState>,

@@ -70,6 +70,7 @@ route_table! {
     post "/c/{slug}/comments/{no}/unsplit" => triage::unsplit;
     get "/c/{slug}/categories" => triage::categories;
     get "/c/{slug}/dashboard" => overview::dashboard;
+    get "/go/comment/{id}" => comment_page::by_id;
     get "/c/{slug}/import" => upload::form;
     post "/c/{slug}/import/comments" => upload::comments;
     post "/c/{slug}/import/clauses" => upload::clauses;

@@ -808,7 +808,23 @@ fn history_and_audit_log_speak_japanese_in_japan_time() {
     assert!(page.contains("<td>tanaka さん</td>"), "{page}");
     assert!(!page.contains("user:tanaka"));
     assert!(log.body.contains("<td>tanaka さん</td>"));
-    assert!(log.body.contains("<td>回答 #"), "{}", log.body);
+    assert!(log.body.contains(">回答 #"), "{}", log.body);
     assert!(log.body.contains("区分: 修正"), "{}", log.body);
     assert!(!log.body.contains("\"disposition\""));
+    // Its target links to the comment's page, for those who may see it.
+    let link = regex::Regex::new(r#"href="(/go/comment/\d+)""#)
+        .unwrap()
+        .captures(&log.body)
+        .expect("a link to the comment")[1]
+        .to_string();
+    let admin = Client::login(&base, "admin", PASSWORD);
+    assert_eq!(
+        admin.get(&link).location.as_deref(),
+        Some("/c/mic/comments/14")
+    );
+    add_user(&db, "outsider", Role::Drafter, false, &[]);
+    assert_eq!(
+        Client::login(&base, "outsider", PASSWORD).get(&link).status,
+        404
+    );
 }
