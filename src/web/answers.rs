@@ -238,6 +238,7 @@ pub async fn assign(
     id: Identity,
     path: Path<(String, String)>,
     form: Form<AssignData>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
     let f = form.into_inner();
@@ -267,7 +268,7 @@ pub async fn assign(
             },
         )
         .await?;
-    Ok(super::see_other(&to))
+    Ok(super::see_other(&comment_page::keep_list(to, &req)))
 }
 
 /// The form of the bulk answer on the list page: `no` repeated once per chosen comment.

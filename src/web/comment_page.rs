@@ -234,6 +234,15 @@ pub fn url(page: &CommentPage) -> String {
     )
 }
 
+/// A redirect back to a comment page that keeps the list it was opened from (the query
+/// string its forms post with).
+pub fn keep_list(to: String, req: &HttpRequest) -> String {
+    match req.query_string() {
+        "" => to,
+        list => format!("{to}?{list}"),
+    }
+}
+
 /// `?` and the list's query string, or nothing for the whole list.
 fn in_list(page: &CommentPage) -> String {
     if page.list.is_empty() {
@@ -340,7 +349,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 }
             }
             @if can_assign && !d.drafters.is_empty() {
-                form.filters method="post" action={ (base) "/assign" } {
+                form.filters method="post" action={ (base) "/assign" (in_list(d)) } {
                     (csrf_field(id))
                     label { "担当者" select name="drafter" required { option value="" selected[d.assignment.is_none()] { "（選ぶ）" } @for (uid, name) in &d.drafters { option value=(uid) selected[d.assignment.as_ref().is_some_and(|(a, _)| a.drafter_id == crate::domain::UserId(*uid))] { (name) } } } }
                     label { "期限" input type="date" name="due_on" value=(d.assignment.as_ref().and_then(|(a, _)| a.due_on).map(|x| x.to_string()).unwrap_or_default()); }
@@ -348,7 +357,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 }
             }
             @if can_triage {
-                form.filters #tags method="post" action={ (base) "/tags" } {
+                form.filters #tags method="post" action={ (base) "/tags" (in_list(d)) } {
                     (csrf_field(id))
                     label { "項番" select name="clause" {
                         option value="" { "（なし）" }

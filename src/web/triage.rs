@@ -144,6 +144,7 @@ pub async fn tag_one(
     id: Identity,
     path: Path<(String, String)>,
     body: Bytes,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let f = Fields::parse(&body)?;
     let (slug, no) = path.into_inner();
@@ -164,7 +165,7 @@ pub async fn tag_one(
             },
         )
         .await?;
-    Ok(super::see_other(&to))
+    Ok(super::see_other(&super::comment_page::keep_list(to, &req)))
 }
 
 #[derive(serde::Deserialize)]

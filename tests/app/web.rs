@@ -214,4 +214,13 @@ fn a_drafter_sees_their_own_comments_with_due_dates() {
         "a past due date stands out: {}",
         page.body
     );
+    // Tagging or assigning from a comment opened from this list returns to it in the list.
+    let r = _c.post(
+        &format!("/c/gl6/comments/3/tags?drafter={}", me.id),
+        &[("clause", ""), ("category", "")],
+    );
+    assert_eq!(
+        r.location,
+        Some(format!("/c/gl6/comments/3?drafter={}", me.id))
+    );
 }
