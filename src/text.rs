@@ -18,6 +18,65 @@ pub fn search_fold(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The spellings of `query` a text may use that fold to the same search form: each
+/// character in each of its width forms (ＴＬＳ, TLS; ｸﾗｳﾄﾞ, クラウド; ａ, Ａ, a). `None` when
+/// there would be more than `max` (then the text itself must be folded to compare).
+pub fn width_variants(query: &str, max: usize) -> Option<Vec<String>> {
+    let folded = search_fold(query);
+    let mut out = vec![String::new()];
+    for c in folded.chars() {
+        let forms = char_forms(c);
+        if out.len() * forms.len() > max {
+            return None;
+        }
+        out = out
+            .iter()
+            .flat_map(|prefix| forms.iter().map(move |f| format!("{prefix}{f}")))
+            .collect();
+    }
+    Some(out)
+}
+
+/// A folded character and the other characters (or pairs) that fold to it.
+fn char_forms(c: char) -> Vec<String> {
+    static HALF_KANA: std::sync::LazyLock<std::collections::HashMap<char, Vec<String>>> =
+        std::sync::LazyLock::new(|| {
+            let mut map: std::collections::HashMap<char, Vec<String>> = Default::default();
+            let mut add = |half: String| {
+                let full = nfkc(&half);
+                let mut chars = full.chars();
+                if let (Some(f), None) = (chars.next(), chars.next()) {
+                    map.entry(f).or_default().push(half);
+                }
+            };
+            for h in '\u{FF61}'..='\u{FF9F}' {
+                add(h.to_string());
+                for mark in ['\u{FF9E}', '\u{FF9F}'] {
+                    add(format!("{h}{mark}"));
+                }
+            }
+            map
+        });
+    let mut forms = vec![c.to_string()];
+    match c {
+        '!'..='~' => {
+            let wide = |x: char| char::from_u32(x as u32 + 0xFEE0).expect("full-width form");
+            forms.push(wide(c).to_string());
+            if c.is_ascii_alphabetic() {
+                let other = if c.is_ascii_lowercase() {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                };
+                forms.push(wide(other).to_string());
+            }
+        }
+        ' ' => forms.push("\u{3000}".into()),
+        _ => forms.extend(HALF_KANA.get(&c).into_iter().flatten().cloned()),
+    }
+    forms
+}
+
 /// Where `query` (folded as searches fold) first occurs in `text`, as a byte range of `text`
 /// itself: what a result list highlights.
 pub fn find_folded(text: &str, query: &str) -> Option<std::ops::Range<usize>> {
@@ -402,6 +461,26 @@ pub fn japan_time(utc: chrono::NaiveDateTime) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_query_lists_every_width_spelling_that_folds_to_it() {
+        let v = width_variants("ＡＩ", 16).unwrap();
+        for s in ["AI", "ＡＩ", "ａｉ", "Aｉ"] {
+            assert!(v.contains(&s.to_string()), "{s} in {v:?}");
+        }
+        assert!(v.iter().all(|x| search_fold(x).to_lowercase() == "ai"));
+        let v = width_variants("ガス", 16).unwrap();
+        assert!(
+            v.contains(&"ｶﾞｽ".to_string()) && v.contains(&"ガス".to_string()),
+            "{v:?}"
+        );
+        assert_eq!(width_variants("漢字", 16).unwrap(), ["漢字"]);
+        assert_eq!(
+            width_variants("TLS1.3", 16),
+            None,
+            "too many: fold the text instead"
+        );
+    }
 
     #[test]
     fn searches_find_width_variants_and_mark_the_original_characters() {

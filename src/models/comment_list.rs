@@ -76,6 +76,10 @@ pub struct Resolved {
     folded_body: &'static str,
     /// LIKE ignoring ASCII case: SQLite's LIKE does, PostgreSQL's ILIKE (pg_trgm serves both).
     like_op: &'static str,
+    /// A scan without an index as one condition on the stored text: the query's width
+    /// spellings ORed (ＡＩ, AI, ａｉ…), when there are few; else the text is folded row by
+    /// row (`folded_body`), which costs a function call per row.
+    scan: Option<String>,
     fts: Option<String>,
     /// A search on its own (3+ characters): its matches, counted up to the cap + 1.
     fts_matches: Option<i64>,
@@ -197,6 +201,21 @@ impl CommentFilter {
                 "normalize(comments.body, NFKC)"
             },
             like_op: if sqlite { " LIKE " } else { " ILIKE " },
+            scan: folded.as_deref().and_then(|q| {
+                let variants = crate::text::width_variants(q, SCAN_VARIANTS)?;
+                let column = "comments.body";
+                let op = if sqlite { " LIKE " } else { " ILIKE " };
+                let terms: Vec<String> = variants
+                    .iter()
+                    .map(|v| {
+                        // A string literal: quotes doubled, NUL dropped (bound values cannot
+                        // be added in a loop to one SQL fragment).
+                        let literal = like_pattern(v).replace('\0', "").replace('\'', "''");
+                        format!("{column}{op}'{literal}' ESCAPE '\\'")
+                    })
+                    .collect();
+                Some(format!("({})", terms.join(" OR ")))
+            }),
             like,
             fts,
             fts_matches,
@@ -211,6 +230,11 @@ macro_rules! apply_filter {
         let r = $resolved;
         let mut q = $query.filter(comments::consultation_id.eq($consultation.0));
         match r.like.clone() {
+            Some(_) if r.scan.is_some() && (r.like_without_index || !r.like_in_search_table) => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    r.scan.as_deref().unwrap_or("TRUE"),
+                ))
+            }
             Some(pattern) if r.like_without_index => {
                 q = q.filter(
                     diesel::dsl::sql::<diesel::sql_types::Bool>(r.folded_body)
@@ -338,6 +362,9 @@ pub const UNCAPPED: i64 = i64::MAX / 4;
 /// ("10,000 件以上"): counting every match of a common word in a million comments takes
 /// seconds.
 pub const SEARCH_COUNT_CAP: i64 = 10_000;
+
+/// Width spellings of a query ORed in a scan at most (an ASCII letter has three).
+const SCAN_VARIANTS: usize = 27;
 
 /// A search text as one FTS5 phrase: quotes doubled, so nothing in it is query syntax.
 fn fts_phrase(q: &str) -> String {
