@@ -21,11 +21,19 @@ pub fn search_fold(s: &str) -> std::borrow::Cow<'_, str> {
 /// The spellings of `query` a text may use that fold to the same search form: each
 /// character in each of its width forms (ＴＬＳ, TLS; ｸﾗｳﾄﾞ, クラウド; ａ, Ａ, a). `None` when
 /// there would be more than `max` (then the text itself must be folded to compare).
-pub fn width_variants(query: &str, max: usize) -> Option<Vec<String>> {
+pub fn width_variants(query: &str, both_cases: bool, max: usize) -> Option<Vec<String>> {
     let folded = search_fold(query);
     let mut out = vec![String::new()];
     for c in folded.chars() {
-        let forms = char_forms(c);
+        let mut forms = char_forms(c);
+        if both_cases && c.is_ascii_alphabetic() {
+            let other = if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            forms.push(other.to_string());
+        }
         if out.len() * forms.len() > max {
             return None;
         }
@@ -464,19 +472,19 @@ pub(crate) mod tests {
 
     #[test]
     fn a_short_query_lists_every_width_spelling_that_folds_to_it() {
-        let v = width_variants("ＡＩ", 16).unwrap();
+        let v = width_variants("ＡＩ", false, 16).unwrap();
         for s in ["AI", "ＡＩ", "ａｉ", "Aｉ"] {
             assert!(v.contains(&s.to_string()), "{s} in {v:?}");
         }
         assert!(v.iter().all(|x| search_fold(x).to_lowercase() == "ai"));
-        let v = width_variants("ガス", 16).unwrap();
+        let v = width_variants("ガス", false, 16).unwrap();
         assert!(
             v.contains(&"ｶﾞｽ".to_string()) && v.contains(&"ガス".to_string()),
             "{v:?}"
         );
-        assert_eq!(width_variants("漢字", 16).unwrap(), ["漢字"]);
+        assert_eq!(width_variants("漢字", false, 16).unwrap(), ["漢字"]);
         assert_eq!(
-            width_variants("TLS1.3", 16),
+            width_variants("TLS1.3", false, 16),
             None,
             "too many: fold the text instead"
         );

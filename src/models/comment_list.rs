@@ -74,7 +74,7 @@ pub struct Resolved {
     like_in_search_table: bool,
     /// The comment text as searches compare it (folded, as the query is), in SQL.
     folded_body: &'static str,
-    /// LIKE ignoring ASCII case: SQLite's LIKE does, PostgreSQL's ILIKE (pg_trgm serves both).
+    /// The comparison (LIKE: the texts compared are both folded).
     like_op: &'static str,
     /// A scan without an index as one condition on the stored text: the query's width
     /// spellings ORed (ＡＩ, AI, ａｉ…), when there are few; else the text is folded row by
@@ -91,10 +91,17 @@ impl CommentFilter {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
-    /// The search text in the form searched (width variants folded, as the index is).
-    fn folded_text(&self) -> Option<String> {
-        self.text()
-            .map(|q| crate::text::search_fold(q).into_owned())
+    /// The search text in the form searched (width variants folded, as the index is;
+    /// PostgreSQL's copy is in ASCII lower case too, SQLite ignores ASCII case itself).
+    fn folded_text(&self, sqlite: bool) -> Option<String> {
+        self.text().map(|q| {
+            let folded = crate::text::search_fold(q);
+            if sqlite {
+                folded.into_owned()
+            } else {
+                folded.to_ascii_lowercase()
+            }
+        })
     }
 
     fn search_cap(&self, sqlite: bool) -> i64 {
@@ -144,7 +151,7 @@ impl CommentFilter {
         };
         let mut fts_matches = None;
         let mut common = false;
-        let folded = self.folded_text();
+        let folded = self.folded_text(sqlite);
         let (like, fts) = match folded.as_deref() {
             // Comments waiting for the search index (after a bulk import) are found by LIKE.
             Some(q)
@@ -198,13 +205,25 @@ impl CommentFilter {
             folded_body: if sqlite {
                 "pubcom_fold(comments.body)"
             } else {
-                "normalize(comments.body, NFKC)"
+                "translate(normalize(comments.body, NFKC), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
             },
-            like_op: if sqlite { " LIKE " } else { " ILIKE " },
+            like_op: " LIKE ",
             scan: folded.as_deref().and_then(|q| {
-                let variants = crate::text::width_variants(q, SCAN_VARIANTS)?;
+                // SQLite's LIKE ignores ASCII case; PostgreSQL's needs both cases spelled out.
+                // Too many spellings: SQLite folds each row (its slow path serves only while
+                // the index fills, or words found in more comments than the cap); PostgreSQL
+                // compares the text as typed (folding every row there costs a second a page).
+                // A word of 3+ characters found in more comments than the cap is read in No.
+                // order; there PostgreSQL compares it as typed, as before (the page fills
+                // from the first rows anyway, and every spelling ORed made it 2x slower).
+                let as_typed = !sqlite && q.chars().count() >= 3;
+                let variants = match crate::text::width_variants(q, !sqlite, SCAN_VARIANTS) {
+                    Some(v) if !as_typed => v,
+                    None if sqlite => return None,
+                    _ => vec![self.text().unwrap_or(q).to_string()],
+                };
                 let column = "comments.body";
-                let op = if sqlite { " LIKE " } else { " ILIKE " };
+                let op = " LIKE ";
                 let terms: Vec<String> = variants
                     .iter()
                     .map(|v| {
@@ -346,7 +365,7 @@ fn like_count_capped(
     }
     diesel::sql_query(
         "SELECT COUNT(*) AS n FROM (SELECT 1 FROM comment_search \
-         WHERE consultation_id = $1 AND body ILIKE $2 ESCAPE '\\' LIMIT $3) AS found",
+         WHERE consultation_id = $1 AND body LIKE $2 ESCAPE '\\' LIMIT $3) AS found",
     )
     .bind::<diesel::sql_types::BigInt, _>(consultation.0)
     .bind::<diesel::sql_types::Text, _>(pattern)
