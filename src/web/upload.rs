@@ -36,22 +36,19 @@ pub struct Upload {
 }
 
 impl Upload {
-    fn encoding(&self) -> Result<Option<TextEncoding>, AppError> {
-        match self.encoding.as_ref().map(|t| t.as_str()) {
-            None | Some("") => Ok(None),
-            Some("utf-8") => Ok(Some(TextEncoding::Utf8)),
-            Some("shift_jis") => Ok(Some(TextEncoding::ShiftJis)),
-            Some(other) => Err(AppError::BadRequest(format!(
-                "文字コード「{other}」は選べません"
-            ))),
-        }
-    }
-
-    fn name(&self) -> Result<String, AppError> {
-        match self.file.file_name.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() && !self.file.data.is_empty() => Ok(name.to_string()),
-            _ => Err(AppError::BadRequest("ファイルを選んでください".into())),
-        }
+    /// The file's name and the encoding chosen, or why the upload cannot be read.
+    fn checked(&self) -> Result<(String, Option<TextEncoding>), String> {
+        let name = match self.file.file_name.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() && !self.file.data.is_empty() => name.to_string(),
+            _ => return Err("ファイルを選んでください".into()),
+        };
+        let encoding = match self.encoding.as_ref().map(|t| t.as_str()) {
+            None | Some("") => None,
+            Some("utf-8") => Some(TextEncoding::Utf8),
+            Some("shift_jis") => Some(TextEncoding::ShiftJis),
+            Some(other) => return Err(format!("文字コード「{other}」は選べません")),
+        };
+        Ok((name, encoding))
     }
 }
 
@@ -89,12 +86,9 @@ pub async fn comments(
             Permission::Import,
             move |mut conn, who, c| {
                 let upload = upload.into_inner();
-                let (name, encoding) = match (upload.name(), upload.encoding()) {
-                    (Ok(n), Ok(e)) => (n, e),
-                    (Err(AppError::BadRequest(why)), _) | (_, Err(AppError::BadRequest(why))) => {
-                        return Ok((c, Outcome::Refused(why)))
-                    }
-                    (Err(e), _) | (_, Err(e)) => return Err(e),
+                let (name, encoding) = match upload.checked() {
+                    Ok(checked) => checked,
+                    Err(why) => return Ok((c, Outcome::Refused(why))),
                 };
                 let opts = ImportOptions {
                     consultation: c.slug.clone(),
@@ -145,12 +139,9 @@ pub async fn clauses(
     let (c, outcome) = state
         .in_consultation(&id, slug.into_inner(), Permission::Import, move |mut conn, who, c| {
             let upload = upload.into_inner();
-            let (name, encoding) = match (upload.name(), upload.encoding()) {
-                (Ok(n), Ok(e)) => (n, e),
-                (Err(AppError::BadRequest(why)), _) | (_, Err(AppError::BadRequest(why))) => {
-                    return Ok((c, Outcome::Refused(why)))
-                }
-                (Err(e), _) | (_, Err(e)) => return Err(e),
+            let (name, encoding) = match upload.checked() {
+                Ok(checked) => checked,
+                Err(why) => return Ok((c, Outcome::Refused(why))),
             };
             let r = match crate::intake::clause_import::import_clauses(
                 &mut conn,
