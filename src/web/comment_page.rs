@@ -544,7 +544,7 @@ fn revision_view(id: &Identity, d: &CommentPage, r: &revision::Revision, editabl
             @if editable {
                 details {
                     summary { "この修正内容を編集" }
-                    form.stack.guarded method="post" action={ "/c/" (slug) "/revisions/" (r.id) } {
+                    form.stack.guarded method="post" action={ "/c/" (slug) "/revisions/" (r.id) (in_list(d)) } {
                         (csrf_field(id))
                         input type="hidden" name="version" value=(r.version);
                         input type="hidden" name="back" value=(d.comment.no());
@@ -558,7 +558,7 @@ fn revision_view(id: &Identity, d: &CommentPage, r: &revision::Revision, editabl
                         label { "対象の意見 No.（カンマ区切り）" input type="text" name="comments" value=(linked_nos(d, r)); }
                         button type="submit" { "修正内容を保存" }
                     }
-                    form.inline method="post" action={ "/c/" (slug) "/revisions/" (r.id) "/delete" } {
+                    form.inline method="post" action={ "/c/" (slug) "/revisions/" (r.id) "/delete" (in_list(d)) } {
                         (csrf_field(id))
                         input type="hidden" name="version" value=(r.version);
                         input type="hidden" name="back" value=(d.comment.no());
@@ -594,7 +594,7 @@ fn new_revision_form(id: &Identity, d: &CommentPage, base: &str) -> Markup {
     html! {
         details open[d.revisions.is_empty() && d.response.as_ref().is_some_and(|r| r.disposition() == Disposition::Revise)] {
             summary { "修正内容を追加" }
-            form.stack.guarded method="post" action={ (base) "/revisions" } {
+            form.stack.guarded method="post" action={ (base) "/revisions" (in_list(d)) } {
                 (csrf_field(id))
                 (clause_select(d, clause.map(|c| c.id)))
                 label { "項番の表記（一覧にないとき。新設なら空のまま）" input type="text" name="clause_label" value=""; }

@@ -86,12 +86,13 @@ fn outcome_reply(
     conn: &mut Conn,
     slug: &str,
     no: &str,
+    list: &str,
     outcome: Outcome,
 ) -> Result<Reply, AppError> {
-    let page = comment_page::load(conn, id, slug, no)?;
+    let page = comment_page::load_in(conn, id, slug, no, list)?;
     Ok(match outcome {
         Outcome::Saved { id: rid, .. } => {
-            Reply::Redirect(format!("{}#revision-{rid}", comment_page::url(&page)))
+            Reply::Redirect(format!("{}#revision-{rid}", comment_page::link(&page)))
         }
         Outcome::Conflict(current) => {
             let form = AnswerForm {
@@ -127,9 +128,11 @@ pub async fn create(
     state: Data<AppState>,
     id: Identity,
     path: Path<(String, String)>,
+    req: actix_web::HttpRequest,
     form: Form<RevisionData>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, no) = path.into_inner();
+    let list = req.query_string().to_string();
     let f = form.into_inner();
     let st = state.clone();
     let reply = state
@@ -144,7 +147,7 @@ pub async fn create(
                     rf.comments.insert(0, this.id());
                 }
                 let outcome = revisions::save(&mut conn, &Actor::of(&id.user), c.id(), &rf, None)?;
-                outcome_reply(&st, &id, &mut conn, &slug, &no, outcome)
+                outcome_reply(&st, &id, &mut conn, &slug, &no, &list, outcome)
             },
         )
         .await?;
@@ -156,9 +159,11 @@ pub async fn update(
     state: Data<AppState>,
     id: Identity,
     path: Path<(String, i64)>,
+    req: actix_web::HttpRequest,
     form: Form<RevisionData>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, rid) = path.into_inner();
+    let list = req.query_string().to_string();
     let f = form.into_inner();
     let st = state.clone();
     let reply = state
@@ -188,7 +193,7 @@ pub async fn update(
                     Some((crate::domain::RevisionId(rid), version)),
                 )?;
                 let back = f.back.clone().unwrap_or_default();
-                outcome_reply(&st, &id, &mut conn, &slug, &back, outcome)
+                outcome_reply(&st, &id, &mut conn, &slug, &back, &list, outcome)
             },
         )
         .await?;
@@ -206,9 +211,11 @@ pub async fn delete(
     state: Data<AppState>,
     id: Identity,
     path: Path<(String, i64)>,
+    req: actix_web::HttpRequest,
     form: Form<DeleteData>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, rid) = path.into_inner();
+    let list = req.query_string().to_string();
     let f = form.into_inner();
     let st = state.clone();
     let reply = state
@@ -229,14 +236,16 @@ pub async fn delete(
                 )?;
                 let outcome = match outcome {
                     Outcome::Saved { .. } => {
-                        return Ok(Reply::Redirect(format!(
-                            "/c/{slug}/comments/{}#revisions",
-                            f.back
-                        )))
+                        let to = format!("/c/{slug}/comments/{}", f.back);
+                        return Ok(Reply::Redirect(if list.is_empty() {
+                            format!("{to}#revisions")
+                        } else {
+                            format!("{to}?{list}#revisions")
+                        }));
                     }
                     other => other,
                 };
-                outcome_reply(&st, &id, &mut conn, &slug, &f.back, outcome)
+                outcome_reply(&st, &id, &mut conn, &slug, &f.back, &list, outcome)
             },
         )
         .await?;

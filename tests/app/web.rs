@@ -223,4 +223,19 @@ fn a_drafter_sees_their_own_comments_with_due_dates() {
         r.location,
         Some(format!("/c/gl6/comments/3?drafter={}", me.id))
     );
+    let r = drafter.post(
+        &format!("/c/gl6/comments/3/revisions?drafter={}", me.id),
+        &[
+            ("clause_label", "1.1"),
+            ("original_text", "原案の文"),
+            ("revised_text", "修正後の文"),
+        ],
+    );
+    let back = format!("/c/gl6/comments/3?drafter={}#revision-", me.id);
+    assert!(
+        r.location.as_deref().is_some_and(|l| l.starts_with(&back)),
+        "a revision saved from the page returns to it within the list: {:?} {}",
+        r.location,
+        r.body
+    );
 }
