@@ -61,6 +61,7 @@ fn view(id: &Identity, rows: &[(consultation::Consultation, i64)]) -> Markup {
         id.into(),
         html! {
             h1 { "意見募集（案件）の一覧" }
+            @if id.is_admin() { p { a href="/import" { "新しい案件を取り込む" } } }
             @if rows.is_empty() {
                 p.empty { "表示できる案件はありません。" code { "pubcom import comments FILE --consultation 略称" } " で意見を取り込むと案件が作成されます。担当の案件は管理者が設定します。" }
             } @else {

@@ -72,6 +72,8 @@ route_table! {
     get "/c/{slug}/dashboard" => overview::dashboard;
     get "/go/comment/{id}" => comment_page::by_id;
     get "/c/{slug}/import" => upload::form;
+    get "/import" => upload::new_form;
+    post "/import" => upload::new_consultation;
     post "/c/{slug}/import/comments" => upload::comments;
     post "/c/{slug}/import/clauses" => upload::clauses;
     get "/c/{slug}/groups" => groups::index;

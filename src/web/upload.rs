@@ -52,6 +52,129 @@ impl Upload {
     }
 }
 
+/// A new consultation's comment table: its short name (略称) and title besides the file.
+#[derive(MultipartForm)]
+#[multipart(duplicate_field = "replace")]
+pub struct NewConsultation {
+    #[multipart(limit = "200MB")]
+    file: Bytes,
+    slug: Text<String>,
+    title: Text<String>,
+    encoding: Option<Text<String>>,
+}
+
+/// GET /import: a new consultation from its comment table (administrators).
+pub async fn new_form(id: Identity) -> Result<Markup, AppError> {
+    id.require(Permission::Administer)?;
+    Ok(new_view(&id, None))
+}
+
+/// POST /import (multipart; the CSRF token in the query): creates the consultation and
+/// imports its table as `pubcom import comments --consultation SLUG` does, then sets its title.
+pub async fn new_consultation(
+    state: Data<AppState>,
+    id: Identity,
+    upload: MultipartForm<NewConsultation>,
+) -> Result<HttpResponse, AppError> {
+    id.require(Permission::Administer)?;
+    let profiles = state.profiles.clone();
+    let phrases = state.phrases.clone();
+    let who = id.clone();
+    let outcome = state
+        .blocking(
+            move |mut conn| -> Result<Result<String, String>, AppError> {
+                let u = upload.into_inner();
+                let upload = Upload {
+                    file: u.file,
+                    encoding: u.encoding,
+                    renumber: None,
+                };
+                let (name, encoding) = match upload.checked() {
+                    Ok(checked) => checked,
+                    Err(why) => return Ok(Err(why)),
+                };
+                let slug = u.slug.trim().to_string();
+                if let Err(why) = consultation::validate_slug(&slug) {
+                    return Ok(Err(why));
+                }
+                if consultation::find_by_slug(&mut conn, &slug)?.is_some() {
+                    return Ok(Err(format!(
+                    "略称「{slug}」の案件はもうあります。その案件の「取込」から取り込んでください"
+                )));
+                }
+                let opts = ImportOptions {
+                    consultation: slug.clone(),
+                    encoding,
+                    actor: format!("user:{}", who.user.login),
+                    ..Default::default()
+                };
+                let data = std::io::Cursor::new(upload.file.data.to_vec());
+                let report = match import::import_comments(
+                    &mut conn,
+                    &name,
+                    data,
+                    &opts,
+                    &profiles,
+                    &phrases,
+                    &mut |_, _| {},
+                ) {
+                    Ok(r) => r,
+                    Err(e) => return Ok(Err(format!("{e:#}"))),
+                };
+                crate::db::search_index::index_pending(&mut conn, &mut |_| {})?;
+                let c = consultation::find_by_slug(&mut conn, &slug)?.ok_or(AppError::NotFound)?;
+                let actor = Actor::of(&who.user);
+                if !u.title.trim().is_empty() {
+                    crate::consultations::set_title(&mut conn, &actor, &c, &u.title)?;
+                }
+                crate::triage::grouping::propose_if_awaiting(&mut conn, &actor, c.id())?;
+                tracing::info!(slug, added = report.comments_added, "consultation imported");
+                Ok(Ok(format!("/c/{slug}")))
+            },
+        )
+        .await?;
+    match outcome {
+        Ok(to) => Ok(super::see_other(&to)),
+        Err(why) => Ok(HttpResponse::BadRequest()
+            .content_type("text/html; charset=utf-8")
+            .body(new_view(&id, Some(&why)).into_string())),
+    }
+}
+
+fn new_view(id: &Identity, error: Option<&str>) -> Markup {
+    let csrf = id.csrf().unwrap_or("");
+    layout::page(
+        "新しい案件",
+        id.into(),
+        html! {
+            p { a href="/" { "← 案件の一覧" } }
+            h1 { "新しい案件を取り込む" }
+            @if let Some(why) = error {
+                div.error #import-error role="alert" {
+                    p { strong { "取り込めませんでした（何も書き込んでいません）。" } }
+                    p { (why) }
+                }
+            }
+            form.stack #new-consultation method="post" enctype="multipart/form-data"
+                action={ "/import?" (crate::web::layout::CSRF_FIELD) "=" (csrf) } {
+                (csrf_field(id))
+                label { "略称（URL に使う英数字）" input type="text" name="slug" required pattern="[a-z0-9][a-z0-9-]*"; }
+                label { "題名" input type="text" name="title"; }
+                label { "意見の表（CSV・TSV・XLSX）" input type="file" name="file" required accept=".csv,.tsv,.txt,.xlsx"; }
+                label { "文字コード"
+                    select name="encoding" {
+                        option value="" { "自動判定" }
+                        option value="utf-8" { "UTF-8" }
+                        option value="shift_jis" { "Shift_JIS" }
+                    }
+                }
+                button type="submit" { "案件を作って取り込む" }
+            }
+            p.muted { "担当する人は、ユーザー管理で案件ごとに設定します。" }
+        },
+    )
+}
+
 /// What the page shows after an upload: the import's report, or why nothing was written.
 enum Outcome {
     Done(Vec<String>),

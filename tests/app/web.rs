@@ -239,3 +239,40 @@ fn a_drafter_sees_their_own_comments_with_due_dates() {
         r.body
     );
 }
+
+/// An administrator creates a consultation from the browser by uploading its table.
+#[test]
+fn an_administrator_creates_a_consultation_by_uploading_its_table() {
+    let (db, staff) = app_with_sample();
+    add_user(&db, "admin", Role::Admin, false, &[]);
+    let admin = Client::login(&staff.base, "admin", PASSWORD);
+    assert!(admin.get("/").body.contains("href=\"/import\""));
+    assert_eq!(admin.get("/import").status, 200);
+    let table = "資料NO.,氏名・名称,属性,意見\n1,個人A,個人,新しい案件への意見です。\n2,個人B,個人,二つ目の意見です。\n";
+    let r = admin.upload(
+        "/import",
+        "new.csv",
+        table.as_bytes(),
+        &[("slug", "new-gl"), ("title", "新しいガイドライン（案）")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some("/c/new-gl"));
+    let list = admin.get("/c/new-gl").body;
+    assert!(
+        list.contains("意見 2 件") && list.contains("新しいガイドライン（案）"),
+        "{list}"
+    );
+    let again = admin.upload(
+        "/import",
+        "new.csv",
+        table.as_bytes(),
+        &[("slug", "new-gl"), ("title", "")],
+    );
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("もうあります"), "{}", again.body);
+    assert_eq!(
+        staff.get("/import").status,
+        403,
+        "only administrators create consultations"
+    );
+}
