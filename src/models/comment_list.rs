@@ -730,49 +730,65 @@ fn page_ids(
     .load(conn)
 }
 
-/// The comments before and after `no` among those the filter keeps, in No. order: where a
-/// drafter goes from a comment without losing the list they came from.
+/// The comments before and after `no` among those the filter keeps, in the list's order (No.,
+/// or the draft's order with untagged comments last): where a drafter goes from a comment
+/// without losing the list they came from.
 pub fn neighbours(
     conn: &mut Conn,
     consultation: ConsultationId,
     filter: &CommentFilter,
     no: CommentNo,
 ) -> QueryResult<(Option<CommentNo>, Option<CommentNo>)> {
+    use diesel::sql_types::Integer;
     let resolved = filter.resolve(conn, consultation)?;
-    let as_no = |(number, part): (i32, i32)| CommentNo { number, part };
-    let before = apply_filter!(
+    // The sort key: the clause's place in the draft (untagged last) when sorted by clause.
+    let place = if filter.sort.as_deref() == Some("clause") {
+        "COALESCE(clauses.position, 2147483647)"
+    } else {
+        // A constant expression (a bare 0 in ORDER BY would name a column).
+        "0+0"
+    };
+    let here: i32 = if place == "0+0" {
+        0
+    } else {
         comments::table
-            .select((comments::number, comments::part))
-            .into_boxed(),
-        consultation,
-        filter,
-        &resolved
-    )
-    .filter(
-        comments::number.lt(no.number).or(comments::number
-            .eq(no.number)
-            .and(comments::part.lt(no.part))),
-    )
-    .order((comments::number.desc(), comments::part.desc()))
-    .first::<(i32, i32)>(conn)
-    .optional()?;
-    let after = apply_filter!(
-        comments::table
-            .select((comments::number, comments::part))
-            .into_boxed(),
-        consultation,
-        filter,
-        &resolved
-    )
-    .filter(
-        comments::number.gt(no.number).or(comments::number
-            .eq(no.number)
-            .and(comments::part.gt(no.part))),
-    )
-    .order((comments::number, comments::part))
-    .first::<(i32, i32)>(conn)
-    .optional()?;
-    Ok((before.map(as_no), after.map(as_no)))
+            .left_join(clauses::table)
+            .filter(comments::consultation_id.eq(consultation.0))
+            .filter(comments::number.eq(no.number))
+            .filter(comments::part.eq(no.part))
+            .select(diesel::dsl::sql::<Integer>(place))
+            .first(conn)?
+    };
+    let mut side = |before: bool| -> QueryResult<Option<CommentNo>> {
+        let (cmp, dir) = if before { ("<", " DESC") } else { (">", "") };
+        apply_filter!(
+            comments::table
+                .left_join(clauses::table)
+                .select((comments::number, comments::part))
+                .into_boxed(),
+            consultation,
+            filter,
+            &resolved
+        )
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "({place}, comments.number, comments.part) {cmp} ("
+            ))
+            .bind::<Integer, _>(here)
+            .sql(", ")
+            .bind::<Integer, _>(no.number)
+            .sql(", ")
+            .bind::<Integer, _>(no.part)
+            .sql(")"),
+        )
+        .order(diesel::dsl::sql::<Integer>(&format!(
+            "{place}{dir}, comments.number{dir}, comments.part{dir}"
+        )))
+        .first::<(i32, i32)>(conn)
+        .optional()
+        .map(|found| found.map(|(number, part)| CommentNo { number, part }))
+    };
+    Ok((side(true)?, side(false)?))
 }
 
 /// A page of a search read without an index (PostgreSQL), in windows of No. that grow:

@@ -276,3 +276,39 @@ fn an_administrator_creates_a_consultation_by_uploading_its_table() {
         "only administrators create consultations"
     );
 }
+
+/// Sorted by the draft's order, a comment's previous / next follow that order too.
+#[test]
+fn previous_and_next_follow_the_lists_sort_order() {
+    use pubcom::models::{comment_list, consultation};
+    let db = TestDb::new();
+    let csv = "No.,章,意見\n1,2.1 二つ目の節,一\n2,1.1 最初の節,二\n3,,三\n4,1.1 最初の節,四\n";
+    import_bytes(&mut db.conn(), "s.csv", csv.as_bytes(), &options("s")).unwrap();
+    pubcom::intake::clause_import::import_clauses(
+        &mut db.conn(),
+        "outline.md",
+        "- 1. 総則\n  - 1.1 最初の節\n- 2. 各論\n  - 2.1 二つ目の節\n".as_bytes(),
+        "s",
+        None,
+        &pubcom::auth::accounts::Actor::system("test"),
+    )
+    .unwrap();
+    let c = consultation::find_by_slug(&mut db.conn(), "s")
+        .unwrap()
+        .unwrap();
+    let no = |n| pubcom::domain::CommentNo { number: n, part: 0 };
+    let around = |sort: Option<&str>, n| {
+        let filter = comment_list::CommentFilter {
+            sort: sort.map(String::from),
+            ..Default::default()
+        };
+        let (before, after) =
+            comment_list::neighbours(&mut db.conn(), c.id(), &filter, no(n)).unwrap();
+        (before.map(|x| x.number), after.map(|x| x.number))
+    };
+    assert_eq!(around(None, 4), (Some(3), None), "No. order");
+    // The draft's order: 1.1 (Nos. 2, 4), then 2.1 (No. 1), then untagged (No. 3).
+    assert_eq!(around(Some("clause"), 4), (Some(2), Some(1)));
+    assert_eq!(around(Some("clause"), 1), (Some(4), Some(3)));
+    assert_eq!(around(Some("clause"), 3), (Some(1), None));
+}
