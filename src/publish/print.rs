@@ -17,6 +17,7 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 th, td { border: 0.5pt solid #000; padding: 1.5mm 2mm; vertical-align: top; white-space: pre-wrap; word-break: break-all; }
 th { background: #e6e6e6; font-weight: bold; word-break: keep-all; overflow-wrap: normal; white-space: normal; }
 th span { white-space: nowrap; }
+td.short { word-break: keep-all; overflow-wrap: normal; }
 tr.tall { page-break-inside: auto; break-inside: auto; }
 del { text-decoration: line-through; }
 ins { text-decoration: underline; color: #d00000; }
@@ -55,20 +56,29 @@ fn header_pieces(title: &str) -> Vec<&str> {
     pieces
 }
 
+/// A cell value kept on one line (a word, a short name, a page number): up to 5 full-width
+/// characters without a line break.
+fn is_short(text: &str) -> bool {
+    !text.contains('\n') && writers::text_width(text) <= 10.0
+}
+
 /// Lines of a row beyond which it is let break across pages (about a page of 9.5 pt text):
 /// kept whole, it would leave a blank page before it.
 const TALL_ROW_LINES: usize = 30;
 
 pub fn result_table(t: &ResultTable) -> Markup {
     let columns = t.layout.columns();
-    // Wide enough for the longest unbreakable piece of each header.
+    // Wide enough for the longest unbreakable piece of each header, and for the longest
+    // short value of the column (すべて, 個人, P12 printed whole, not one character a line).
     let widths: Vec<f64> = columns
         .iter()
-        .map(|(title, w)| {
-            let longest = header_pieces(title)
-                .iter()
-                .map(|p| writers::text_width(p))
-                .fold(0.0, f64::max);
+        .enumerate()
+        .map(|(c, (title, w))| {
+            let pieces = header_pieces(title)
+                .into_iter()
+                .chain(t.rows.iter().filter_map(|r| r.get(c).map(String::as_str)))
+                .filter(|p| is_short(p));
+            let longest = pieces.map(writers::text_width).fold(0.0, f64::max);
             w.max((1.25 * longest).ceil() + 3.0)
         })
         .collect();
@@ -83,7 +93,7 @@ pub fn result_table(t: &ResultTable) -> Markup {
                 thead { tr { @for (h, _) in columns { th { @for p in header_pieces(h) { span { (p) } } } } } }
                 tbody { @for row in &t.rows {
                     @let lines = row.iter().zip(&widths).map(|(c, w)| writers::wrapped_lines(c, *w)).max().unwrap_or(1);
-                    tr.tall[lines > TALL_ROW_LINES] { @for cell in row { td { (cell) } } }
+                    tr.tall[lines > TALL_ROW_LINES] { @for cell in row { td.short[is_short(cell)] { (cell) } } }
                 } }
             }
         },

@@ -327,6 +327,10 @@ fn clause_order_puts_general_comments_first_and_group_mode_makes_one_row() {
     );
     assert!(html.contains("<th><span>御意見</span></th>"));
     assert!(
+        html.contains("<td class=\"short\">"),
+        "short values (a page number, すべて) are kept on one line"
+    );
+    assert!(
         html.contains("<th><span>回答</span><span>（考え方）</span></th>"),
         "a header title breaks only before （"
     );
