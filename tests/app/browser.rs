@@ -397,3 +397,88 @@ fn a_drafter_submits_the_answer_on_the_screen_and_is_warned_before_leaving_unsav
     browser.wait_for("まだ保存されていません");
     assert!(browser.leaving_is_guarded());
 }
+
+/// The audit log and a comment's history fit a 1,366 px screen: long changes wrap inside
+/// their cells instead of widening the page.
+#[test]
+fn the_audit_log_and_the_history_fit_a_1366_px_screen() {
+    let Some(browser) = Driver::start() else {
+        return;
+    };
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
+    add_user(&db, "admin", Role::Admin, false, &[]);
+    let c = pubcom::models::consultation::find_by_slug(&mut db.conn(), "gl6")
+        .unwrap()
+        .unwrap();
+    let first = pubcom::models::comment::find_by_no(
+        &mut db.conn(),
+        c.id(),
+        pubcom::domain::CommentNo { number: 1, part: 0 },
+    )
+    .unwrap()
+    .unwrap();
+    let admin = pubcom::models::user::find_by_login(&mut db.conn(), "admin")
+        .unwrap()
+        .unwrap();
+    let actor = pubcom::auth::accounts::Actor::of(&admin);
+    let editor = pubcom::drafting::answers::Editor {
+        actor: &actor,
+        is_reviewer: true,
+    };
+    // Long Japanese text, and a URL with no place to break.
+    let long = format!(
+        "{}参照: https://www.example.jp/{}",
+        "長い回答の文です。".repeat(60),
+        "abcdefghij".repeat(30)
+    );
+    let version = pubcom::models::response::for_comment(&mut db.conn(), first.id())
+        .unwrap()
+        .map(|r| r.version);
+    let saved = pubcom::drafting::answers::save(
+        &mut db.conn(),
+        &editor,
+        &first,
+        pubcom::domain::Disposition::Noted,
+        &long,
+        version,
+    )
+    .unwrap();
+    assert!(
+        matches!(saved, pubcom::drafting::answers::Outcome::Saved { .. }),
+        "{saved:?}"
+    );
+    let base = spawn_app(db.pool.clone());
+    call(
+        "POST",
+        &browser.url("/window/rect"),
+        Some(json!({"width": 1366, "height": 768})),
+    );
+    browser.go(&format!("{base}/login"));
+    browser.type_into("input[name=login]", "admin");
+    browser.type_into("input[name=password]", PASSWORD);
+    browser.click("form button[type=submit]");
+    browser.wait_for("意見募集（案件）の一覧");
+    // The table ends inside the window and no cell's text runs out of its cell.
+    let fits = |table: &str| {
+        format!(
+            "const t = document.querySelector('{table}'); \
+             return t.getBoundingClientRect().right <= window.innerWidth && \
+             [...t.querySelectorAll('td')].every(td => td.scrollWidth <= td.clientWidth + 1);"
+        )
+    };
+    browser.go(&format!("{base}/admin/audit"));
+    browser.wait_for("監査ログ");
+    assert_eq!(
+        browser.script(&fits("#audit")),
+        json!(true),
+        "the audit log fits"
+    );
+    browser.go(&format!("{base}/c/gl6/comments/1"));
+    browser.wait_for("変更の履歴");
+    assert_eq!(
+        browser.script(&fits("#history table")),
+        json!(true),
+        "the history fits"
+    );
+}
