@@ -140,6 +140,8 @@ pub enum Command {
     Mail(MailCommand),
     /// データベースを最新の構成にする（他のコマンドも自動で行う）
     Migrate,
+    /// SQLite のデータベースを FILE に写す（サーバーが動いていても一貫した写し）
+    Backup { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -394,6 +396,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => audit::run_audit(&settings, consultation, action, limit, output),
         Command::Mail(cmd) => mail::run_mail(&settings, cmd),
         Command::Triage(cmd) => triage::run_triage(&settings, cmd),
+        Command::Backup { file } => {
+            let mut conn = connect(&settings)?;
+            db::backup::sqlite_copy(&mut conn, &file)?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "{} を {} に写しました（{} バイト）",
+                settings.database.redacted(),
+                file.display(),
+                size
+            );
+            Ok(())
+        }
         Command::Migrate => {
             db::connect(&settings.database, 1)?;
             println!("{} は最新です", settings.database.redacted());

@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the r2d2 pool,
 //! and the embedded migrations of both backends.
 
+pub mod backup;
 pub mod bulk;
 pub mod schema;
 pub mod search_index;

@@ -795,3 +795,79 @@ fn the_drafter_list_starts_blank_and_an_empty_choice_assigns_nobody() {
     .unwrap()
     .is_none());
 }
+
+/// `pubcom backup FILE` (SQLite) copies the database while another connection keeps writing:
+/// the copy is whole (integrity check) and holds only whole transactions (each import adds
+/// 20 comments, so the copy's count is a multiple of 20). PostgreSQL is sent to pg_dump.
+#[test]
+fn a_backup_taken_while_imports_run_is_whole_and_consistent() {
+    use diesel::prelude::*;
+    let db = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("copy.sqlite3");
+    if matches!(db.url, pubcom::db::DatabaseUrl::Postgres(_)) {
+        let err = pubcom::db::backup::sqlite_copy(&mut db.conn(), &target).unwrap_err();
+        assert!(err.to_string().contains("pg_dump"), "{err}");
+        return;
+    }
+    let batch = |k: usize| {
+        let mut csv = String::from("No.,意見\n");
+        for i in 0..20 {
+            csv.push_str(&format!(
+                "{},書き込み中の意見 {k}-{i} です。\n",
+                k * 20 + i + 1
+            ));
+        }
+        csv
+    };
+    import_bytes(&mut db.conn(), "b0.csv", batch(0).as_bytes(), &options("b")).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (pool, stop) = (db.pool.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut k = 1;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && k < 200 {
+                let csv = batch(k);
+                import_bytes(
+                    &mut pool.get().unwrap(),
+                    &format!("b{k}.csv"),
+                    csv.as_bytes(),
+                    &options("b"),
+                )
+                .unwrap();
+                k += 1;
+            }
+            k
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    pubcom::db::backup::sqlite_copy(&mut db.conn(), &target).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.join().unwrap();
+    assert!(written > 1, "imports ran while the copy was taken");
+    let err = pubcom::db::backup::sqlite_copy(&mut db.conn(), &target).unwrap_err();
+    assert!(
+        err.to_string().contains("もうあります"),
+        "never overwritten: {err}"
+    );
+
+    let mut copy =
+        diesel::SqliteConnection::establish(target.to_str().unwrap()).expect("the copy opens");
+    #[derive(QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let check: Check = diesel::sql_query("PRAGMA integrity_check")
+        .get_result(&mut copy)
+        .unwrap();
+    assert_eq!(check.integrity_check, "ok");
+    let n: i64 = pubcom::db::schema::comments::table
+        .count()
+        .get_result(&mut copy)
+        .unwrap();
+    assert!(
+        n >= 20 && n % 20 == 0,
+        "only whole imports in the copy: {n}"
+    );
+}
