@@ -108,20 +108,17 @@ pub async fn new_consultation(
                     actor: format!("user:{}", who.user.login),
                     ..Default::default()
                 };
-                let data = std::io::Cursor::new(upload.file.data.to_vec());
-                let report = match import::import_comments(
+                let report = match read_table(
                     &mut conn,
                     &name,
-                    data,
+                    &upload.file.data,
                     &opts,
                     &profiles,
                     &phrases,
-                    &mut |_, _| {},
-                ) {
+                )? {
                     Ok(r) => r,
-                    Err(e) => return Ok(Err(format!("{e:#}"))),
+                    Err(why) => return Ok(Err(why)),
                 };
-                crate::db::search_index::index_pending(&mut conn, &mut |_| {})?;
                 let c = consultation::find_by_slug(&mut conn, &slug)?.ok_or(AppError::NotFound)?;
                 let actor = Actor::of(&who.user);
                 if !u.title.trim().is_empty() {
@@ -175,6 +172,27 @@ fn new_view(id: &Identity, error: Option<&str>) -> Markup {
     )
 }
 
+/// An uploaded comment table read as `pubcom import comments` reads it, then made
+/// searchable. `Ok(Err(why))`: bad input (the message names file, row and column), and
+/// nothing was written.
+fn read_table(
+    conn: &mut crate::models::Conn,
+    name: &str,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    profiles: &[crate::intake::profile::Profile],
+    phrases: &crate::drafting::stock_phrases::StockPhrases,
+) -> Result<Result<import::ImportReport, String>, AppError> {
+    let data = std::io::Cursor::new(bytes.to_vec());
+    match import::import_comments(conn, name, data, opts, profiles, phrases, &mut |_, _| {}) {
+        Ok(report) => {
+            crate::db::search_index::index_pending(conn, &mut |_| {})?;
+            Ok(Ok(report))
+        }
+        Err(e) => Ok(Err(format!("{e:#}"))),
+    }
+}
+
 /// What the page shows after an upload: the import's report, or why nothing was written.
 enum Outcome {
     Done(Vec<String>),
@@ -220,22 +238,18 @@ pub async fn comments(
                     actor: format!("user:{}", who.user.login),
                     ..Default::default()
                 };
-                let data = std::io::Cursor::new(upload.file.data.to_vec());
-                let report = match import::import_comments(
+                let report = match read_table(
                     &mut conn,
                     &name,
-                    data,
+                    &upload.file.data,
                     &opts,
                     &profiles,
                     &phrases,
-                    &mut |_, _| {},
-                ) {
+                )? {
                     Ok(r) => r,
-                    // Bad input: the message names file, row and column; nothing was written.
-                    Err(e) => return Ok((c, Outcome::Refused(format!("{e:#}")))),
+                    Err(why) => return Ok((c, Outcome::Refused(why))),
                 };
                 let mut lines = report.lines();
-                crate::db::search_index::index_pending(&mut conn, &mut |_| {})?;
                 let actor = Actor::of(&who.user);
                 if let Some(r) =
                     crate::triage::grouping::propose_if_awaiting(&mut conn, &actor, c.id())?
