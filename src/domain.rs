@@ -43,7 +43,8 @@ id_type!(
     UserId,
     GroupId,
     ResponseId,
-    RevisionId
+    RevisionId,
+    TopicId
 );
 
 /// Stores a type with `code()` and `FromStr` in a text column on both backends. A stored
@@ -136,6 +137,14 @@ coded_enum!(
         GroupConfirm => ("group_confirm", "同旨の確定"),
         GroupReject => ("group_reject", "同旨の却下"),
         GroupRemove => ("group_remove", "同旨からの除外"),
+        TopicCreate => ("topic_create", "論点の作成"),
+        TopicUpdate => ("topic_update", "論点の概要の変更"),
+        TopicAdd => ("topic_add", "論点への追加"),
+        TopicRemove => ("topic_remove", "論点からの除外"),
+        TopicDelete => ("topic_delete", "論点の削除"),
+        TopicDismiss => ("topic_dismiss", "論点の候補の却下"),
+        TopicAnswer => ("topic_answer", "論点の回答の保存"),
+        AnswerTopic => ("answer_topic", "論点の回答の反映"),
         AnswerSave => ("answer_save", "回答の保存"),
         AnswerGroup => ("answer_group", "同旨への一括回答"),
         AnswerBulk => ("answer_bulk", "一括回答"),
@@ -326,6 +335,34 @@ pub struct CommentNo {
     pub part: i32,
 }
 
+impl CommentNo {
+    /// Nos. as a published table lists them, runs compressed: `3–7, 12, 12-2`. Split parts
+    /// are listed one by one; `nos` must be in order.
+    pub fn ranges(nos: &[CommentNo]) -> String {
+        let mut out: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < nos.len() {
+            let start = nos[i];
+            let mut end = i;
+            if start.part == 0 {
+                while end + 1 < nos.len()
+                    && nos[end + 1].part == 0
+                    && nos[end + 1].number == nos[end].number + 1
+                {
+                    end += 1;
+                }
+            }
+            out.push(match end - i {
+                0 => start.to_string(),
+                1 => format!("{start}, {}", nos[end]),
+                _ => format!("{start}–{}", nos[end]),
+            });
+            i = end + 1;
+        }
+        out.join(", ")
+    }
+}
+
 impl fmt::Display for CommentNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.part == 0 {
@@ -358,6 +395,26 @@ impl FromStr for CommentNo {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn comment_numbers_are_listed_with_runs_compressed() {
+        let n = |number, part| CommentNo { number, part };
+        let nos = [
+            n(3, 0),
+            n(4, 0),
+            n(5, 0),
+            n(6, 0),
+            n(7, 0),
+            n(9, 0),
+            n(10, 0),
+            n(12, 0),
+            n(12, 2),
+            n(13, 0),
+            n(20, 0),
+        ];
+        assert_eq!(CommentNo::ranges(&nos), "3–7, 9, 10, 12, 12-2, 13, 20");
+        assert_eq!(CommentNo::ranges(&[]), "");
+    }
+
     #[test]
     fn audit_actions_have_distinct_codes_that_read_back() {
         let mut codes: Vec<&str> = AuditAction::ALL.iter().map(|a| a.code()).collect();

@@ -116,6 +116,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    topic_members (comment_id) {
+        comment_id -> BigInt,
+        topic_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    topics (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        number -> Integer,
+        title -> Text,
+        summary -> Text,
+        clause_id -> Nullable<BigInt>,
+        category_id -> Nullable<BigInt>,
+        version -> Integer,
+        disposition -> Nullable<Text>,
+        answer_body -> Text,
+        answer_state -> Text,
+        answer_version -> Integer,
+        reviewer_remark -> Nullable<Text>,
+        answer_updated_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    topic_dismissals (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        signature -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     comment_clause_refs (id) {
         id -> BigInt,
         comment_id -> BigInt,
@@ -331,6 +368,8 @@ diesel::joinable!(comment_clause_refs -> comments (comment_id));
 diesel::joinable!(assignments -> comments (comment_id));
 diesel::joinable!(clauses -> consultations (consultation_id));
 diesel::joinable!(revision_comments -> revisions (revision_id));
+diesel::joinable!(topic_members -> topics (topic_id));
+diesel::joinable!(topic_members -> comments (comment_id));
 
 diesel::table! {
     /// Maintained by triggers (migrations …_tallies): never written by the application.
@@ -374,4 +413,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     app_secrets,
     notifications,
     redactions,
+    topics,
+    topic_members,
+    topic_dismissals,
 );

@@ -12,6 +12,10 @@ use crate::models::{
 };
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+/// Why a comment in a 論点 is not answered on its own.
+pub const IN_TOPIC: &str =
+    "この意見は論点でまとめて回答します。回答は論点のページで書いてください（論点から外すと個別に回答できます）";
+
 /// Who edits, and whether they are a reviewer in this consultation.
 pub struct Editor<'a> {
     pub actor: &'a Actor,
@@ -19,11 +23,11 @@ pub struct Editor<'a> {
 }
 
 #[derive(Debug)]
-pub enum Outcome {
+pub enum Outcome<A = response::Response> {
     /// Saved; the new version, and how many 同旨 members were answered alike.
     Saved { version: i32, members: usize },
     /// Someone saved first: nothing was written. The current answer is returned to merge with.
-    Conflict(Box<response::Response>),
+    Conflict(Box<A>),
     /// Approved answers are locked until a reviewer reopens them.
     Locked,
     /// The move is not possible (a review action from the wrong state, a missing remark).
@@ -125,6 +129,9 @@ fn write(
 ) -> anyhow::Result<Outcome> {
     if body.trim().is_empty() {
         return Ok(Outcome::Refused("回答の文が空です".into()));
+    }
+    if crate::models::topic::of_comment(conn, comment.id())?.is_some() {
+        return Ok(Outcome::Refused(IN_TOPIC.into()));
     }
     let result = crate::db::transaction::<_, anyhow::Error, _>(conn, |conn| {
         if !submit {
@@ -236,6 +243,10 @@ pub fn bulk(
     crate::db::transaction(conn, |conn| {
         let mut report = BulkReport::default();
         for c in comments {
+            if crate::models::topic::of_comment(conn, c.id())?.is_some() {
+                report.in_topic += 1;
+                continue;
+            }
             let current = response::for_comment(conn, c.id())?;
             let had_answer = current.as_ref().is_some_and(|r| !r.body.trim().is_empty());
             if had_answer && !replace {
@@ -274,13 +285,15 @@ pub fn bulk(
 }
 
 /// What a bulk answer did: answered (of which `replaced` had an answer before), `kept`
-/// (had an answer, left as it was), `locked` (approved, left as it was).
+/// (had an answer, left as it was), `locked` (approved, left as it was), `in_topic`
+/// (answered by its 論点, left as it was).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BulkReport {
     pub answered: usize,
     pub replaced: usize,
     pub kept: usize,
     pub locked: usize,
+    pub in_topic: usize,
 }
 
 /// Moves an answer through review, started from version `expected`. Returning it needs a
@@ -293,6 +306,9 @@ pub fn review(
     expected: i32,
     remark: Option<&str>,
 ) -> anyhow::Result<Outcome> {
+    if crate::models::topic::of_comment(conn, comment.id())?.is_some() {
+        return Ok(Outcome::Refused(IN_TOPIC.into()));
+    }
     if action.needs_reviewer() && !editor.is_reviewer {
         return Ok(Outcome::Refused(
             "確定・差戻しは確認者だけができます".into(),
@@ -405,4 +421,53 @@ pub fn current(
     comment: CommentId,
 ) -> diesel::QueryResult<Option<response::Response>> {
     response::for_comment(conn, comment)
+}
+
+/// Makes each member's answer the 論点's (disposition, text and review state), inside the
+/// caller's transaction: members of a topic are answered by it, as confirmed 同旨 members
+/// are by their representative. Each changed answer gets its own audit event; answers
+/// already equal are left alone. Returns how many changed.
+pub fn mirror(
+    conn: &mut Conn,
+    actor: &Actor,
+    consultation: crate::domain::ConsultationId,
+    members: &[CommentId],
+    disposition: Disposition,
+    body: &str,
+    state: ResponseState,
+) -> diesel::QueryResult<usize> {
+    let mut changed = 0;
+    for &member in members {
+        let current = response::for_comment(conn, member)?;
+        if current
+            .as_ref()
+            .is_some_and(|c| c.disposition() == disposition && c.body == body && c.state() == state)
+        {
+            continue;
+        }
+        match &current {
+            None => {
+                response::insert(conn, member, disposition, body, state, actor.user)?;
+            }
+            Some(c) => {
+                response::update_if_version(
+                    conn,
+                    c.id,
+                    c.version,
+                    disposition,
+                    body,
+                    state,
+                    actor.user,
+                )?;
+            }
+        }
+        let saved = response::for_comment(conn, member)?.ok_or(DieselError::NotFound)?;
+        let mut e = actor.event(AuditAction::AnswerTopic, "response", Some(member.0));
+        e.consultation = Some(consultation);
+        e.before = current.map(|c| c.snapshot());
+        e.after = Some(saved.snapshot());
+        audit::record(conn, &e)?;
+        changed += 1;
+    }
+    Ok(changed)
 }

@@ -5,3 +5,4 @@ pub mod diff;
 pub mod review;
 pub mod revisions;
 pub mod stock_phrases;
+pub mod topic_answers;

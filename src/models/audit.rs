@@ -18,6 +18,11 @@ pub struct Event<'a> {
 }
 
 pub fn record(conn: &mut Conn, e: &Event) -> QueryResult<usize> {
+    record_id(conn, e).map(|_| 1)
+}
+
+/// [`record`], returning the event's id (for a later undo that reads it back).
+pub fn record_id(conn: &mut Conn, e: &Event) -> QueryResult<i64> {
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::occurred_at.eq(now()),
@@ -30,7 +35,16 @@ pub fn record(conn: &mut Conn, e: &Event) -> QueryResult<usize> {
             audit_events::before_json.eq(e.before.as_ref().map(|v| v.to_string())),
             audit_events::after_json.eq(e.after.as_ref().map(|v| v.to_string())),
         ))
-        .execute(conn)
+        .returning(audit_events::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> QueryResult<Option<AuditEvent>> {
+    audit_events::table
+        .find(id)
+        .select(AuditEvent::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn count_for(conn: &mut Conn, consultation: ConsultationId, action: &str) -> QueryResult<i64> {

@@ -207,3 +207,50 @@ pub fn keys(
         .map(|(number, part, key)| (CommentNo { number, part }, key))
         .collect())
 }
+
+/// Those of `ids` that are comments of the consultation.
+pub fn ids_in(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    ids: &[CommentId],
+) -> QueryResult<Vec<CommentId>> {
+    let raw: Vec<i64> = ids.iter().map(|c| c.0).collect();
+    let found = crate::db::in_chunks(&raw, |chunk| {
+        comments::table
+            .filter(comments::consultation_id.eq(consultation.0))
+            .filter(comments::id.eq_any(chunk))
+            .select(comments::id)
+            .load::<i64>(conn)
+    })?;
+    Ok(found.into_iter().flatten().map(CommentId).collect())
+}
+
+/// The ids of the comments with these Nos. in the consultation, and the Nos. not found.
+pub fn ids_by_no(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    nos: &[CommentNo],
+) -> QueryResult<(Vec<CommentId>, Vec<CommentNo>)> {
+    let numbers: Vec<i32> = nos.iter().map(|n| n.number).collect();
+    let rows = crate::db::in_chunks(&numbers, |chunk| {
+        comments::table
+            .filter(comments::consultation_id.eq(consultation.0))
+            .filter(comments::number.eq_any(chunk))
+            .select((comments::id, comments::number, comments::part))
+            .load::<(i64, i32, i32)>(conn)
+    })?;
+    let map: std::collections::HashMap<(i32, i32), i64> = rows
+        .into_iter()
+        .flatten()
+        .map(|(id, n, p)| ((n, p), id))
+        .collect();
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for no in nos {
+        match map.get(&(no.number, no.part)) {
+            Some(id) => found.push(CommentId(*id)),
+            None => missing.push(*no),
+        }
+    }
+    Ok((found, missing))
+}

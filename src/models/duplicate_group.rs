@@ -470,3 +470,46 @@ pub fn size(conn: &mut Conn, group: crate::domain::GroupId) -> QueryResult<i64> 
         .count()
         .get_result(conn)
 }
+
+/// The comments with every other member of the confirmed groups they belong to: a confirmed
+/// group moves whole (into or out of a 論点). Sorted, without repeats.
+pub fn with_confirmed_groups(conn: &mut Conn, ids: &[CommentId]) -> QueryResult<Vec<CommentId>> {
+    let raw: Vec<i64> = ids.iter().map(|c| c.0).collect();
+    let groups: Vec<i64> = crate::db::in_chunks(&raw, |chunk| {
+        comments::table
+            .inner_join(
+                duplicate_groups::table.on(duplicate_groups::id
+                    .nullable()
+                    .eq(comments::duplicate_group_id)),
+            )
+            .filter(comments::id.eq_any(chunk))
+            .filter(duplicate_groups::status.eq(GroupStatus::Confirmed.code()))
+            .select(duplicate_groups::id)
+            .distinct()
+            .load::<i64>(conn)
+    })?
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut all = raw;
+    let members = crate::db::in_chunks(&groups, |chunk| {
+        comments::table
+            .filter(comments::duplicate_group_id.assume_not_null().eq_any(chunk))
+            .select(comments::id)
+            .load::<i64>(conn)
+    })?;
+    all.extend(members.into_iter().flatten());
+    all.sort_unstable();
+    all.dedup();
+    Ok(all.into_iter().map(CommentId).collect())
+}
+
+/// The group's members, by No.
+pub fn members(conn: &mut Conn, group: crate::domain::GroupId) -> QueryResult<Vec<CommentId>> {
+    comments::table
+        .filter(comments::duplicate_group_id.eq(group.0))
+        .order((comments::number, comments::part))
+        .select(comments::id)
+        .load::<i64>(conn)
+        .map(|v| v.into_iter().map(CommentId).collect())
+}

@@ -27,6 +27,7 @@ pub mod stock_phrase;
 pub mod submission;
 pub mod submitter;
 pub mod tally;
+pub mod topic;
 pub mod user;
 
 pub use crate::db::DbConnection as Conn;

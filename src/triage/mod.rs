@@ -8,3 +8,4 @@ pub mod routing;
 pub mod split;
 pub mod submitters;
 pub mod tagging;
+pub mod topics;

@@ -359,6 +359,9 @@ pub async fn bulk(
                 if r.kept > 0 {
                     done.push_str(&format!("&kept={}", r.kept));
                 }
+                if r.in_topic > 0 {
+                    done.push_str(&format!("&in_topic={}", r.in_topic));
+                }
                 Ok(if back.is_empty() {
                     format!("/c/{slug}?{done}")
                 } else {

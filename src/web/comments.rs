@@ -33,6 +33,7 @@ pub struct ListParams {
     count: Option<String>,
     answered: Option<usize>,
     locked: Option<usize>,
+    in_topic: Option<usize>,
     replaced: Option<usize>,
     kept: Option<usize>,
     tagged: Option<usize>,
@@ -199,6 +200,7 @@ fn flash(params: &ListParams) -> Markup {
             @if let Some(r) = params.replaced { @if r > 0 { "うち " (r) " 件は既にあった回答を置き換えました。" } }
             @if let Some(k) = params.kept { @if k > 0 { "既に回答のある " (k) " 件はそのままにしました（置き換えるには「既に回答のある意見も置き換える」を選んでください）。" } }
             @if let Some(l) = params.locked { @if l > 0 { "確定済みの " (l) " 件はそのままです。" } }
+            @if let Some(t) = params.in_topic { @if t > 0 { "論点でまとめて回答する " (t) " 件はそのままです（論点のページで回答してください）。" } }
         } }
         @if let Some(n) = params.tagged { p.flash role="status" { (n) " 件に分類・項番を付けました。" } }
         @if let Some(n) = params.assigned { p.flash role="status" { (n) " 件を割り当てました。" } }

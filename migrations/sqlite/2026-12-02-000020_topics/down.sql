@@ -1,0 +1,3 @@
+DROP TABLE topic_dismissals;
+DROP TABLE topic_members;
+DROP TABLE topics;
