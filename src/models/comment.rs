@@ -254,3 +254,15 @@ pub fn ids_by_no(
     }
     Ok((found, missing))
 }
+
+/// The comments with these ids (in no particular order).
+pub fn find_many(conn: &mut Conn, ids: &[CommentId]) -> QueryResult<Vec<Comment>> {
+    let raw: Vec<i64> = ids.iter().map(|c| c.0).collect();
+    let found = crate::db::in_chunks(&raw, |chunk| {
+        comments::table
+            .filter(comments::id.eq_any(chunk))
+            .select(Comment::as_select())
+            .load(conn)
+    })?;
+    Ok(found.into_iter().flatten().collect())
+}

@@ -860,3 +860,25 @@ pub fn rows_of(
         .filter_map(|id| by_id.remove(&CommentId(*id)))
         .collect())
 }
+
+/// Every comment the filter keeps, in No. order: what "all of this filter" means to a bulk
+/// action (making a 論点 of 10,000 comments).
+pub fn ids(
+    conn: &mut Conn,
+    consultation: ConsultationId,
+    filter: &CommentFilter,
+) -> QueryResult<Vec<crate::domain::CommentId>> {
+    let resolved = filter.resolve(conn, consultation)?;
+    apply_filter!(
+        comments::table
+            .left_join(clauses::table)
+            .select(comments::id)
+            .into_boxed(),
+        consultation,
+        filter,
+        &resolved
+    )
+    .order((comments::number, comments::part))
+    .load::<i64>(conn)
+    .map(|v| v.into_iter().map(crate::domain::CommentId).collect())
+}

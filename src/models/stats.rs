@@ -20,6 +20,31 @@ pub struct Progress {
     pub unanswered: i64,
     pub approved: i64,
     pub overdue: i64,
+    /// 論点: comments covered, and topics (with comments) answered and approved.
+    pub topics: TopicProgress,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicProgress {
+    pub topics: i64,
+    pub covered: i64,
+    pub answered: i64,
+    pub approved: i64,
+}
+
+fn topic_progress(conn: &mut Conn, c: ConsultationId) -> QueryResult<TopicProgress> {
+    use crate::domain::ResponseState;
+    let all = super::topic::all_with_counts(conn, c)?;
+    let used: Vec<_> = all.iter().filter(|(_, n)| *n > 0).collect();
+    Ok(TopicProgress {
+        topics: used.len() as i64,
+        covered: used.iter().map(|(_, n)| n).sum(),
+        answered: used.iter().filter(|(t, _)| t.has_answer()).count() as i64,
+        approved: used
+            .iter()
+            .filter(|(t, _)| t.answer_state == ResponseState::Approved)
+            .count() as i64,
+    })
 }
 
 /// A stored code the tally holds, as its type (a code that means nothing is an error).
@@ -74,6 +99,7 @@ pub fn progress(
         unanswered,
         approved,
         overdue,
+        topics: topic_progress(conn, c)?,
     })
 }
 

@@ -24,6 +24,10 @@ pub enum ProblemKind {
     PersonalInformation,
     NamePublished,
     GroupAnsweredDifferently,
+    /// A 論点 with comments but no 意見の概要.
+    TopicWithoutSummary,
+    /// A 論点 whose answer is not approved (its comments are reported through it).
+    TopicNotApproved,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,9 +48,42 @@ pub fn run(conn: &mut Conn, consultation: ConsultationId, slug: &str) -> QueryRe
         .collect();
     let link = |no: CommentNo| format!("/c/{slug}/comments/{no}");
     let mut out = Vec::new();
+    let membership = crate::models::topic::membership(conn, consultation)?;
+    for (t, n) in crate::models::topic::all_with_counts(conn, consultation)? {
+        if n == 0 {
+            continue;
+        }
+        let at = format!("/c/{slug}/topics/{}", t.number);
+        if t.summary.trim().is_empty() {
+            out.push(Problem {
+                kind: ProblemKind::TopicWithoutSummary,
+                message: format!(
+                    "論点 {}「{}」（{n} 件）: 意見の概要がありません",
+                    t.number, t.title
+                ),
+                link: format!("{at}#summary"),
+                comment: None,
+            });
+        }
+        if t.answer_state != ResponseState::Approved {
+            out.push(Problem {
+                kind: ProblemKind::TopicNotApproved,
+                message: format!(
+                    "論点 {}「{}」（{n} 件）: 回答が確定していません（{}）",
+                    t.number,
+                    t.title,
+                    t.answer_state.label()
+                ),
+                link: format!("{at}#answer"),
+                comment: None,
+            });
+        }
+    }
     for r in &rows {
         let no = r.comment.no();
-        if r.state != Some(ResponseState::Approved) {
+        // A comment in a 論点 is answered by it: an unapproved 論点 is reported once, above.
+        let in_topic = membership.contains_key(&r.comment.id);
+        if r.state != Some(ResponseState::Approved) && !in_topic {
             let state = r.state.map_or("回答なし", |s| s.label());
             out.push(Problem {
                 kind: ProblemKind::NotApproved,

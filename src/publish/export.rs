@@ -110,6 +110,7 @@ pub fn export(conn: &mut Conn, c: &Consultation, req: &Request) -> Result<File, 
         match (req.document, req.layout) {
             (Document::Results, results::Layout::Mhlw) => "results-mhlw",
             (Document::Results, results::Layout::Mic) => "results-mic",
+            (Document::Results, results::Layout::Summary) => "results-summary",
             (Document::Shinkyu, _) => "shinkyu",
             (Document::Revised, _) => "revised",
         }

@@ -13,6 +13,23 @@ pub enum Layout {
     Mhlw,
     /// 資料NO./氏名・名称/属性/対象/ページ（原案）/パート（原案）/意見/方針・コメント/修正内容（原案）/修正内容（修正後）
     Mic,
+    /// One row per 論点 (No./該当箇所/御意見の概要/件数/意見番号/御意見に対する考え方/修正の有無),
+    /// then each comment in no 論点 on its own row with its full text.
+    Summary,
+}
+
+impl std::str::FromStr for Layout {
+    type Err = String;
+
+    /// `mhlw`, `mic` or `summary`, as the command line, the pages and the API name them.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "mhlw" => Ok(Layout::Mhlw),
+            "mic" => Ok(Layout::Mic),
+            "summary" => Ok(Layout::Summary),
+            other => Err(format!("形式「{other}」はありません（mhlw, mic, summary）")),
+        }
+    }
 }
 
 impl Layout {
@@ -40,6 +57,15 @@ impl Layout {
                 ("方針・コメント", 30.0),
                 ("修正内容（原案）", 19.0),
                 ("修正内容（修正後）", 19.0),
+            ],
+            Layout::Summary => &[
+                ("No.", 5.0),
+                ("該当箇所", 14.0),
+                ("御意見の概要", 50.0),
+                ("件数", 5.0),
+                ("意見番号", 14.0),
+                ("御意見に対する考え方", 50.0),
+                ("修正の有無", 7.0),
             ],
         }
     }
@@ -159,6 +185,10 @@ pub struct Plan {
     redactions: HashMap<i64, Vec<crate::models::redaction::Redaction>>,
     names: HashMap<i64, String>,
     revisions: HashMap<i64, Vec<revision::Revision>>,
+    /// `summary`: the 論点 rows, complete, before the comments in no 論点.
+    topic_rows: Vec<Vec<String>>,
+    /// `summary`: clause labels, for the 該当箇所 of a comment's own row.
+    clause_labels: HashMap<ClauseId, String>,
 }
 
 /// Rows whose texts are read in one query.
@@ -212,6 +242,16 @@ pub fn plan(
     }
     let approved = crate::domain::ResponseState::Approved;
     let all_approved = outlines.iter().all(|o| o.answer_state == Some(approved));
+    let mut topic_rows = Vec::new();
+    let mut clause_labels = HashMap::new();
+    let mut all_approved = all_approved;
+    if layout == Layout::Summary {
+        let summary = summary_rows(conn, consultation, &outlines, opts)?;
+        all_approved &= summary.all_approved;
+        topic_rows = summary.rows;
+        clause_labels = summary.clause_labels;
+        outlines.retain(|o| !summary.covered.contains(&o.id));
+    }
     let submitters = submitter::for_consultation(conn, consultation)?;
     let names = anonymize::public_names(
         submitters
@@ -219,7 +259,7 @@ pub fn plan(
             .map(|s| (s.id.0, s.kind(), s.name.as_str())),
     );
     let mut revisions: HashMap<i64, Vec<revision::Revision>> = HashMap::new();
-    if layout == Layout::Mic {
+    if layout != Layout::Mhlw {
         for (comment_id, rev) in revision::by_comment(conn, consultation)? {
             revisions.entry(comment_id).or_default().push(rev);
         }
@@ -237,22 +277,113 @@ pub fn plan(
         redactions: crate::models::redaction::by_comment(conn, consultation)?,
         names,
         revisions,
+        topic_rows,
+        clause_labels,
+    })
+}
+
+/// The 論点 rows of the `summary` layout and what the rest of the table needs from them.
+struct Summary {
+    rows: Vec<Vec<String>>,
+    /// Comments in a 論点: they have no row of their own.
+    covered: std::collections::HashSet<crate::domain::CommentId>,
+    all_approved: bool,
+    clause_labels: HashMap<ClauseId, String>,
+}
+
+fn summary_rows(
+    conn: &mut models::Conn,
+    consultation: ConsultationId,
+    outlines: &[comment::Outline],
+    opts: &ResultOptions,
+) -> diesel::QueryResult<Summary> {
+    use crate::domain::{Disposition, ResponseState, TopicId};
+    let clauses = crate::models::clause::all(conn, consultation)?;
+    let positions: HashMap<ClauseId, i32> = clauses.iter().map(|c| (c.id, c.position)).collect();
+    let clause_labels: HashMap<ClauseId, String> =
+        clauses.into_iter().map(|c| (c.id, c.label)).collect();
+    let membership = crate::models::topic::membership(conn, consultation)?;
+    let revised: std::collections::HashSet<i64> = revision::by_comment(conn, consultation)?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let mut members: HashMap<TopicId, Vec<crate::domain::CommentNo>> = HashMap::new();
+    let mut with_revision: std::collections::HashSet<TopicId> = Default::default();
+    let mut sorted: Vec<&comment::Outline> = outlines.iter().collect();
+    sorted.sort_by_key(|o| (o.number, o.part));
+    for o in sorted {
+        if let Some(t) = membership.get(&o.id) {
+            members.entry(*t).or_default().push(o.no());
+            if revised.contains(&o.id.0) {
+                with_revision.insert(*t);
+            }
+        }
+    }
+    let mut topics: Vec<(crate::models::topic::Topic, i64)> =
+        crate::models::topic::all_with_counts(conn, consultation)?;
+    topics.retain(|(_, n)| *n > 0);
+    if opts.order == Order::Clause {
+        topics.sort_by_key(|(t, _)| {
+            (
+                t.clause_id
+                    .and_then(|c| positions.get(&c))
+                    .copied()
+                    .unwrap_or(-1),
+                t.number,
+            )
+        });
+    }
+    let all_approved = topics
+        .iter()
+        .all(|(t, _)| t.answer_state == ResponseState::Approved);
+    let rows = topics
+        .iter()
+        .enumerate()
+        .map(|(i, (t, n))| {
+            let nos = members.get(&t.id).map(Vec::as_slice).unwrap_or_default();
+            let shown = !opts.final_version || t.answer_state == ResponseState::Approved;
+            let answer = if shown {
+                t.answer_body.clone()
+            } else {
+                String::new()
+            };
+            let revises =
+                t.disposition == Some(Disposition::Revise) || with_revision.contains(&t.id);
+            vec![
+                (i + 1).to_string(),
+                t.clause_id
+                    .and_then(|c| clause_labels.get(&c).cloned())
+                    .unwrap_or_else(|| NONE.to_string()),
+                t.summary.clone(),
+                n.to_string(),
+                crate::domain::CommentNo::ranges(nos),
+                answer,
+                if revises { "有" } else { "無" }.to_string(),
+            ]
+        })
+        .collect();
+    Ok(Summary {
+        rows,
+        covered: membership.keys().copied().collect(),
+        all_approved,
+        clause_labels,
     })
 }
 
 impl Plan {
     /// Rows the table has.
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.topic_rows.len() + self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.len() == 0
     }
 
     /// Only the first `n` rows (a benchmark's fixed-size export of a larger consultation).
     pub fn keep_first(&mut self, n: usize) {
-        self.order.truncate(n);
+        self.topic_rows.truncate(n);
+        self.order.truncate(n - self.topic_rows.len());
     }
 
     /// Hands every row, in order, to `sink`.
@@ -261,16 +392,21 @@ impl Plan {
         conn: &mut models::Conn,
         mut sink: impl FnMut(Vec<String>) -> Result<(), E>,
     ) -> Result<(), E> {
+        for row in &self.topic_rows {
+            sink(row.clone())?;
+        }
+        let mut n = self.topic_rows.len();
         for slice in self.order.chunks(SLICE) {
             for row in comment_list::rows_of(conn, self.consultation, slice)? {
-                sink(self.cells(row))?;
+                n += 1;
+                sink(self.cells(row, n))?;
             }
         }
         Ok(())
     }
 
-    /// One comment's cells; its texts move into them.
-    fn cells(&self, mut r: comment_list::CommentRow) -> Vec<String> {
+    /// One comment's cells (`row`: its place in the table); its texts move into them.
+    fn cells(&self, mut r: comment_list::CommentRow, row: usize) -> Vec<String> {
         let approved = crate::domain::ResponseState::Approved;
         if let Some(list) = self.redactions.get(&r.comment.id.0) {
             r.comment.body = crate::models::redaction::apply(&r.comment.body, list);
@@ -296,6 +432,24 @@ impl Plan {
         let c = &r.comment;
         let no = group.map_or_else(|| c.no().to_string(), |n| n.join(", "));
         match self.head.layout {
+            Layout::Summary => {
+                let revises = r.disposition == Some(crate::domain::Disposition::Revise)
+                    || self.revisions.contains_key(&c.id.0);
+                let place = c
+                    .clause_id
+                    .and_then(|id| self.clause_labels.get(&id).cloned())
+                    .or_else(|| c.chapter.clone().filter(|s| !s.trim().is_empty()))
+                    .unwrap_or_else(|| NONE.to_string());
+                vec![
+                    row.to_string(),
+                    place,
+                    body,
+                    "1".to_string(),
+                    no,
+                    answer,
+                    if revises { "有" } else { "無" }.to_string(),
+                ]
+            }
             Layout::Mhlw => vec![
                 no,
                 r.category.clone().unwrap_or_default(),

@@ -7,5 +7,7 @@ pub mod grouping;
 pub mod routing;
 pub mod split;
 pub mod submitters;
+pub mod suggest;
 pub mod tagging;
+pub mod topic_suggestions;
 pub mod topics;

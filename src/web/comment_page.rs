@@ -42,6 +42,8 @@ pub struct CommentPage {
     warnings: Vec<String>,
     /// The 同旨 group the comment is in, and its size.
     group: Option<(crate::models::duplicate_group::DuplicateGroup, i64)>,
+    /// The 論点 answering this comment with others.
+    topic: Option<crate::models::topic::Topic>,
     /// The list this page was opened from (its query string, '' for the whole list) and the
     /// comments before and after this one in it.
     pub list: String,
@@ -137,6 +139,7 @@ pub fn load(conn: &mut Conn, id: &Identity, slug: &str, no: &str) -> Result<Comm
         role,
         list: String::new(),
         neighbours: (None, None),
+        topic: crate::models::topic::of_comment(conn, cm.id())?,
         group: match cm.duplicate_group_id {
             Some(g) => crate::models::duplicate_group::find(conn, g)?
                 .map(|group| {
@@ -341,6 +344,12 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                         a href={ "/c/" (slug) "?group=" (g.id) } { "一覧で見る" }
                     }
                 }
+                @if let Some(t) = &d.topic {
+                    dt { "論点" } dd #topic {
+                        a href={ "/c/" (slug) "/topics/" (t.number) } { "論点 " (t.number) "：" (t.title) }
+                        " " span.muted { "（この論点でまとめて回答します）" }
+                    }
+                }
                 dt { "担当" } dd {
                     @match &d.assignment {
                         Some((a, name)) => { (name) @if let Some(due) = a.due_on { " · 期限 " (due.format("%Y-%m-%d")) } },
@@ -384,7 +393,7 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                 @if let Some(r) = &d.response {
                     p { (disposition_badge(r.disposition)) " " span.state { (state_label(r)) } span.muted { " · 版 " (r.version) } }
                     @if let Some(remark) = &r.reviewer_remark { @if r.state() == ResponseState::Returned { p.warning { "差戻しの理由: " (remark) } } }
-                    @if locked || !can_draft { div.original #answer-body { (r.body) } }
+                    @if locked || !can_draft || d.topic.is_some() { div.original #answer-body { (r.body) } }
                 }
                 @if d.response.is_none() && !can_draft { p.muted { "まだ回答がありません。" } }
                 @if let Some(e) = &form.error { p.error role="alert" { (e) } }
@@ -397,10 +406,16 @@ pub fn view(state: &AppState, id: &Identity, d: &CommentPage, form: AnswerForm) 
                         }
                     }
                 }
-                @if can_draft && !locked {
-                    (answer_form(state, id, d, &base, &form))
+                @if let Some(t) = &d.topic {
+                    p.notice #answered-by-topic {
+                        "この意見には論点 " a href={ "/c/" (slug) "/topics/" (t.number) "#answer" } { (t.number) "「" (t.title) "」" } " の回答が付きます。回答は論点のページで書いてください。"
+                    }
+                } @else {
+                    @if can_draft && !locked {
+                        (answer_form(state, id, d, &base, &form))
+                    }
+                    (review_buttons(id, d, &base, can_review, &form))
                 }
-                (review_buttons(id, d, &base, can_review, &form))
             }
             }
             section.block #revisions {

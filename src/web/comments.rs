@@ -283,6 +283,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 a href={ "/c/" (slug) "/dashboard" } { "状況" }
                 a href={ "/c/" (slug) "/clauses" } { "原案の項番" }
                 a href={ "/c/" (slug) "/groups" } { "同旨の意見" }
+                a href={ "/c/" (slug) "/topics" } { "論点" }
                 a href={ "/c/" (slug) "/routing" } { "振り分け" }
                 a href={ "/c/" (slug) "/phrases" } { "定型文" }
                 @if p.can_publish { a href={ "/c/" (slug) "/publish" } { "公表" } }
@@ -355,6 +356,16 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                             label { "期限" input type="date" name="due_on"; }
                             button type="submit" formaction={ "/c/" (slug) "/assign/bulk" } { "担当を割り当てる" }
                         }
+                        fieldset.bulk #bulk-topic {
+                            legend { "論点にまとめる" }
+                            label { "題名" input #topic-title type="text" name="title" size="30" placeholder="空なら最初の意見の書き出し"; }
+                            label { "対象" select name="scope" {
+                                option value="picked" { "選んだ意見" }
+                                option value="filter" { "この絞り込みの全件（" (total) " 件）" }
+                            } }
+                            label { "既存の論点 No.（加えるとき）" input type="text" name="into" size="4"; }
+                            button #make-topic type="submit" formaction={ "/c/" (slug) "/topics" } { "論点にまとめる" }
+                        }
                     }
                     @if p.can_draft {
                         fieldset.bulk {
@@ -378,7 +389,8 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                         a href={ "/c/" (slug) "/export?layout=mhlw&format=xlsx" } { "厚労省形式 XLSX" } " / "
                         a href={ "/c/" (slug) "/export?layout=mhlw&format=csv" } { "厚労省形式 CSV" } " / "
                         a href={ "/c/" (slug) "/export?layout=mic&format=xlsx" } { "総務省形式 XLSX" } " / "
-                        a href={ "/c/" (slug) "/export?layout=mic&format=csv" } { "総務省形式 CSV" }
+                        a href={ "/c/" (slug) "/export?layout=mic&format=csv" } { "総務省形式 CSV" } " / "
+                        a href={ "/c/" (slug) "/export?layout=summary&format=xlsx" } { "論点の概要形式 XLSX" }
                     }
                     form.filters method="post" action={ "/c/" (slug) "/title" } {
                         (csrf_field(id))

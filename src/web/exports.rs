@@ -25,15 +25,12 @@ pub struct ExportParams {
 
 impl ExportParams {
     pub fn request(&self) -> Result<Request, AppError> {
-        let layout = match self.layout.as_deref().unwrap_or("mhlw") {
-            "mhlw" => results::Layout::Mhlw,
-            "mic" => results::Layout::Mic,
-            other => {
-                return Err(AppError::BadRequest(format!(
-                    "形式「{other}」はありません（mhlw, mic）"
-                )))
-            }
-        };
+        let layout: results::Layout = self
+            .layout
+            .as_deref()
+            .unwrap_or("mhlw")
+            .parse()
+            .map_err(AppError::BadRequest)?;
         Ok(Request {
             document: self.document.unwrap_or(Document::Results),
             format: self.format.unwrap_or(Format::Xlsx),
@@ -178,6 +175,9 @@ pub async fn publish(
                         tr { td { "意見募集の結果（総務省形式・同旨は1行）" }
                             td { a href=(link("layout=mic&format=xlsx&duplicates=group")) { "XLSX" } " " a href=(link("layout=mic&format=html&duplicates=group")) { "印刷用" } }
                             td { a href=(link("layout=mic&format=xlsx&duplicates=group&order=clause&final=true")) { "XLSX" } } }
+                        tr { td { "意見募集の結果（論点ごとの概要・件数）" }
+                            td { a href=(link("layout=summary&format=xlsx")) { "XLSX" } " " a href=(link("layout=summary&format=csv")) { "CSV" } " " a href=(link("layout=summary&format=html")) { "印刷用" } }
+                            td { a href=(link("layout=summary&format=xlsx&order=clause&final=true")) { "XLSX" } " " a href=(link("layout=summary&format=html&order=clause&final=true")) { "印刷用" } } }
                         tr { td { "新旧対照表" }
                             td { a href=(link("document=shinkyu&format=xlsx")) { "XLSX" } " " a href=(link("document=shinkyu&format=html")) { "印刷用" } }
                             td { a href=(link("document=shinkyu&format=xlsx&final=true")) { "XLSX" } " " a href=(link("document=shinkyu&format=html&final=true")) { "印刷用" } } }

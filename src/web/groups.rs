@@ -132,6 +132,9 @@ pub async fn index(
                     @if *size > members.len() as i64 {
                         p.muted { "ほか " (size - members.len() as i64) " 件は " a href={ "/c/" (slug) "?group=" (g.id) } { "一覧" } " で見られます（確定・却下はグループ全体に及びます）。" }
                     }
+                    @if can_edit && status == GroupStatus::Confirmed {
+                        form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) "/topic" } { (csrf_field(&id)) button.secondary type="submit" { "このグループを論点にする" } }
+                    }
                     @if can_edit && status == GroupStatus::Proposed {
                         form.inline method="post" action={ "/c/" (slug) "/groups/" (g.id) } { (csrf_field(&id)) button type="submit" name="action" value="confirm" { "同旨として確定（" (size) " 件）" } }
                         " "

@@ -23,6 +23,7 @@ pub mod phrases;
 pub mod revisions;
 pub mod routing;
 pub mod state;
+pub mod topics;
 pub mod triage;
 pub mod upload;
 
@@ -77,6 +78,18 @@ route_table! {
     post "/c/{slug}/import/comments" => upload::comments;
     post "/c/{slug}/import/clauses" => upload::clauses;
     get "/c/{slug}/groups" => groups::index;
+    post "/c/{slug}/groups/{id}/topic" => topics::from_group;
+    get "/c/{slug}/topics" => topics::index;
+    post "/c/{slug}/topics" => topics::create;
+    get "/c/{slug}/topics/suggestions" => topics::suggestions;
+    post "/c/{slug}/topics/suggestions" => topics::act_on_suggestion;
+    post "/c/{slug}/topics/undo" => topics::undo;
+    get "/c/{slug}/topics/{n}" => topics::show;
+    post "/c/{slug}/topics/{n}" => topics::update;
+    post "/c/{slug}/topics/{n}/answer" => topics::answer;
+    post "/c/{slug}/topics/{n}/review" => topics::review;
+    post "/c/{slug}/topics/{n}/comments" => topics::members;
+    post "/c/{slug}/topics/{n}/delete" => topics::delete;
     post "/c/{slug}/groups/propose" => groups::propose;
     post "/c/{slug}/groups/{id}" => groups::decide;
     get "/c/{slug}/routing" => routing::index;
@@ -115,6 +128,14 @@ route_table! {
     post "/api/v1/consultations/{slug}/revisions" => api::create_revision;
     put "/api/v1/consultations/{slug}/revisions/{id}" => api::update_revision;
     get "/api/v1/consultations/{slug}/check" => api::run_check;
+    get "/api/v1/consultations/{slug}/topics" => api::list_topics;
+    post "/api/v1/consultations/{slug}/topics" => api::create_topic;
+    get "/api/v1/consultations/{slug}/topic-suggestions" => api::topic_suggestions;
+    get "/api/v1/consultations/{slug}/topics/{id}" => api::topic_detail;
+    put "/api/v1/consultations/{slug}/topics/{id}" => api::update_topic;
+    put "/api/v1/consultations/{slug}/topics/{id}/comments" => api::put_topic_comments;
+    put "/api/v1/consultations/{slug}/topics/{id}/answer" => api::put_topic_answer;
+    post "/api/v1/consultations/{slug}/topics/{id}/review" => api::review_topic;
     get "/api/v1/consultations/{slug}/exports/{document}" => api::export_file;
     get "/api/v1/openapi.json" => api::openapi;
 }

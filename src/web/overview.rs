@@ -43,6 +43,12 @@ pub async fn dashboard(
                 a.tile href={ "/c/" (slug) "?status=approved" } { span.n #approved { (d.approved) } span { "確定" } }
                 span.tile.alert { span.n #overdue { (d.overdue) } span { "期限切れ" } }
             }
+            div.tiles #topic-tiles {
+                a.tile href={ "/c/" (slug) "/topics" } { span.n #topics { (d.topics.topics) } span { "論点" } }
+                a.tile href={ "/c/" (slug) "/topics" } { span.n #covered { (d.topics.covered) } span { "論点に含まれる意見" } }
+                a.tile href={ "/c/" (slug) "/topics" } { span.n #topics-answered { (d.topics.answered) } span { "回答のある論点" } }
+                a.tile href={ "/c/" (slug) "/topics" } { span.n #topics-approved { (d.topics.approved) } span { "確定した論点" } }
+            }
             div.charts {
                 (bars("状態", &d.states))
                 (bars("章", &d.chapters))

@@ -128,7 +128,9 @@ pub async fn comment_detail(
         let answer = response::for_comment(&mut conn, cm.id())?;
         let revs = revision::for_comment(&mut conn, cm.id())?;
         let a = assignment::for_comment(&mut conn, cm.id())?;
+        let topic = crate::models::topic::of_comment(&mut conn, cm.id())?;
         Ok(json!({
+            "topic": topic.map(|t| t.number),
             "no": cm.no().to_string(), "body": cm.body, "volume": cm.volume, "chapter": cm.chapter, "page": cm.page,
             "clause_id": cm.clause_id, "category_id": cm.category_id, "group_id": cm.duplicate_group_id,
             "answer": answer_json(&answer),
@@ -142,10 +144,10 @@ pub async fn comment_detail(
 
 #[derive(Deserialize)]
 pub struct AnswerBody {
-    disposition: String,
-    body: String,
+    pub(super) disposition: String,
+    pub(super) body: String,
     /// The version this edit started from; omit (or null) for a comment without an answer.
-    version: Option<i32>,
+    pub(super) version: Option<i32>,
 }
 
 /// PUT /api/v1/consultations/{slug}/comments/{no}/answer
@@ -201,9 +203,9 @@ pub async fn put_answer(
 
 #[derive(Deserialize)]
 pub struct ReviewBody {
-    action: ReviewAction,
-    version: i32,
-    remark: Option<String>,
+    pub(super) action: ReviewAction,
+    pub(super) version: i32,
+    pub(super) remark: Option<String>,
 }
 
 /// POST /api/v1/consultations/{slug}/comments/{no}/review

@@ -8,12 +8,14 @@ mod consultations;
 mod publish;
 mod revisions;
 mod submitters;
+mod topics;
 
 pub use comments::*;
 pub use consultations::*;
 pub use publish::*;
 pub use revisions::*;
 pub use submitters::*;
+pub use topics::*;
 
 use crate::auth::{accounts::Actor, Permission};
 use crate::domain::{

@@ -34,11 +34,12 @@ pub async fn export_file(
     q: Query<ExportQuery>,
 ) -> ApiResult {
     let (slug, document) = path.into_inner();
-    let layout = match q.layout.as_deref().unwrap_or("mhlw") {
-        "mic" => results::Layout::Mic,
-        "mhlw" => results::Layout::Mhlw,
-        other => return Err(AppError::BadRequest(format!("layout「{other}」はありません")).into()),
-    };
+    let layout: results::Layout = q
+        .layout
+        .as_deref()
+        .unwrap_or("mhlw")
+        .parse()
+        .map_err(AppError::BadRequest)?;
     let req = Request {
         document,
         format: q.format.unwrap_or(Format::Xlsx),
