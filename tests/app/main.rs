@@ -16,5 +16,6 @@ mod revisions;
 mod security;
 mod smtp_sink;
 mod stages;
+mod topics;
 mod triage;
 mod web;
