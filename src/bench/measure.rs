@@ -113,6 +113,96 @@ pub fn score(groups: &[Vec<i64>], truth: &HashMap<i64, usize>) -> (f64, f64) {
     )
 }
 
+/// Each comment's 分類 (category id), for comments that have one.
+pub fn categories_of(
+    conn: &mut crate::db::DbConnection,
+    consultation: crate::domain::ConsultationId,
+) -> diesel::QueryResult<HashMap<i64, usize>> {
+    use crate::db::schema::comments;
+    use diesel::prelude::*;
+    let rows: Vec<(i64, Option<i64>)> = comments::table
+        .filter(comments::consultation_id.eq(consultation.0))
+        .select((comments::id, comments::category_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, c)| Some((id, c? as usize)))
+        .collect())
+}
+
+/// How well clusters line up with a labelling (`truth`: item → label), over the labelled
+/// items: purity and normalised mutual information (NMI, arithmetic mean of entropies),
+/// over the clustered items only and over all (the unclustered as one more cluster).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClusterFit {
+    pub covered: usize,
+    pub purity_covered: f64,
+    pub nmi_covered: f64,
+    pub purity_all: f64,
+    pub nmi_all: f64,
+}
+
+pub fn cluster_fit(clusters: &[Vec<i64>], truth: &HashMap<i64, usize>) -> ClusterFit {
+    let mut assigned: HashMap<i64, usize> = HashMap::new();
+    for (k, members) in clusters.iter().enumerate() {
+        for m in members {
+            if truth.contains_key(m) {
+                assigned.insert(*m, k);
+            }
+        }
+    }
+    let covered: Vec<(usize, usize)> = assigned.iter().map(|(m, k)| (*k, truth[m])).collect();
+    let none = clusters.len();
+    let all: Vec<(usize, usize)> = truth
+        .iter()
+        .map(|(m, label)| (assigned.get(m).copied().unwrap_or(none), *label))
+        .collect();
+    let (purity_covered, nmi_covered) = purity_nmi(&covered);
+    let (purity_all, nmi_all) = purity_nmi(&all);
+    ClusterFit {
+        covered: covered.len(),
+        purity_covered,
+        nmi_covered,
+        purity_all,
+        nmi_all,
+    }
+}
+
+/// Purity and NMI of (cluster, label) pairs.
+fn purity_nmi(pairs: &[(usize, usize)]) -> (f64, f64) {
+    let n = pairs.len() as f64;
+    if pairs.is_empty() {
+        return (0.0, 0.0);
+    }
+    let mut joint: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut by_cluster: HashMap<usize, f64> = HashMap::new();
+    let mut by_label: HashMap<usize, f64> = HashMap::new();
+    for &(k, l) in pairs {
+        *joint.entry((k, l)).or_default() += 1.0;
+        *by_cluster.entry(k).or_default() += 1.0;
+        *by_label.entry(l).or_default() += 1.0;
+    }
+    let mut best: HashMap<usize, f64> = HashMap::new();
+    for (&(k, _), &c) in &joint {
+        let b = best.entry(k).or_default();
+        *b = b.max(c);
+    }
+    let purity = best.values().sum::<f64>() / n;
+    let entropy =
+        |m: &HashMap<usize, f64>| -> f64 { m.values().map(|c| -(c / n) * (c / n).ln()).sum() };
+    let mutual: f64 = joint
+        .iter()
+        .map(|(&(k, l), &c)| (c / n) * ((c * n) / (by_cluster[&k] * by_label[&l])).ln())
+        .sum();
+    let (hk, hl) = (entropy(&by_cluster), entropy(&by_label));
+    let nmi = if hk + hl > 0.0 {
+        2.0 * mutual / (hk + hl)
+    } else {
+        1.0
+    };
+    (purity, nmi)
+}
+
 pub fn run(
     database: &DatabaseUrl,
     n: usize,
@@ -334,7 +424,145 @@ pub fn run(
         ));
     }
 
+    if on("topics") {
+        let t = Instant::now();
+        let found = crate::triage::topic_suggestions::suggest(&mut conn, cid, None)?;
+        say(format!(
+            "topic suggestions over every comment in no 論点: {} suggestions holding {} comments in {:.1} s (texts read, clustered, filtered); peak memory so far {:.0} MB",
+            found.len(),
+            found.iter().map(|s| s.members.len()).sum::<usize>(),
+            t.elapsed().as_secs_f64(),
+            peak_rss_mb().unwrap_or(0.0)
+        ));
+        // What a page waits for with one clause of 5,000 comments: read them, cluster them.
+        let t = Instant::now();
+        let docs: Vec<(i64, String)> = {
+            use crate::db::schema::comments;
+            use diesel::prelude::*;
+            comments::table
+                .filter(comments::consultation_id.eq(cid.0))
+                .order(comments::number)
+                .limit(5_000)
+                .select((comments::id, comments::body))
+                .load(&mut conn)?
+        };
+        let docs: Vec<crate::triage::suggest::Doc> = docs
+            .iter()
+            .map(|(id, text)| crate::triage::suggest::Doc { id: *id, text })
+            .collect();
+        let some = crate::triage::suggest::suggest(&docs);
+        say(format!(
+            "topic suggestions over 5,000 comments (one clause's worth): {} suggestions in {:.2} s",
+            some.len(),
+            t.elapsed().as_secs_f64()
+        ));
+    }
+
+    if on("summary") {
+        let existing = crate::models::topic::all_with_counts(&mut conn, cid)?.len();
+        if existing == 0 {
+            let t = Instant::now();
+            let made = plant_topics(&mut conn, cid, 5_000)?;
+            say(format!(
+                "set-up: {made} comments put in 5,000 answered 論点 in {:.1} s (not timed below)",
+                t.elapsed().as_secs_f64()
+            ));
+        }
+        let t = Instant::now();
+        let plan = crate::publish::results::plan(
+            &mut conn,
+            cid,
+            &c.title,
+            crate::publish::results::Layout::Summary,
+            &Default::default(),
+        )?;
+        let planned = t.elapsed();
+        let rows = plan.len();
+        let mut sink = crate::publish::writers::XlsxSink::new(&plan.head)?;
+        plan.for_each_row(&mut conn, |row| sink.push(&row))?;
+        let xlsx = sink.finish()?;
+        say(format!(
+            "export summary layout (one row per 論点), {rows} rows XLSX: {:.1} s (plan {:.1} s), {} MB file; peak memory so far {:.0} MB",
+            t.elapsed().as_secs_f64(),
+            planned.as_secs_f64(),
+            xlsx.len() / 1_000_000,
+            peak_rss_mb().unwrap_or(0.0)
+        ));
+    }
+
     Ok(lines)
+}
+
+/// Puts every comment of a bench consultation in one of `topics` answered 論点: the first
+/// half of the comments in runs of consecutive Nos., the rest scattered, so the 意見番号
+/// cells hold both compressed runs and long lists. Returns the comments placed.
+fn plant_topics(
+    conn: &mut crate::db::DbConnection,
+    cid: crate::domain::ConsultationId,
+    topics: usize,
+) -> anyhow::Result<usize> {
+    use crate::db::schema::{comments, topic_members, topics as topic_table};
+    use diesel::prelude::*;
+    let ids: Vec<i64> = comments::table
+        .filter(comments::consultation_id.eq(cid.0))
+        .order((comments::number, comments::part))
+        .select(comments::id)
+        .load(conn)?;
+    crate::db::transaction(conn, |conn| {
+        let now = crate::db::now();
+        let rows: Vec<_> = (0..topics)
+            .map(|i| {
+                (
+                    topic_table::consultation_id.eq(cid.0),
+                    topic_table::number.eq(i as i32 + 1),
+                    topic_table::title.eq(format!("論点 {}", i + 1)),
+                    topic_table::summary.eq(format!(
+                        "論点 {} に関する御意見の概要。クラウドサービスの利用と契約、認証、記録の保存について、より具体的な記載を求める御意見。",
+                        i + 1
+                    )),
+                    topic_table::disposition.eq("noted"),
+                    topic_table::answer_body.eq("御意見として参考にさせていただきます。"),
+                    topic_table::answer_state.eq("drafting"),
+                    topic_table::answer_version.eq(1),
+                    topic_table::created_at.eq(now),
+                    topic_table::updated_at.eq(now),
+                )
+            })
+            .collect();
+        crate::insert_in_batches!(conn, &rows, |batch, c| {
+            diesel::insert_into(topic_table::table)
+                .values(batch)
+                .execute(c)
+        })?;
+        let topic_ids: Vec<i64> = topic_table::table
+            .filter(topic_table::consultation_id.eq(cid.0))
+            .order(topic_table::number)
+            .select(topic_table::id)
+            .load(conn)?;
+        let half = ids.len() / 2;
+        let run = half.div_ceil(topics).max(1);
+        let members: Vec<_> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let t = if i < half {
+                    i / run
+                } else {
+                    (i * 7_919) % topics
+                };
+                (
+                    topic_members::comment_id.eq(*id),
+                    topic_members::topic_id.eq(topic_ids[t.min(topics - 1)]),
+                )
+            })
+            .collect();
+        crate::insert_in_batches!(conn, &members, |batch, c| {
+            diesel::insert_into(topic_members::table)
+                .values(batch)
+                .execute(c)
+        })?;
+        Ok::<_, anyhow::Error>(ids.len())
+    })
 }
 
 fn dashboard_queries(
@@ -354,6 +582,20 @@ fn dashboard_queries(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cluster_fit_is_one_for_a_perfect_match_and_low_for_one_big_cluster() {
+        let truth: HashMap<i64, usize> = (0..6).map(|i| (i, (i / 3) as usize)).collect();
+        let perfect = cluster_fit(&[vec![0, 1, 2], vec![3, 4, 5]], &truth);
+        assert!((perfect.purity_covered - 1.0).abs() < 1e-9);
+        assert!((perfect.nmi_covered - 1.0).abs() < 1e-9);
+        let lumped = cluster_fit(&[vec![0, 1, 2, 3, 4, 5]], &truth);
+        assert!((lumped.purity_covered - 0.5).abs() < 1e-9);
+        assert!(lumped.nmi_covered.abs() < 1e-9);
+        let partial = cluster_fit(&[vec![0, 1]], &truth);
+        assert_eq!(partial.covered, 2);
+        assert!(partial.purity_all < 1.0 && partial.nmi_all > 0.0);
+    }
 
     #[test]
     fn pair_scores_count_within_group_pairs() {

@@ -151,6 +151,18 @@ pub enum TriageCommand {
         #[arg(long)]
         consultation: String,
     },
+    /// 論点の候補を出す（まだ論点にない意見を内容の似かよいで分ける。同じデータなら同じ結果）。
+    /// 分類が付いていれば、候補と分類の一致度（purity・NMI）も出す
+    Topics {
+        #[arg(long)]
+        consultation: String,
+        /// この項番の配下の意見だけ
+        #[arg(long)]
+        clause: Option<String>,
+        /// 候補を JSON で出す
+        #[arg(long)]
+        json: bool,
+    },
     /// 振り分けの規則を未割当の意見に適用する
     Route {
         #[arg(long)]
