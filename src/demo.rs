@@ -36,6 +36,29 @@ type Sample = (
     &'static [u8],
 );
 
+/// The three largest topic suggestions accepted as 論点 (titled by their key phrases, 概要
+/// left for staff to write), so the demo shows 論点 and the summary layout.
+fn demo_topics(
+    conn: &mut DbConnection,
+    actor: &accounts::Actor,
+    c: &consultation::Consultation,
+) -> anyhow::Result<Vec<String>> {
+    let found = crate::triage::topic_suggestions::suggest(conn, c.id(), None)?;
+    let mut lines = Vec::new();
+    for s in found.iter().take(3) {
+        let text = crate::models::topic::TopicText {
+            title: s.key_phrases.iter().take(3).cloned().collect::<Vec<_>>().join("・"),
+            ..Default::default()
+        };
+        let (t, moved) = crate::triage::topics::create(conn, actor, c.id(), &text, &s.ids)?;
+        lines.push(format!(
+            "{}: 論点 {}「{}」（候補から {} 件）",
+            c.slug, t.number, t.title, moved.comments
+        ));
+    }
+    Ok(lines)
+}
+
 /// Imports both samples (idempotent) and returns what was done, line by line.
 pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<String>> {
     let profiles = settings.profiles()?;
@@ -104,6 +127,9 @@ pub fn load(conn: &mut DbConnection, settings: &Settings) -> anyhow::Result<Vec<
                 "{slug}: 同旨の候補 {} グループ（{} 件）",
                 r.groups, r.comments
             ));
+        }
+        if report.consultation_created {
+            lines.extend(demo_topics(conn, &actor, &c)?);
         }
     }
     if user::count(conn)? == 0 {
