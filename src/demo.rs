@@ -47,7 +47,13 @@ fn demo_topics(
     let mut lines = Vec::new();
     for s in found.iter().take(3) {
         let text = crate::models::topic::TopicText {
-            title: s.key_phrases.iter().take(3).cloned().collect::<Vec<_>>().join("・"),
+            title: s
+                .key_phrases
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("・"),
             ..Default::default()
         };
         let (t, moved) = crate::triage::topics::create(conn, actor, c.id(), &text, &s.ids)?;

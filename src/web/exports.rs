@@ -74,8 +74,18 @@ pub async fn results(
         )
         .await?;
     match out {
-        // The print page (HTML) opens in the browser to be printed; files are saved.
+        // The print page (HTML) opens in the browser to be printed; files are saved. The
+        // print page carries its own stylesheet (A4 landscape, column widths, the header on
+        // every page): its policy allows inline styles, and still no script at all.
         Ok(file) => Ok(HttpResponse::Ok()
+            .insert_header((
+                "Content-Security-Policy",
+                if file.content_type.starts_with("text/html") {
+                    PRINT_PAGE_POLICY
+                } else {
+                    "default-src 'none'"
+                },
+            ))
             .insert_header((
                 "Content-Disposition",
                 format!(
@@ -106,6 +116,11 @@ pub async fn results(
         }
     }
 }
+
+/// The print page's Content-Security-Policy: its inline stylesheet and column widths, nothing
+/// else (no script, no fetch, no form).
+pub const PRINT_PAGE_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 fn problem_list(problems: &[check::Problem]) -> Markup {
     html! { ul.problems { @for p in problems { li { a href=(p.link) { (p.message) } } } } }

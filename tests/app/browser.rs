@@ -482,3 +482,88 @@ fn the_audit_log_and_the_history_fit_a_1366_px_screen() {
         "the history fits"
     );
 }
+
+/// The 論点 flow as staff do it: select comments on the list → 論点にまとめる → write the 概要
+/// → answer → approve → export the summary table.
+#[test]
+fn staff_gather_comments_into_a_topic_answer_it_once_and_export_the_summary() {
+    let Some(browser) = Driver::start() else {
+        return;
+    };
+    let db = TestDb::new();
+    import_file(&mut db.conn(), MHLW_SAMPLE, "gl6");
+    add_user(&db, "office", Role::Admin, false, &["gl6"]);
+    let base = spawn_app(db.pool.clone());
+    browser.go(&format!("{base}/login"));
+    browser.type_into("input[name=login]", "office");
+    browser.type_into("input[name=password]", PASSWORD);
+    browser.click("form button[type=submit]");
+    browser.wait_for("意見募集（案件）の一覧");
+
+    browser.go(&format!("{base}/c/gl6?q=ゼロトラスト"));
+    let list = browser.wait_for("論点にまとめる");
+    assert!(list.contains("意見 "), "{list}");
+    let no_of = |row: usize| browser.text(&format!("#comments tbody tr:nth-child({row}) td.num a"));
+    let picked = [no_of(1), no_of(2), no_of(3)];
+    for row in 1..=3 {
+        browser.click(&format!(
+            "#comments tbody tr:nth-child({row}) input[type=checkbox]"
+        ));
+    }
+    browser.type_into("#topic-title", "ゼロトラストの扱い");
+    browser.click("#make-topic");
+    browser.wait_for("論点 1：ゼロトラストの扱い");
+    assert!(browser.source().contains("3 件の意見"));
+
+    browser.type_into(
+        "#topic-summary",
+        "ゼロトラストの考え方を本文で明確にすべきとの御意見",
+    );
+    browser.click("form.topic button[type=submit]");
+    browser.wait_for("版 2");
+    browser.script("document.querySelector('form.answer select[name=disposition]').value = 'explained'; return true;");
+    browser.type_into(
+        "form.answer textarea[name=body]",
+        "ゼロトラストの考え方は第3章で説明しています。",
+    );
+    browser.click("form.answer button[name=submit]");
+    browser.wait_for("確認待ち");
+    browser.click("button[value=approve]");
+    browser.wait_for("確定を解除して修正する");
+
+    // Each member shows the topic's answer and points to the topic.
+    browser.go(&format!("{base}/c/gl6/comments/{}", picked[1]));
+    let member = browser.wait_for("の回答が付きます");
+    assert!(member.contains("ゼロトラストの考え方は第3章で説明しています。"));
+
+    // The summary table: one row for the topic with its comment numbers, then the rest.
+    let csv = browser.script(
+        "const x = new XMLHttpRequest(); x.open('GET', '/c/gl6/export?layout=summary&format=csv', false); x.send(); return x.responseText;",
+    );
+    let csv = csv.as_str().unwrap_or_default().to_string();
+    assert!(csv.contains("御意見の概要"), "{csv}");
+    let topic_line = csv
+        .lines()
+        .find(|l| l.contains("ゼロトラストの考え方を本文で明確にすべきとの御意見"))
+        .unwrap_or_else(|| panic!("topic row: {csv}"));
+    assert!(topic_line.contains("ゼロトラストの考え方は第3章で説明しています。"));
+    assert!(topic_line.contains(",3,"), "{topic_line}");
+    for no in &picked {
+        assert!(topic_line.contains(no.as_str()), "{no} in {topic_line}");
+    }
+    browser.go(&format!("{base}/c/gl6/export?layout=summary&format=html"));
+    let print = browser.wait_for("御意見に対する考え方");
+    assert!(print.contains("ゼロトラストの考え方を本文で明確にすべきとの御意見"));
+    // Its own stylesheet applies (the app's policy allows no inline style; before, the print
+    // page opened from the app had no column widths, borders or A4 page).
+    let styled = browser.script(
+        "const t = getComputedStyle(document.querySelector('table'));          const w = document.querySelectorAll('th')[4].getBoundingClientRect().width / document.querySelector('table').getBoundingClientRect().width;          return t.tableLayout === 'fixed' && t.borderCollapse === 'collapse' && w > 0.07;",
+    );
+    assert_eq!(
+        styled,
+        json!(true),
+        "the print page's stylesheet is applied"
+    );
+    browser
+        .screenshot(&std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("summary-print.png"));
+}

@@ -72,7 +72,7 @@ export_one() {  # name, then export arguments
     return 1
 }
 for slug in $slugs; do
-    for layout in mhlw mic; do
+    for layout in mhlw mic summary; do
         export_one "$slug-results-$layout.xlsx" results --consultation "$slug" --layout "$layout" ||
             die "export of $slug $layout failed: $(tail -3 "$out/export.log")"
         export_one "$slug-results-$layout-final.xlsx" results --consultation "$slug" --layout "$layout" --final ||
