@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the r2d2 pool,
 //! and the embedded migrations of both backends.
 
+pub mod alone;
 pub mod backup;
 pub mod bulk;
 pub mod schema;
@@ -263,12 +264,16 @@ fn connect_with(manager: Manager, max_size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// Brings the schema up to date. Servers starting together on one PostgreSQL database take
+/// turns (an advisory lock): the first migrates, the others then find nothing to do.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<()> {
-    let result = match conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
-    };
-    result.map_err(|e| anyhow::anyhow!("マイグレーションに失敗しました: {e}"))
+    alone::run_in_turn(conn, alone::Job::Migrations, |conn| {
+        let result = match conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        };
+        result.map_err(|e| anyhow::anyhow!("マイグレーションに失敗しました: {e}"))
+    })
 }
 
 /// The current UTC time as stored in `TIMESTAMP` columns.

@@ -13,20 +13,22 @@ pub struct MailJob {
 
 impl MailJob {
     /// One round: digests, then every due mail. Errors are logged; the next round retries.
+    /// Servers sharing a PostgreSQL database take turns: a round another server is running
+    /// is skipped here (nothing queued, nothing sent), so each mail goes out once.
     pub fn run_once(
         &self,
         mailer: &transport::Mailer,
     ) -> anyhow::Result<(usize, sender::SendReport)> {
         let mut conn = self.pool.get()?;
         let today = chrono::Utc::now().date_naive();
-        let queued = digest::queue(&mut conn, &self.templates_dir, &self.public_url, today)?;
-        let report = sender::send_due(
-            &mut conn,
-            mailer,
-            self.config.from_address(),
-            crate::db::now(),
-        )?;
-        Ok((queued, report))
+        let round =
+            crate::db::alone::run_alone(&mut conn, crate::db::alone::Job::MailRound, |conn| {
+                let queued = digest::queue(conn, &self.templates_dir, &self.public_url, today)?;
+                let report =
+                    sender::send_due(conn, mailer, self.config.from_address(), crate::db::now())?;
+                Ok((queued, report))
+            })?;
+        Ok(round.unwrap_or_default())
     }
 
     /// Runs forever on its own thread.

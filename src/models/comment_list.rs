@@ -55,6 +55,8 @@ pub struct CommentFilter {
     /// `individual` or `organization`.
     pub submitter: Option<String>,
     pub group: Option<i64>,
+    /// `none` (in no 論点), `any` (in one), or a 論点 No.
+    pub topic: Option<String>,
     /// `clause` (no clause tag) or `category` (no category).
     pub untagged: Option<String>,
     /// `no` (default) or `clause` (the draft's order).
@@ -120,6 +122,7 @@ impl CommentFilter {
             && self.clause.is_none()
             && self.drafter.is_none()
             && self.group.is_none()
+            && !given(&self.topic)
             && !given(&self.status)
             && !given(&self.disposition)
             && !given(&self.submitter)
@@ -336,6 +339,22 @@ macro_rules! apply_filter {
         }
         if let Some(g) = f.group {
             q = q.filter(comments::duplicate_group_id.eq(g));
+        }
+        match f.topic.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("none") => q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "NOT EXISTS (SELECT 1 FROM topic_members m WHERE m.comment_id = comments.id)",
+            )),
+            Some("any") => q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "EXISTS (SELECT 1 FROM topic_members m WHERE m.comment_id = comments.id)",
+            )),
+            Some(n) => q = q.filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "EXISTS (SELECT 1 FROM topic_members m JOIN topics t ON t.id = m.topic_id WHERE m.comment_id = comments.id AND t.number = ",
+                )
+                .bind::<diesel::sql_types::Integer, _>(n.parse::<i32>().unwrap_or(-1))
+                .sql(")"),
+            ),
         }
         match f.untagged.as_deref() {
             Some("clause") => q = q.filter(comments::clause_id.is_null()),
@@ -555,6 +574,7 @@ fn tallied_count(
     if f.text().is_some()
         || f.drafter.is_some()
         || f.group.is_some()
+        || given(&f.topic)
         || given(&f.disposition)
         || given(&f.submitter)
     {

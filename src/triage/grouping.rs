@@ -160,7 +160,13 @@ pub fn spawn_catch_up(pool: crate::db::Pool, every: std::time::Duration) {
                 .map_err(anyhow::Error::from)
                 .and_then(|mut conn| {
                     let before = crate::db::now() - chrono::Duration::minutes(2);
-                    catch_up(&mut conn, &Actor::system("server"), before)
+                    // One server at a time: a second finds the imports already proposed.
+                    crate::db::alone::run_alone(
+                        &mut conn,
+                        crate::db::alone::Job::GroupCatchUp,
+                        |conn| catch_up(conn, &Actor::system("server"), before),
+                    )
+                    .map(Option::unwrap_or_default)
                 });
             match result {
                 Ok(done) => {

@@ -27,6 +27,7 @@ pub struct ListParams {
     disposition: Option<String>,
     submitter: Option<String>,
     group: Option<String>,
+    topic: Option<String>,
     untagged: Option<String>,
     sort: Option<String>,
     /// `all`: count a search to the end instead of stopping at the cap.
@@ -66,6 +67,7 @@ impl ListParams {
             disposition: text_param(&self.disposition),
             submitter: text_param(&self.submitter),
             group: id_param(&self.group),
+            topic: text_param(&self.topic),
             untagged: text_param(&self.untagged),
             sort: text_param(&self.sort),
             search_cap: (self.count.as_deref() == Some("all")).then_some(comment_list::UNCAPPED),
@@ -272,6 +274,13 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
         ("category".to_string(), "分類なし".to_string()),
     ];
     let sorts = vec![("clause".to_string(), "原案の順".to_string())];
+    let mut topics = vec![
+        ("none".to_string(), "論点なし".to_string()),
+        ("any".to_string(), "論点あり".to_string()),
+    ];
+    if let Some(n) = params.topic.as_deref().filter(|t| t.parse::<i32>().is_ok()) {
+        topics.push((n.to_string(), format!("論点 {n}")));
+    }
     layout::page(
         &p.consultation.title,
         id.into(),
@@ -301,6 +310,7 @@ fn list_view(state: &AppState, id: &Identity, p: &ListPage, params: &ListParams)
                 (select("untagged", "未分類", &params.untagged, &untagged))
                 (select("sort", "並び", &params.sort, &sorts))
                 label { "同旨グループ" input type="text" name="group" size="5" value=(params.group.as_deref().unwrap_or("")); }
+                (select("topic", "論点", &params.topic, &topics))
                 button type="submit" { "絞り込む" }
                 a href={ "/c/" (slug) } { "条件を消す" }
             }

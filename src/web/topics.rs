@@ -471,7 +471,7 @@ fn view(state: &AppState, id: &Identity, p: &TopicPage, q: &TopicQuery, d: Draft
             p { a href={ "/c/" (slug) "/topics" } { "← 論点の一覧" } " · " a href={ "/c/" (slug) } { (p.c.title) } }
             h1 { "論点 " (t.number) "：" (t.title) }
             (undo_notice(id, slug, q.moved.zip(q.event)))
-            p.muted { (p.total) " 件の意見 · 版 " (t.version) }
+            p.muted { (p.total) " 件の意見 · 版 " (t.version) " · " a href={ "/c/" (slug) "?topic=" (t.number) } { "一覧で見る（分類・担当などの一括操作）" } }
             section.block #summary {
                 h2 { "意見の概要" }
                 @if let Some(e) = &d.words_error { p.error role="alert" { (e) } }

@@ -548,8 +548,13 @@ fn staff_make_a_topic_from_the_list_filter_answer_it_and_undo_a_move_on_the_page
         .unwrap();
     let t = topic::numbered(&mut db.conn(), c.id(), 1).unwrap().unwrap();
     assert_eq!(topic::members(&mut db.conn(), t.id).unwrap().len(), 5);
+    // The list filters by 論点; its cached counts follow the moves.
+    assert!(web.get("/c/pc?topic=1").body.contains("意見 5 件"));
+    assert!(web.get("/c/pc?topic=none").body.contains("意見 35 件"));
     let undone = web.post("/c/pc/topics/undo", &[("event", &event)]);
     assert_eq!(undone.status, 303);
+    assert!(web.get("/c/pc?topic=1").body.contains("意見 4 件"));
+    assert!(web.get("/c/pc?topic=none").body.contains("意見 36 件"));
     assert_eq!(
         topic::members(&mut db.conn(), t.id).unwrap().len(),
         4,

@@ -1,0 +1,2 @@
+DROP TRIGGER version_topic_members_insert;
+DROP TRIGGER version_topic_members_delete;
