@@ -14,6 +14,7 @@ mod publish;
 mod reliability;
 mod revisions;
 mod security;
+mod servers;
 mod smtp_sink;
 mod stages;
 mod topics;
