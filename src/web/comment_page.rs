@@ -479,18 +479,26 @@ fn answer_form(
             label.block { "回答（考え方）" textarea name="body" rows="6" { (body) } }
             div.phrases {
                 span.muted { "定型文を挿入: " }
-                @for (i, (dd, text)) in state.phrases.phrases.iter().enumerate() {
-                    button.phrase type="submit" name="insert" value={ "t" (i) } title=(text) { "［" (dd.label()) "］" (excerpt(text, 1, 18)) }
-                }
-                @for p in &d.consultation_phrases {
-                    button.phrase type="submit" name="insert" value={ "c" (p.id) } title=(p.body) { "［" (p.disposition.label()) "］" (excerpt(&p.body, 1, 18)) }
-                }
+                (phrase_buttons(state, &d.consultation_phrases))
                 " " a href={ "/c/" (d.consultation.slug) "/phrases" } { "定型文の管理" }
             }
             button type="submit" name="save" value="1" { "回答を保存" }
             @if stored.is_none_or(|r| matches!(r.state(), ResponseState::Drafting | ResponseState::Returned)) {
                 " " button type="submit" name="submit" value="1" title="画面の回答を保存してから確認を依頼します" { "保存して確認を依頼" }
             }
+        }
+    }
+}
+
+/// The stock phrases as insert buttons of an answer form (the built-in ones, then the
+/// consultation's own): the comment page's and the 論点 page's.
+pub fn phrase_buttons(state: &AppState, own: &[stock_phrase::StoredPhrase]) -> Markup {
+    html! {
+        @for (i, (dd, text)) in state.phrases.phrases.iter().enumerate() {
+            button.phrase type="submit" name="insert" value={ "t" (i) } title=(text) { "［" (dd.label()) "］" (excerpt(text, 1, 18)) }
+        }
+        @for p in own {
+            button.phrase type="submit" name="insert" value={ "c" (p.id) } title=(p.body) { "［" (p.disposition.label()) "］" (excerpt(&p.body, 1, 18)) }
         }
     }
 }

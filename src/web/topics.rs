@@ -607,12 +607,7 @@ fn answer_form(state: &AppState, id: &Identity, p: &TopicPage, base: &str, d: &D
             label.block { "回答（考え方）" textarea name="body" rows="6" { (body) } }
             div.phrases {
                 span.muted { "定型文を挿入: " }
-                @for (i, (dd, text)) in state.phrases.phrases.iter().enumerate() {
-                    button.phrase type="submit" name="insert" value={ "t" (i) } title=(text) { "［" (dd.label()) "］" (excerpt(text, 1, 18)) }
-                }
-                @for ph in &p.phrases {
-                    button.phrase type="submit" name="insert" value={ "c" (ph.id) } title=(ph.body) { "［" (ph.disposition.label()) "］" (excerpt(&ph.body, 1, 18)) }
-                }
+                (super::comment_page::phrase_buttons(state, &p.phrases))
             }
             button type="submit" name="save" value="1" { "回答を保存" }
             @if !t.has_answer() || matches!(t.answer_state, ResponseState::Drafting | ResponseState::Returned) {
